@@ -1,0 +1,53 @@
+# Two commands matter: `make run` and `make test`. Both set up what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# What Qt (xcb + multimedia), the headless test run and the video checks need on Debian/Ubuntu.
+SYSTEM_PACKAGES := libpulse0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
+	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 \
+	libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+	xvfb xauth dbus gnome-keyring libsecret-tools ffmpeg xdotool imagemagick
+
+.PHONY: run test bench package system-deps venv clean simulator
+
+run: venv
+	$(PY) -m vidu_desktop $(ARGS)
+
+test: venv
+	tests/run-headless.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	tests/run-headless.sh $(PY) -m pytest tests/benchmarks -s $(PYTEST_ARGS)
+
+simulator: venv
+	$(PY) -m vidu_desktop.simulator $(ARGS)
+
+venv: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "Not a Debian/Ubuntu system: install the equivalents of: $$missing"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing system packages: $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Missing system packages. Run:"; \
+		echo "  sudo apt-get install -y --no-install-recommends $$missing"; exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artifacts

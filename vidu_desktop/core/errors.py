@@ -1,0 +1,195 @@
+"""Typed errors from the contract's reason codes, and the one place that words them for users."""
+
+from __future__ import annotations
+
+
+class ViduError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    #: Whether doing the same thing again later may work (reads only; never a blind re-submit).
+    retryable = False
+
+
+class ApiError(ViduError):
+    """The server answered with an error status."""
+
+    def __init__(self, status: int, reason: str = "", message: str = "") -> None:
+        self.status = status
+        self.reason = reason
+        self.message = message
+        super().__init__(f"HTTP {status} {reason}: {message}".strip(": "))
+
+
+class AuthError(ApiError):
+    """Missing or refused key, or an account that may not use this API."""
+
+
+class BalanceError(ApiError):
+    """The account's balance does not cover the job."""
+
+
+class InvalidRequestError(ApiError):
+    """The server refused a parameter or the image."""
+
+
+class ModerationError(ApiError):
+    """The prompt or image was refused by content moderation."""
+
+
+class RateLimitError(ApiError):
+    retryable = True
+
+    def __init__(self, status: int, reason: str = "", message: str = "",
+                 retry_after: float | None = None) -> None:
+        super().__init__(status, reason, message)
+        self.retry_after = retry_after
+
+
+class NotFoundError(ApiError):
+    """Unknown endpoint or task id."""
+
+
+class ServerError(ApiError):
+    retryable = True
+
+
+class LinkExpiredError(ApiError):
+    """A signed video link was refused: ask the Task Result API for a fresh one."""
+
+
+class NetworkError(ViduError):
+    """No answer: no connection, a timeout or a dropped connection."""
+
+    retryable = True
+
+
+class ProtocolError(ViduError):
+    """The server answered something that does not follow the contract."""
+
+    retryable = True
+
+
+class SubmissionUncertain(ViduError):
+    """A submit was sent but its answer never arrived: a task may or may not exist (and cost)."""
+
+
+class TaskFailedError(ViduError):
+    """The server finished the task as failed."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason or "the task failed")
+
+
+class DownloadError(ViduError):
+    """The video could not be fetched completely (the link stays valid for a retry)."""
+
+    retryable = True
+
+
+class Cancelled(ViduError):
+    """The work was stopped on purpose (the app is closing); nothing is wrong."""
+
+
+class StorageError(ViduError):
+    """The video could not be written: full disk, missing or read-only folder."""
+
+
+_REASON_TYPES: dict[str, type[ApiError]] = {
+    "MISSING_API_KEY": AuthError,
+    "INVALID_API_KEY": AuthError,
+    "BILLING_AUTH_FAILED": AuthError,
+    "API_NOT_ALLOWED": AuthError,
+    "NEED_REAL_NAME_VERIFY": AuthError,
+    "BILLING_BALANCE_NOT_ENOUGH": BalanceError,
+    "INVALID_REQUEST_BODY": InvalidRequestError,
+    "IMAGE_FILE_EXCEEDS_MAX_SIZE": InvalidRequestError,
+    "INVALID_IMAGE_FORMAT": InvalidRequestError,
+    "ILLEGAL_PROMPT": ModerationError,
+    "ILLEGAL_IMAGE_CONTENT": ModerationError,
+    "API_NOT_FOUND": NotFoundError,
+    "TASK_NOT_FOUND": NotFoundError,
+    "RATE_LIMIT_EXCEEDED": RateLimitError,
+    "BILLING_FAILED": ServerError,
+    "CREATE_TASK_FAILED": ServerError,
+    "GET_RESULT_FAILED": ServerError,
+    "TASK_FAILED": ServerError,
+}
+
+
+def error_for(status: int, reason: str, message: str, retry_after: float | None = None) -> ApiError:
+    """The typed error for an HTTP error answer; the reason code wins over the status."""
+    cls = _REASON_TYPES.get(reason)
+    if cls is None:
+        if status == 429:
+            cls = RateLimitError
+        elif status in (401, 403):
+            cls = AuthError
+        elif status == 404:
+            cls = NotFoundError
+        elif status >= 500:
+            cls = ServerError
+        else:
+            cls = InvalidRequestError
+    if cls is RateLimitError:
+        return RateLimitError(status, reason, message, retry_after)
+    return cls(status, reason, message)
+
+
+_SPECIFIC_WORDS = {
+    "MISSING_API_KEY": "No API key was sent. Add your Novita API key in Settings.",
+    "INVALID_API_KEY": "Novita did not accept the API key. Check it in Settings "
+                       "(copy it again from novita.ai → Key Management).",
+    "NEED_REAL_NAME_VERIFY": "Your Novita account needs identity verification before it "
+                             "can use this API. Finish it on novita.ai, then press Retry.",
+    "API_NOT_ALLOWED": "Your Novita account may not use this API. Check your plan on novita.ai.",
+    "IMAGE_FILE_EXCEEDS_MAX_SIZE": "Novita refused the image as too large. Use a smaller image.",
+    "INVALID_IMAGE_FORMAT": "Novita refused the image format. Use a JPEG, PNG or WebP image.",
+    "ILLEGAL_PROMPT": "Novita's content check refused the prompt. Reword it and try again.",
+    "ILLEGAL_IMAGE_CONTENT": "Novita's content check refused the image. Try another image.",
+    "TASK_NOT_FOUND": "Novita does not know this job (unknown task id). "
+                      "It may belong to another account or have expired.",
+}
+
+
+def describe(error: BaseException) -> str:
+    """Plain words a user can act on, for any error. The one place that does this."""
+    if isinstance(error, ApiError) and error.reason in _SPECIFIC_WORDS:
+        return _SPECIFIC_WORDS[error.reason]
+    detail = f" ({error.message})" if isinstance(error, ApiError) and error.message else ""
+    match error:
+        case AuthError():
+            return "Novita refused the API key or the account. Check the key in Settings."
+        case BalanceError():
+            return "Your Novita balance is too low — top up at novita.ai, then press Retry."
+        case InvalidRequestError():
+            return f"Novita refused a setting{detail}. Change it and try again."
+        case ModerationError():
+            return "Novita's content check refused this job. Try another prompt or image."
+        case RateLimitError():
+            wait = f" about {error.retry_after:.0f} s" if error.retry_after else " a moment"
+            return f"Novita is limiting requests. Wait{wait}, then try again."
+        case NotFoundError():
+            return f"Novita could not find what was asked for{detail}."
+        case LinkExpiredError():
+            return "The video link expired. Press Retry to fetch a fresh one."
+        case ServerError():
+            return f"Novita had a problem on its side{detail}. Try again in a few minutes."
+        case NetworkError():
+            return "Could not reach Novita. Check your internet connection, then press Retry."
+        case ProtocolError():
+            return "Novita answered something unexpected. Try again in a few minutes."
+        case SubmissionUncertain():
+            return ("The connection dropped while the job was being sent, so it may or may "
+                    "not have started (and been charged). Check your Novita dashboard before "
+                    "sending it again.")
+        case TaskFailedError():
+            return f"Novita could not make this video: {error.reason or 'no reason given'}."
+        case DownloadError():
+            return "The video could not be downloaded completely. Press Retry."
+        case StorageError():
+            return f"The video could not be saved: {error}. Free some space or choose " \
+                   "another library folder in Settings, then press Retry."
+        case OSError():
+            return f"A file could not be read or written: {error.strerror or error}."
+    return "Something went wrong. The details are in the log (Help → Open log folder)."

@@ -1,0 +1,365 @@
+"""The Novita client: submit a Vidu Q3 Turbo i2v job, read its result, download the video.
+
+Built on an injected requests.Session so connections are reused and tests talk to a real
+server. Reads are retried with backoff; a submit never is (it costs money).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import errno
+import ipaddress
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from . import errors
+from .request import ENDPOINT, VideoRequest
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.novita.ai"
+BASE_URL_ENV = "NOVITA_API_BASE_URL"
+TASK_RESULT_PATH = "/v3/async/task-result"
+BALANCE_PATH = "/openapi/v1/billing/balance/detail"
+CHUNK_BYTES = 1024 * 1024
+
+
+def resolve_base_url(setting: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """The environment beats the setting beats the default; plain http only on loopback."""
+    environ = os.environ if environ is None else environ
+    url = (environ.get(BASE_URL_ENV) or setting or DEFAULT_BASE_URL).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"Not a web address: {url!r}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ValueError(f"Refusing plain http:// to {parts.hostname}: the API key would travel "
+                         "unencrypted. Use https://.")
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class TaskStatus(str, Enum):
+    QUEUED = "TASK_STATUS_QUEUED"
+    PROCESSING = "TASK_STATUS_PROCESSING"
+    SUCCEED = "TASK_STATUS_SUCCEED"
+    FAILED = "TASK_STATUS_FAILED"
+    UNKNOWN = "unknown"  # anything else: keep polling
+
+    @property
+    def finished(self) -> bool:
+        return self in (TaskStatus.SUCCEED, TaskStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class VideoLink:
+    url: str
+    ttl_s: float | None
+    video_type: str
+    received_at: float  # time.time() when the link was read
+
+    def expired(self, now: float | None = None, margin_s: float = 5.0) -> bool:
+        if self.ttl_s is None:
+            return False
+        return (time.time() if now is None else now) >= self.received_at + self.ttl_s - margin_s
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task_id: str
+    status: TaskStatus
+    reason: str = ""
+    eta_s: float | None = None
+    progress_percent: float | None = None
+    seed: int | None = None
+    videos: tuple[VideoLink, ...] = ()
+
+
+@dataclass
+class RetryPolicy:
+    """Exponential backoff with full jitter; Retry-After wins when the server sends it."""
+
+    attempts: int = 5
+    base_s: float = 0.5
+    cap_s: float = 30.0
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), 3600.0)
+        return random.uniform(0, min(self.cap_s, self.base_s * 2 ** attempt))
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect_s: float = 10.0
+    read_s: float = 60.0  # a 20 MB submit body can take a while to be answered
+
+    def pair(self) -> tuple[float, float]:
+        return (self.connect_s, self.read_s)
+
+
+class NovitaClient:
+    def __init__(self, api_key: str, *, base_url: str | None = None,
+                 session: requests.Session | None = None, timeouts: Timeouts = Timeouts(),
+                 retry: RetryPolicy | None = None) -> None:
+        self._api_key = api_key
+        self.base_url = resolve_base_url(base_url)
+        self.session = session or requests.Session()
+        self.timeouts = timeouts
+        self.retry = retry or RetryPolicy()
+
+    def __repr__(self) -> str:  # never the key
+        return f"NovitaClient(base_url={self.base_url!r})"
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json",
+                "Accept": "application/json"}
+
+    # -- submit -------------------------------------------------------------------------------
+
+    def submit(self, request: VideoRequest) -> str:
+        """Send one job; return its task id. Never retried: see SubmissionUncertain."""
+        url = self.base_url + ENDPOINT
+        try:
+            response = self.session.post(url, json=request.to_payload(), headers=self._headers(),
+                                         timeout=self.timeouts.pair())
+        except (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidURL) as exc:
+            raise errors.NetworkError(_plain(exc)) from exc
+        except requests.exceptions.ConnectionError as exc:
+            if _never_connected(exc):
+                raise errors.NetworkError(_plain(exc)) from exc
+            raise errors.SubmissionUncertain(_plain(exc)) from exc
+        except requests.exceptions.RequestException as exc:  # read timeout and the like
+            raise errors.SubmissionUncertain(_plain(exc)) from exc
+        log.info("POST %s -> %s", ENDPOINT, response.status_code)
+        if response.status_code in (502, 504):  # a gateway gave up: the task may exist
+            raise errors.SubmissionUncertain(f"HTTP {response.status_code} from a gateway")
+        _raise_for_error(response)
+        try:
+            task_id = response.json()["task_id"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise errors.SubmissionUncertain("the answer carried no task id") from exc
+        if not isinstance(task_id, str) or not task_id:
+            raise errors.SubmissionUncertain("the answer carried no task id")
+        return task_id
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def task_result(self, task_id: str) -> TaskResult:
+        data = self._get_json(TASK_RESULT_PATH, params={"task_id": task_id})
+        return parse_task_result(data, task_id)
+
+    def balance(self) -> dict[str, Any]:
+        """The account's balance detail; also the cheapest way to test a key."""
+        return self._get_json(BALANCE_PATH)
+
+    def _get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
+        def once() -> Any:
+            try:
+                response = self.session.get(self.base_url + path, params=params,
+                                            headers=self._headers(), timeout=self.timeouts.pair())
+            except requests.exceptions.RequestException as exc:
+                raise errors.NetworkError(_plain(exc)) from exc
+            log.debug("GET %s -> %s", path, response.status_code)
+            _raise_for_error(response)
+            try:
+                return response.json()
+            except ValueError as exc:
+                raise errors.ProtocolError(f"{path} answered something that is not JSON") from exc
+
+        return self._with_retries(once)
+
+    def _with_retries(self, call: Callable[[], Any]) -> Any:
+        for attempt in range(self.retry.attempts):
+            try:
+                return call()
+            except errors.ViduError as exc:
+                if not exc.retryable or attempt + 1 >= self.retry.attempts:
+                    raise
+                delay = self.retry.delay(attempt, getattr(exc, "retry_after", None))
+                log.info("retrying in %.1f s after: %s", delay, exc)
+                self.retry.sleep(delay)
+        raise AssertionError("unreachable")
+
+    # -- download -------------------------------------------------------------------------------
+
+    def download(self, url: str, destination: Path, *,
+                 progress: Callable[[int, int | None], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> Path:
+        """Stream to `<destination>.part`, resuming with Range; rename into place when whole.
+
+        A refused link (403/410) raises LinkExpiredError: ask task_result for a fresh one and
+        call again with the same destination; the partial file is kept and resumed.
+        """
+        partial = destination.with_name(destination.name + ".part")
+
+        def once() -> Path:
+            return self._download_once(url, destination, partial, progress, should_stop)
+
+        return self._with_retries(once)
+
+    def _download_once(self, url: str, destination: Path, partial: Path,
+                       progress: Callable[[int, int | None], None] | None,
+                       should_stop: Callable[[], bool] | None) -> Path:
+        offset = partial.stat().st_size if partial.exists() else 0
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        try:
+            response = self.session.get(url, headers=headers, stream=True,
+                                        timeout=self.timeouts.pair())
+        except requests.exceptions.RequestException as exc:
+            raise errors.NetworkError(_plain(exc)) from exc
+        with response:
+            if response.status_code in (401, 403, 410):
+                raise errors.LinkExpiredError(response.status_code, "", "the link was refused")
+            if response.status_code == 416 and offset:
+                partial.unlink()  # our partial is not a prefix of this file: start over
+                raise errors.DownloadError("the partial download did not match; starting over")
+            if response.status_code not in (200, 206):
+                _raise_for_error(response)
+                raise errors.ProtocolError(f"download answered HTTP {response.status_code}")
+            if response.status_code == 200:
+                offset = 0  # the server ignored Range: the body is the whole file
+            total = _expected_total(response, offset)
+            received = offset
+            try:
+                with open(partial, "r+b" if offset else "wb") as out:
+                    out.seek(offset)
+                    out.truncate()
+                    for chunk in response.iter_content(CHUNK_BYTES):
+                        out.write(chunk)
+                        received += len(chunk)
+                        if progress:
+                            progress(received, total)
+                        if should_stop and should_stop():
+                            raise errors.Cancelled("download stopped")
+            except OSError as exc:
+                raise _storage_error(exc, partial) from exc
+            except requests.exceptions.RequestException as exc:
+                raise errors.DownloadError(f"connection dropped at {received} bytes") from exc
+        if total is not None and received != total:
+            raise errors.DownloadError(f"got {received} of {total} bytes")
+        try:
+            os.replace(partial, destination)
+        except OSError as exc:
+            raise _storage_error(exc, destination) from exc
+        return destination
+
+
+def parse_task_result(data: Any, task_id: str = "") -> TaskResult:
+    """Lenient: loose types accepted, unknown fields ignored, only `task` is required."""
+    if not isinstance(data, dict) or not isinstance(data.get("task"), dict):
+        raise errors.ProtocolError("the task result has no 'task' object")
+    task = data["task"]
+    try:
+        status = TaskStatus(task.get("status"))
+    except ValueError:
+        status = TaskStatus.UNKNOWN
+    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    seed = _number(extra.get("seed"))
+    now = time.time()
+    videos = tuple(
+        VideoLink(url=v["video_url"], ttl_s=_number(v.get("video_url_ttl")),
+                  video_type=str(v.get("video_type") or "mp4"), received_at=now)
+        for v in data.get("videos") or ()
+        if isinstance(v, dict) and isinstance(v.get("video_url"), str) and v["video_url"]
+    )
+    if status is TaskStatus.SUCCEED and not videos:
+        raise errors.ProtocolError("the task succeeded but no video link came with it")
+    return TaskResult(
+        task_id=str(task.get("task_id") or task_id),
+        status=status,
+        reason=str(task.get("reason") or ""),
+        eta_s=_number(task.get("eta")),
+        progress_percent=_number(task.get("progress_percent")),
+        seed=int(seed) if seed is not None else None,
+        videos=videos,
+    )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _raise_for_error(response: requests.Response) -> None:
+    if response.status_code < 400:
+        return
+    reason, message = "", ""
+    try:
+        body = response.json()
+        if isinstance(body, dict):
+            reason = str(body.get("reason") or "")
+            message = str(body.get("message") or "")
+    except ValueError:
+        message = response.text[:200].strip()
+    raise errors.error_for(response.status_code, reason, message,
+                           _retry_after(response.headers.get("Retry-After")))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _expected_total(response: requests.Response, offset: int) -> int | None:
+    content_range = response.headers.get("Content-Range", "")
+    if response.status_code == 206 and "/" in content_range:
+        total = content_range.rsplit("/", 1)[1]
+        start = content_range.split()[-1].split("-")[0] if " " in content_range else ""
+        if start.isdigit() and int(start) != offset:
+            raise errors.ProtocolError(f"asked to resume at {offset}, got {content_range!r}")
+        if total.isdigit():
+            return int(total)
+    length = response.headers.get("Content-Length")
+    return offset + int(length) if length and length.isdigit() else None
+
+
+def _storage_error(exc: OSError, path: Path) -> errors.StorageError:
+    words = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+             errno.EROFS: "the folder is read-only", errno.EACCES: "no permission to write there",
+             errno.EPERM: "no permission to write there", errno.ENOENT: "the folder does not exist"}
+    return errors.StorageError(f"{words.get(exc.errno, exc.strerror or 'write failed')} ({path.parent})")
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the failure happened before a connection existed (nothing was sent)."""
+    text = repr(exc)
+    return any(mark in text for mark in ("NewConnectionError", "NameResolutionError",
+                                         "Failed to resolve", "Connection refused"))
+
+
+def _plain(exc: BaseException) -> str:
+    # requests' messages can be long chains; the first line is enough for a log and a user.
+    return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
