@@ -241,8 +241,9 @@ class NovitaClient:
             received = offset
             try:
                 with open(partial, "r+b" if offset else "wb") as out:
-                    out.seek(offset)
-                    out.truncate()
+                    if offset:
+                        out.seek(offset)
+                        out.truncate()
                     for chunk in response.iter_content(CHUNK_BYTES):
                         out.write(chunk)
                         received += len(chunk)
@@ -250,10 +251,10 @@ class NovitaClient:
                             progress(received, total)
                         if should_stop and should_stop():
                             raise errors.Cancelled("download stopped")
+            except requests.exceptions.RequestException as exc:  # an OSError too: test it first
+                raise errors.DownloadError(f"connection dropped at {received} bytes") from exc
             except OSError as exc:
                 raise _storage_error(exc, partial) from exc
-            except requests.exceptions.RequestException as exc:
-                raise errors.DownloadError(f"connection dropped at {received} bytes") from exc
         if total is not None and received != total:
             raise errors.DownloadError(f"got {received} of {total} bytes")
         try:
