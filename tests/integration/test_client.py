@@ -1,0 +1,238 @@
+"""NovitaClient against the simulator over real loopback HTTP: the real requests stack, no patching."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.images import png_bytes
+from vidu_desktop.core import errors
+from vidu_desktop.core.novita import NovitaClient, RetryPolicy, TaskStatus, Timeouts
+from vidu_desktop.core.request import VideoRequest, data_uri
+from vidu_desktop.simulator.server import Simulator, SimulatorConfig
+
+KEY = "sk-test-7f3a9c1e5b2d4a6f"
+BIG_VIDEO = b"\0\0\0\x0cftypmp42" + bytes(range(256)) * 40_000  # 10 MB, several chunks
+
+
+def big_renderer(image, destination, *, duration_s, height, audio, fast, motion="zoom", timeout=600):
+    """A stand-in video of a known, larger size so downloads take more than one chunk."""
+    destination.write_bytes(BIG_VIDEO)
+
+
+@pytest.fixture
+def sim():
+    with Simulator(SimulatorConfig(api_key=KEY, queued_s=0.2, processing_s=0.6)) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def big_sim():
+    with Simulator(SimulatorConfig(api_key=KEY, queued_s=0.0, processing_s=0.2,
+                                   renderer=big_renderer)) as simulator:
+        yield simulator
+
+
+class Sleeps(list):
+    """Records the client's back-off waits (and waits for real, briefly)."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+        time.sleep(min(seconds, 0.05))
+
+
+def client_for(sim: Simulator, key: str = KEY, **kwargs) -> NovitaClient:
+    kwargs.setdefault("retry", RetryPolicy(attempts=4, base_s=0.01, sleep=Sleeps()))
+    return NovitaClient(key, base_url=sim.base_url, session=requests.Session(), **kwargs)
+
+
+def image_request(**params) -> VideoRequest:
+    return VideoRequest(images=(data_uri(png_bytes(64, 36), "image/png"),), **params)
+
+
+def wait_until_finished(client: NovitaClient, task_id: str, timeout_s: float = 60):
+    deadline = time.monotonic() + timeout_s
+    seen = []
+    while time.monotonic() < deadline:
+        result = client.task_result(task_id)
+        seen.append(result)
+        if result.status.finished:
+            return result, seen
+        time.sleep(0.1)
+    raise AssertionError(f"task {task_id} did not finish: last {seen[-1] if seen else None}")
+
+
+def test_submit_poll_download_end_to_end(sim, tmp_path):
+    client = client_for(sim)
+    task_id = client.submit(image_request(duration=2, resolution="540p", seed=42, audio=True))
+    result, seen = wait_until_finished(client, task_id)
+    assert result.status is TaskStatus.SUCCEED and result.seed == 42
+    assert {r.status for r in seen} >= {TaskStatus.SUCCEED}
+    progress = [r.progress_percent for r in seen if r.status is TaskStatus.PROCESSING]
+    assert progress == sorted(progress)
+    link = result.videos[0]
+    assert link.ttl_s == 3600 and link.video_type == "mp4"
+    reported = []
+    video = client.download(link.url, tmp_path / "out.mp4", progress=lambda got, total: reported.append((got, total)))
+    assert video.exists() and not (tmp_path / "out.mp4.part").exists()
+    assert reported[-1][0] == reported[-1][1] == video.stat().st_size
+    if shutil.which("ffprobe"):
+        probe = json.loads(subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_type",
+             "-of", "json", str(video)], capture_output=True, text=True, check=True).stdout)
+        assert abs(float(probe["format"]["duration"]) - 2) < 0.2
+        assert {s["codec_type"] for s in probe["streams"]} == {"video", "audio"}
+    assert sim.stats.submissions == 1
+
+
+def test_wrong_or_missing_key_is_an_auth_error_without_the_key_in_words(sim, caplog):
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(errors.AuthError) as caught:
+        client_for(sim, key="sk-wrong-1234567890").submit(image_request())
+    assert caught.value.reason == "INVALID_API_KEY"
+    assert "sk-wrong-1234567890" not in str(caught.value) + repr(caught.value) + caplog.text
+    with pytest.raises(errors.AuthError) as caught:
+        client_for(sim, key="").task_result("x")
+    assert caught.value.reason == "MISSING_API_KEY"
+    assert KEY not in repr(client_for(sim))
+
+
+@pytest.mark.parametrize("params, reason", [
+    ({"duration": 17}, "INVALID_REQUEST_BODY"),
+    ({"duration": 0}, "INVALID_REQUEST_BODY"),
+    ({"seed": 2_147_483_648}, "INVALID_REQUEST_BODY"),
+    ({"prompt": "x" * 5001}, "INVALID_REQUEST_BODY"),
+    ({"resolution": "4k"}, "INVALID_REQUEST_BODY"),
+    ({"audio_type": "music"}, "INVALID_REQUEST_BODY"),
+])
+def test_server_refuses_what_the_model_refuses(sim, params, reason):
+    with pytest.raises(errors.InvalidRequestError) as caught:
+        client_for(sim).submit(image_request(**params))
+    assert caught.value.reason == reason
+    assert sim.task_ids() == []  # refused: no task, nothing charged
+
+
+def test_server_accepts_both_edges(sim):
+    client = client_for(sim)
+    for params in ({"duration": 1, "seed": 0, "prompt": ""},
+                   {"duration": 16, "seed": 2_147_483_647, "prompt": "x" * 5000}):
+        assert client.submit(image_request(**params))
+
+
+def test_image_refusals_map_to_format_and_size(sim):
+    with pytest.raises(errors.InvalidRequestError) as caught:
+        client_for(sim).submit(VideoRequest(images=(data_uri(b"GIF89a" + b"\0" * 50, "image/png"),)))
+    assert caught.value.reason == "INVALID_IMAGE_FORMAT"
+
+
+def test_balance_and_moderation(sim):
+    client = client_for(sim)
+    sim.faults.add("balance", route="submit", count=1)
+    with pytest.raises(errors.BalanceError) as caught:
+        client.submit(image_request())
+    assert "top up" in errors.describe(caught.value)
+    with pytest.raises(errors.ModerationError):
+        client.submit(image_request(prompt="something forbidden here"))
+
+
+def test_rate_limit_honours_retry_after(sim):
+    client = client_for(sim)
+    task_id = client.submit(image_request())
+    sim.faults.add("rate_limit", route="result", count=2, retry_after=1)
+    assert client.task_result(task_id).task_id == task_id
+    assert client.retry.sleep[:2] == [1.0, 1.0]
+
+
+def test_server_errors_are_retried_then_reported(sim):
+    client = client_for(sim)
+    task_id = client.submit(image_request())
+    sim.faults.add("server_error", route="result", count=2)
+    assert client.task_result(task_id).task_id == task_id
+    sim.faults.add("server_error", route="result", count=10)
+    with pytest.raises(errors.ServerError):
+        client.task_result(task_id)
+
+
+def test_nonsense_answers(sim):
+    client = client_for(sim)
+    sim.faults.add("nonsense", route="submit", count=1)
+    with pytest.raises(errors.SubmissionUncertain):
+        client.submit(image_request())
+    task_id = client.submit(image_request())
+    sim.faults.add("nonsense", route="result", count=10)
+    with pytest.raises(errors.ProtocolError):
+        client.task_result(task_id)
+
+
+def test_reset_after_submit_is_uncertain_and_never_resent(sim):
+    sim.faults.add("reset", route="submit", count=1)
+    with pytest.raises(errors.SubmissionUncertain) as caught:
+        client_for(sim).submit(image_request())
+    assert "charged" in errors.describe(caught.value)
+    assert sim.stats.submissions == 1 and len(sim.task_ids()) == 1
+
+
+def test_slow_submit_past_the_timeout_is_uncertain(sim):
+    sim.faults.add("slow", route="submit", count=1, delay=1.5)
+    with pytest.raises(errors.SubmissionUncertain):
+        client_for(sim, timeouts=Timeouts(connect_s=2, read_s=0.5)).submit(image_request())
+
+
+def test_dead_network_before_sending_is_a_plain_network_error():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    client = NovitaClient(KEY, base_url=f"http://127.0.0.1:{port}",
+                          retry=RetryPolicy(attempts=2, base_s=0.01, sleep=Sleeps()))
+    with pytest.raises(errors.NetworkError):
+        client.submit(image_request())
+    with pytest.raises(errors.NetworkError):
+        client.task_result("t")
+    assert "Check your internet connection" in errors.describe(errors.NetworkError("x"))
+
+
+def test_unknown_task_is_not_found(sim):
+    with pytest.raises(errors.NotFoundError):
+        client_for(sim).task_result("no-such-task")
+
+
+def test_truncated_download_resumes_with_range(big_sim, tmp_path):
+    client = client_for(big_sim)
+    result, _ = wait_until_finished(client, client.submit(image_request()))
+    big_sim.faults.add("truncate", route="download", count=2)
+    video = client.download(result.videos[0].url, tmp_path / "v.mp4")
+    assert video.read_bytes() == BIG_VIDEO
+    assert big_sim.stats.downloads >= 3
+
+
+def test_expired_link_is_refused_and_a_fresh_one_works(big_sim, tmp_path):
+    client = client_for(big_sim)
+    task_id = client.submit(image_request())
+    wait_until_finished(client, task_id)
+    big_sim.faults.add("expire_links", route="result", count=1, ttl=0)
+    expired = client.task_result(task_id).videos[0]
+    assert expired.ttl_s == 0 and expired.expired()
+    with pytest.raises(errors.LinkExpiredError):
+        client.download(expired.url, tmp_path / "v.mp4")
+    fresh = client.task_result(task_id).videos[0]
+    assert not fresh.expired()
+    assert client.download(fresh.url, tmp_path / "v.mp4").read_bytes() == BIG_VIDEO
+
+
+def test_full_disk_is_a_storage_error_and_keeps_the_partial(big_sim, tmp_path):
+    client = client_for(big_sim)
+    result, _ = wait_until_finished(client, client.submit(image_request()))
+    (tmp_path / "v.mp4.part").symlink_to("/dev/full")  # every write: ENOSPC, as on a full disk
+    with pytest.raises(errors.StorageError) as caught:
+        client.download(result.videos[0].url, tmp_path / "v.mp4")
+    assert "disk is full" in str(caught.value)
+    assert "Free some space" in errors.describe(caught.value)
+    assert not (tmp_path / "v.mp4").exists()

@@ -1,0 +1,36 @@
+"""User settings: one QSettings ini file in the platform's config folder. Never the API key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from . import paths
+
+
+def store() -> QSettings:
+    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+
+
+def value(key: str, default: Any = None, kind: type | None = None) -> Any:
+    settings = store()
+    if kind is None:
+        return settings.value(key, default)
+    return settings.value(key, default, type=kind)
+
+
+def set_value(key: str, new_value: Any) -> None:
+    settings = store()
+    settings.setValue(key, new_value)
+    settings.sync()
+
+
+def library_dir() -> Path:
+    chosen = value("library/folder", "", str)
+    return Path(chosen) if chosen else paths.default_library_dir()
+
+
+def base_url_setting() -> str | None:
+    return value("network/base_url", "", str) or None

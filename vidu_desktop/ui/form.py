@@ -1,0 +1,133 @@
+"""The nine parameters of the API, with the documented defaults, ranges and explanations."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
+                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from ..core.request import (AUDIO_TYPE_LABELS, AUDIO_TYPES, DURATION_RANGE, PROMPT_MAX_CHARS,
+                            RESOLUTIONS, SEED_RANGE, Problem, VideoRequest)
+
+PARAM_NAMES = ("prompt", "duration", "resolution", "seed", "audio", "audio_type", "is_rec", "off_peak")
+
+
+class ParameterForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.prompt = QPlainTextEdit()
+        self.prompt.setPlaceholderText("Describe the motion: “the camera slowly pushes in while "
+                                       "the leaves move in the wind”")
+        self.prompt.setToolTip(f"What should move and how (up to {PROMPT_MAX_CHARS} characters). "
+                               "Empty lets the model decide.")
+        self.prompt.setAccessibleName("Prompt")
+        self.prompt.setTabChangesFocus(True)
+        self.prompt.setMaximumHeight(110)
+        self.counter = QLabel()
+        self.counter.setObjectName("promptCounter")
+
+        self.duration = QSpinBox()
+        self.duration.setRange(*DURATION_RANGE)
+        self.duration.setSuffix(" s")
+        self.duration.setToolTip(f"Length of the video, {DURATION_RANGE[0]}–{DURATION_RANGE[1]} seconds.")
+        self.resolution = QComboBox()
+        self.resolution.addItems(RESOLUTIONS)
+        self.resolution.setToolTip("Output resolution. Higher costs more and takes longer.")
+
+        self.seed = QSpinBox()
+        self.seed.setRange(*SEED_RANGE)
+        self.seed.setSpecialValueText("random")
+        self.seed.setToolTip("The same seed with the same settings gives a similar video. 0 = random.")
+        self.randomize = QPushButton("Randomize")
+        self.randomize.setToolTip("Pick a random seed")
+        self.randomize.clicked.connect(lambda: self.seed.setValue(random.randint(1, SEED_RANGE[1])))
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.randomize)
+
+        self.audio = QCheckBox("Generate sound")
+        self.audio.setToolTip("Make dialogue and background sound together with the video.")
+        self.audio_type = QComboBox()
+        for value in AUDIO_TYPES:
+            self.audio_type.addItem(AUDIO_TYPE_LABELS[value], value)
+        self.audio_type.setToolTip("Which kind of sound to make (only when sound is on).")
+        self.is_rec = QCheckBox("Match sound to motion")
+        self.is_rec.setToolTip("The rhythm of the sound follows what happens in the video.")
+        self.off_peak = QCheckBox("Off-peak (cheaper, may take up to 48 hours)")
+        self.off_peak.setToolTip("Queued for off-peak processing: costs less, but Novita may take "
+                                 "up to two days. The app keeps checking, even across restarts.")
+
+        form = QFormLayout()
+        form.addRow("Duration", self.duration)
+        form.addRow("Resolution", self.resolution)
+        form.addRow("Seed", seed_row)
+        form.addRow("", self.audio)
+        form.addRow("Sound type", self.audio_type)
+        form.addRow("", self.is_rec)
+        form.addRow("", self.off_peak)
+        for label_widget, field_widget in ((self.duration, "Duration"), (self.resolution, "Resolution"),
+                                           (self.seed, "Seed"), (self.audio_type, "Sound type")):
+            label_widget.setAccessibleName(field_widget)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        prompt_label = QLabel("&Prompt")
+        prompt_label.setBuddy(self.prompt)
+        top = QHBoxLayout()
+        top.addWidget(prompt_label)
+        top.addStretch(1)
+        top.addWidget(self.counter)
+        layout.addLayout(top)
+        layout.addWidget(self.prompt)
+        layout.addLayout(form)
+
+        self.set_params(VideoRequest().to_payload())
+        for signal in (self.prompt.textChanged, self.duration.valueChanged, self.resolution.currentIndexChanged,
+                       self.seed.valueChanged, self.audio.toggled, self.audio_type.currentIndexChanged,
+                       self.is_rec.toggled, self.off_peak.toggled):
+            signal.connect(self._on_change)
+        self._on_change()
+
+    def params(self) -> dict:
+        return {
+            "prompt": self.prompt.toPlainText(),
+            "duration": self.duration.value(),
+            "resolution": self.resolution.currentText(),
+            "seed": self.seed.value(),
+            "audio": self.audio.isChecked(),
+            "audio_type": self.audio_type.currentData(),
+            "is_rec": self.is_rec.isChecked(),
+            "off_peak": self.off_peak.isChecked(),
+        }
+
+    def set_params(self, params: dict) -> None:
+        """Load settings back (last used, or a job to re-run); unknown or bad values keep defaults."""
+        defaults = VideoRequest()
+        merged = {name: params.get(name, getattr(defaults, name)) for name in PARAM_NAMES}
+        candidate = VideoRequest(images=("https://example.invalid/x.png",), **merged)
+        bad = {p.field for p in candidate.validate()}
+        value = {name: getattr(defaults, name) if name in bad else merged[name] for name in PARAM_NAMES}
+        self.prompt.setPlainText(value["prompt"])
+        self.duration.setValue(value["duration"])
+        self.resolution.setCurrentText(value["resolution"])
+        self.seed.setValue(value["seed"])
+        self.audio.setChecked(value["audio"])
+        self.audio_type.setCurrentIndex(max(0, self.audio_type.findData(value["audio_type"])))
+        self.is_rec.setChecked(value["is_rec"])
+        self.off_peak.setChecked(value["off_peak"])
+
+    def problems(self) -> list[Problem]:
+        request = VideoRequest(images=("https://example.invalid/x.png",), **self.params())
+        return request.validate()
+
+    def _on_change(self) -> None:
+        length = len(self.prompt.toPlainText())
+        self.counter.setText(f"{length} / {PROMPT_MAX_CHARS}")
+        self.counter.setStyleSheet("color: #d9483b; font-weight: bold;" if length > PROMPT_MAX_CHARS else "")
+        self.audio_type.setEnabled(self.audio.isChecked())
+        self.is_rec.setEnabled(self.audio.isChecked())
+        self.changed.emit()

@@ -1,0 +1,340 @@
+"""The main window: images and parameters on the left, the player and the jobs on the right.
+
+Widgets only show state and forward intent: the job engine does the work in its threads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from .. import APP_NAME, __version__, credentials, paths, settings
+from ..core import errors
+from ..core.jobs import JobState, JobStore
+from ..core.novita import resolve_base_url
+from ..core.request import is_web_url
+from ..workers.engine import Connection, JobEngine
+from ..workers.services import DemoSimulator, run_in_background
+from .form import ParameterForm
+from .image_panel import ImagePanel, save_clipboard_image, sources_from_urls
+from .job_list import JobListView, JobTableModel
+from .player import VideoPlayer
+from .settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+DEMO_KEY = "demo"
+
+
+class MainWindow(QMainWindow):
+    connectionReady = Signal(str)  # "demo" or "novita": for tests and the status bar
+
+    def __init__(self, store: JobStore, initial_sources: list[str] | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.store = store
+        self.demo = DemoSimulator()
+        self.mode = ""  # "", "demo" or "novita"
+        self._autoplayed_job = 0
+        self.engine = JobEngine(store, settings.library_dir, self)
+
+        self.images = ImagePanel()
+        self.form = ParameterForm()
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("problems")
+        self.problem_label.setWordWrap(True)
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setDefault(True)
+        self.generate_button.setToolTip("Make one video per image (Ctrl+Return)")
+        self.generate_button.setMinimumHeight(36)
+        self.demo_banner = QLabel()
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setOpenExternalLinks(False)
+        self.demo_banner.linkActivated.connect(lambda _: self.open_settings())
+        self.demo_banner.hide()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.demo_banner)
+        left_layout.addWidget(self.images, 1)
+        left_layout.addWidget(self.form)
+        left_layout.addWidget(self.problem_label)
+        left_layout.addWidget(self.generate_button)
+
+        self.player = VideoPlayer()
+        self.jobs_model = JobTableModel(store, self)
+        self.jobs_view = JobListView(self.jobs_model)
+        self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.addWidget(self.player)
+        self.right_splitter.addWidget(self.jobs_view)
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 2)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(left)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([380, 820])
+        self.setCentralWidget(self.main_splitter)
+        self.connection_label = QLabel("Connecting…")
+        self.statusBar().addPermanentWidget(self.connection_label)
+
+        self._build_menus()
+        self.images.changed.connect(self._update_generate)
+        self.form.changed.connect(self._update_generate)
+        self.generate_button.clicked.connect(self.generate)
+        self.engine.jobChanged.connect(self.jobs_model.refresh_job)
+        self.engine.videoReady.connect(self._video_ready)
+        self.jobs_view.playRequested.connect(self.play_job)
+        self.jobs_view.customContextMenuRequested.connect(self._job_menu)
+        self.player.errorOccurred.connect(lambda words: self.statusBar().showMessage(words, 10000))
+
+        self._restore_state()
+        self._update_generate()
+        if initial_sources:
+            self.images.add_sources(initial_sources)
+        QTimer.singleShot(0, self.connect_to_service)
+
+    # -- connection: key from the environment or keyring, else the demo simulator ------------------
+
+    def connect_to_service(self) -> None:
+        run_in_background(credentials.load_api_key, self._key_loaded,
+                          lambda exc: self._key_loaded(credentials.ApiKey(None, credentials.KeySource.NONE)),
+                          owner=self)
+
+    def _key_loaded(self, key: credentials.ApiKey) -> None:
+        if key.value:
+            try:
+                base_url = resolve_base_url(settings.base_url_setting())
+            except ValueError as exc:
+                self._set_mode("", f"Server address refused: {exc}")
+                return
+            from ..logging_setup import register_secret
+            register_secret(key.value)
+            self.demo.stop()
+            self.engine.set_connection(Connection(key.value, base_url))
+            suffix = "" if base_url.endswith("api.novita.ai") else f" at {base_url}"
+            self._set_mode("novita", f"Connected to Novita{suffix} · key from {key.source.value}")
+            self.engine.resume()
+            return
+        self._set_mode("", "No API key: starting Demo mode…")
+        run_in_background(self.demo.start, self._demo_started,
+                          lambda exc: self._set_mode("", "No API key, and the built-in simulator "
+                                                         f"could not start ({exc})."), owner=self)
+
+    def _demo_started(self, base_url: str) -> None:
+        self.engine.set_connection(Connection(DEMO_KEY, base_url))
+        self._set_mode("demo", f"Demo mode · built-in simulator at {base_url}")
+        self.engine.resume()
+
+    def _set_mode(self, mode: str, words: str) -> None:
+        self.mode = mode
+        self.connection_label.setText(words)
+        self.demo_banner.setVisible(mode == "demo")
+        self.demo_banner.setText("<b>Demo mode</b> — videos come from the built-in simulator, "
+                                 "nothing is charged. <a href='settings'>Add your Novita API key</a> "
+                                 "to make real videos.")
+        self.setWindowTitle(f"{APP_NAME} — Demo mode" if mode == "demo" else APP_NAME)
+        self._update_generate()
+        if mode:
+            self.connectionReady.emit(mode)
+
+    # -- generating ----------------------------------------------------------------------------
+
+    def generate_blockers(self) -> list[str]:
+        blockers = []
+        if not self.images.images:
+            blockers.append("Add an image to animate: drop it here, or use Open… (Ctrl+O).")
+        blockers += self.images.problems()
+        blockers += [p.message for p in self.form.problems()]
+        if not self.mode:
+            blockers.append(self.connection_label.text() if "refused" in self.connection_label.text()
+                            else "Waiting for a connection (API key or Demo mode)…")
+        return blockers
+
+    def _update_generate(self) -> None:
+        blockers = self.generate_blockers()
+        self.generate_button.setEnabled(not blockers)
+        self.problem_label.setText(blockers[0] if blockers else "")
+        self.problem_label.setVisible(bool(blockers))
+        count = len(self.images.images)
+        self.generate_button.setText(f"Generate {count} videos" if count > 1 else "Generate")
+
+    def generate(self) -> None:
+        if self.generate_blockers():
+            self._update_generate()
+            return
+        params = self.form.params()
+        settings.set_value("form/last_params", json.dumps(params))
+        sources = [image.source for image in self.images.images]
+        self.engine.generate(sources, params, self.images.thumbnails())
+        self.images.clear()
+        self.statusBar().showMessage(f"Sent {len(sources)} job{'s' if len(sources) > 1 else ''}.", 5000)
+
+    # -- images in -----------------------------------------------------------------------------
+
+    def open_images(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Open images", str(Path.home()),
+                                                "Images (*.jpg *.jpeg *.png *.webp);;All files (*)")
+        self.images.add_sources(files)
+
+    def paste(self) -> None:
+        self.add_mime(QGuiApplication.clipboard().mimeData())
+
+    def add_mime(self, mime: QMimeData | None) -> bool:
+        if mime is None:
+            return False
+        sources = sources_from_urls(mime.urls()) if mime.hasUrls() else []
+        if not sources and mime.hasText():
+            text = mime.text().strip()
+            if is_web_url(text):
+                sources = [text]
+            elif Path(text).is_file():
+                sources = [text]
+        if sources:
+            self.images.add_sources(sources)
+            return True
+        if mime.hasImage():
+            image = QImage(mime.imageData())
+            run_in_background(lambda: str(save_clipboard_image(image, paths.cache_dir() / "pasted")),
+                              lambda path: self.images.add_sources([path]),
+                              lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
+                              owner=self)
+            return True
+        self.statusBar().showMessage("Nothing usable here: paste or drop image files, image data "
+                                     "or an http(s) link to an image.", 8000)
+        return False
+
+    def dragEnterEvent(self, event) -> None:
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasImage() or mime.hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        if self.add_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    def _video_ready(self, job_id: int, path: str) -> None:
+        if job_id > self._autoplayed_job:  # the newest finished video plays by itself
+            self._autoplayed_job = job_id
+            self.player.load(Path(path))
+        self.statusBar().showMessage("A video is ready.", 5000)
+
+    def play_job(self, job_id: int | None) -> None:
+        job = self.store.get(job_id) if job_id else None
+        if job and job.video_path and Path(job.video_path).exists():
+            self.player.load(Path(job.video_path))
+        elif job:
+            self.statusBar().showMessage("This job has no video yet.", 4000)
+
+    def _selected_jobs(self):
+        return [job for job in (self.store.get(i) for i in self.jobs_view.selected_job_ids()) if job]
+
+    def retry_selected(self) -> None:
+        for job in self._selected_jobs():
+            if job.state is JobState.UNCERTAIN:
+                answer = QMessageBox.question(
+                    self, "Send again?", "This job may already have started on Novita (and been "
+                    "charged). Send it again anyway?")
+                if answer != QMessageBox.StandardButton.Yes:
+                    continue
+            if job.state in (JobState.FAILED, JobState.UNCERTAIN):
+                self.engine.retry(job.id)
+
+    def _job_menu(self, position) -> None:
+        jobs = self._selected_jobs()
+        if not jobs:
+            return
+        job = jobs[0]
+        menu = QMenu(self)
+        menu.addAction("Play", lambda: self.play_job(job.id)).setEnabled(bool(job.video_path))
+        menu.addAction("Show in folder", lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(Path(job.video_path).parent)))).setEnabled(bool(job.video_path))
+        menu.addAction("Retry", self.retry_selected).setEnabled(
+            job.state in (JobState.FAILED, JobState.UNCERTAIN))
+        menu.addAction("Use these settings", lambda: self.form.set_params(job.params))
+        menu.addAction("Reuse its seed", lambda: self.form.seed.setValue(job.seed or 0)).setEnabled(bool(job.seed))
+        menu.addAction("Copy task id", lambda: QGuiApplication.clipboard().setText(job.task_id or "")
+                       ).setEnabled(bool(job.task_id))
+        menu.exec(self.jobs_view.viewport().mapToGlobal(position))
+
+    # -- menus, settings, state ----------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        def action(menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+            act = menu.addAction(text)
+            act.triggered.connect(slot)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            if tip:
+                act.setStatusTip(tip)
+            return act
+
+        file_menu = self.menuBar().addMenu("&File")
+        action(file_menu, "&Open images…", self.open_images, QKeySequence.StandardKey.Open)
+        action(file_menu, "&Paste image or link", self.paste, QKeySequence.StandardKey.Paste)
+        action(file_menu, "&Remove selected images", self.images.remove_selected, QKeySequence.StandardKey.Delete)
+        action(file_menu, "&Clear images", self.images.clear)
+        file_menu.addSeparator()
+        action(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        jobs_menu = self.menuBar().addMenu("&Jobs")
+        self.generate_action = action(jobs_menu, "&Generate", self.generate, "Ctrl+Return")
+        self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        action(jobs_menu, "&Retry selected", self.retry_selected, "Ctrl+R")
+        action(jobs_menu, "Play/&pause", self.player.toggle_play, "Space")
+        help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "Open &log folder", lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(paths.ensure(paths.log_dir())))))
+        action(help_menu, "&About", lambda: QMessageBox.about(
+            self, f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>Still images to videos "
+            "with Novita AI's Vidu Q3 Turbo."))
+
+    def open_settings(self, first_run: bool = False) -> None:
+        dialog = SettingsDialog(self, first_run=first_run)
+        dialog.keyChanged.connect(self.connect_to_service)
+        dialog.exec()
+
+    def _restore_state(self) -> None:
+        geometry = settings.value("window/geometry", QByteArray(), QByteArray)
+        if geometry and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 780)
+        for key, splitter in (("window/main_splitter", self.main_splitter),
+                              ("window/right_splitter", self.right_splitter)):
+            state = settings.value(key, QByteArray(), QByteArray)
+            if state and not state.isEmpty():
+                splitter.restoreState(state)
+        try:
+            self.form.set_params(json.loads(settings.value("form/last_params", "{}", str)))
+        except (ValueError, TypeError):
+            pass
+        self.player.set_volume(settings.value("player/volume", 80, int))
+        self.player.set_muted(settings.value("player/muted", False, bool))
+        self.player.set_loop(settings.value("player/loop", True, bool))
+
+    def closeEvent(self, event) -> None:
+        store = settings.store()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/main_splitter", self.main_splitter.saveState())
+        store.setValue("window/right_splitter", self.right_splitter.saveState())
+        store.setValue("form/last_params", json.dumps(self.form.params()))
+        store.setValue("player/volume", self.player.volume())
+        store.setValue("player/muted", self.player.muted())
+        store.setValue("player/loop", self.player.loop())
+        store.sync()
+        self.player.unload()
+        self.engine.shutdown()
+        self.demo.stop()
+        super().closeEvent(event)

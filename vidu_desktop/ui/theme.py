@@ -1,0 +1,56 @@
+"""The app icon and a palette that follows the system's light or dark scheme."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+ICON_FILE = "vidu-desktop.svg"
+
+
+def resource_path(name: str) -> str:
+    """A file from the installed resources package (works from a wheel and from PyInstaller)."""
+    return str(resources.files("vidu_desktop.resources") / name)
+
+
+def app_icon() -> QIcon:
+    return QIcon(resource_path(ICON_FILE))
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: QColor(37, 37, 40), QPalette.ColorRole.WindowText: QColor(230, 230, 230),
+        QPalette.ColorRole.Base: QColor(28, 28, 30), QPalette.ColorRole.AlternateBase: QColor(44, 44, 48),
+        QPalette.ColorRole.Text: QColor(230, 230, 230), QPalette.ColorRole.Button: QColor(48, 48, 52),
+        QPalette.ColorRole.ButtonText: QColor(230, 230, 230), QPalette.ColorRole.Highlight: QColor(108, 92, 231),
+        QPalette.ColorRole.HighlightedText: QColor(255, 255, 255), QPalette.ColorRole.ToolTipBase: QColor(50, 50, 54),
+        QPalette.ColorRole.ToolTipText: QColor(230, 230, 230), QPalette.ColorRole.Link: QColor(120, 180, 255),
+        QPalette.ColorRole.PlaceholderText: QColor(140, 140, 140),
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, colour)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))
+    return palette
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion everywhere (same look on every OS); dark when the system says so, live."""
+    app.setStyle("Fusion")
+    hints = QGuiApplication.styleHints()
+
+    def follow() -> None:
+        dark = hints.colorScheme() == Qt.ColorScheme.Dark
+        app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+        app.setStyleSheet(
+            "QLabel#demoBanner { background: #fff4d6; color: #5a4500; border-radius: 6px; padding: 6px; }"
+            "QLabel#problems { color: #c0392b; }"
+            "QLabel#dropHint { border: 2px dashed palette(mid); border-radius: 10px; padding: 24px;"
+            " color: palette(placeholder-text); min-height: 120px; }")
+
+    follow()
+    hints.colorSchemeChanged.connect(lambda _: follow())

@@ -1,0 +1,88 @@
+"""Small one-off background tasks (key lookup, demo server start, key test) in Qt's thread pool."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.work, self.relay = work, relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as exc:  # noqa: BLE001 - handed to the caller's error path
+            log.warning("background task failed", exc_info=True)
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.finished.emit(result)
+
+
+def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None] | None = None,
+                      owner: QObject | None = None) -> None:
+    """Run `work` off the GUI thread; its result (or error) comes back on the GUI thread."""
+    relay = _Relay(owner)
+    relay.finished.connect(on_done)
+    relay.finished.connect(relay.deleteLater)
+    if on_error:
+        relay.failed.connect(on_error)
+    relay.failed.connect(relay.deleteLater)
+    QThreadPool.globalInstance().start(_Task(work, relay))
+
+
+class DemoSimulator:
+    """The built-in simulator in a child process on loopback, for trying the app without a key."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[str] | None = None
+        self.base_url: str | None = None
+        self._lock = threading.Lock()
+
+    def start(self, timeout_s: float = 30.0) -> str:
+        with self._lock:
+            if self.base_url:
+                return self.base_url
+            command = ([sys.executable, "--simulator"] if getattr(sys, "frozen", False)
+                       else [sys.executable, "-m", "vidu_desktop.simulator"])
+            command += ["--port", "0", "--queued", "2", "--processing", "10"]
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                            stdin=subprocess.DEVNULL, text=True)
+            timer = threading.Timer(timeout_s, self.process.kill)
+            timer.start()
+            try:
+                line = self.process.stdout.readline() if self.process.stdout else ""
+            finally:
+                timer.cancel()
+            url = next((word for word in line.split() if word.startswith("http://")), None)
+            if not url:
+                self.stop()
+                raise RuntimeError("the built-in simulator did not start")
+            self.base_url = url.rstrip("/")
+            log.info("demo simulator at %s", self.base_url)
+            return self.base_url
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process, self.base_url = None, None
