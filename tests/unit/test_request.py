@@ -82,3 +82,8 @@ def test_inline_images_are_checked_inside():
 
 def test_payload_round_trip_fills_defaults():
     assert request_from_payload({"images": [URL]}) == VideoRequest(images=(URL,))
+
+
+def test_images_must_be_a_list():
+    assert [p.message for p in request_from_payload({"images": "https://x/a.png"}).validate()] == [
+        "Images must be a list of links or data URIs."]

@@ -104,9 +104,11 @@ class VideoRequest:
         def add(name: str, message: str) -> None:
             problems.append(Problem(name, message))
 
-        if not self.images:
+        if not isinstance(self.images, (tuple, list)):
+            add("images", "Images must be a list of links or data URIs.")
+        elif not self.images:
             add("images", "Add an image to animate.")
-        for index, image in enumerate(self.images):
+        for index, image in enumerate(self.images if isinstance(self.images, (tuple, list)) else ()):
             label = "The image" if len(self.images) == 1 else f"Image {index + 1}"
             for message in _image_reference_problems(image):
                 add("images", f"{label}: {message}.")

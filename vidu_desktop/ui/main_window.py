@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
     def _video_ready(self, job_id: int, path: str) -> None:
         if job_id > self._autoplayed_job:  # the newest finished video plays by itself
             self._autoplayed_job = job_id
+            log.info("job %s finished; playing %s", job_id, path)
             self.player.load(Path(path))
         self.statusBar().showMessage("A video is ready.", 5000)
 

@@ -1,0 +1,78 @@
+"""`python -m vidu_desktop.simulator`: run the Novita-compatible simulator until stopped.
+
+The first line on stdout is "Vidu simulator listening on <base URL>", flushed, so a parent
+process can read where to connect (useful with --port 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .server import Simulator, SimulatorConfig
+
+REALISTIC_QUEUED_S, REALISTIC_PROCESSING_S = 20.0, 60.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m vidu_desktop.simulator",
+        description="A local stand-in for Novita's Vidu Q3 Turbo image-to-video API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--api-key", help="accept only this key (default: any non-empty key)")
+    parser.add_argument("--realistic", action="store_true",
+                        help="~20 s queue, ~60 s processing and full-size video")
+    parser.add_argument("--queued", type=float, metavar="S", help="seconds in QUEUED")
+    parser.add_argument("--processing", type=float, metavar="S", help="seconds in PROCESSING")
+    parser.add_argument("--ttl", type=int, default=3600, metavar="S",
+                        help="lifetime of video links in seconds")
+    parser.add_argument("--video-dir", type=Path, help="keep rendered videos here")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    defaults = SimulatorConfig()
+    config = SimulatorConfig(
+        api_key=args.api_key,
+        queued_s=args.queued if args.queued is not None
+        else REALISTIC_QUEUED_S if args.realistic else defaults.queued_s,
+        processing_s=args.processing if args.processing is not None
+        else REALISTIC_PROCESSING_S if args.realistic else defaults.processing_s,
+        fast_video=not args.realistic,
+        link_ttl_s=args.ttl,
+        video_dir=args.video_dir,
+    )
+
+    try:
+        simulator = Simulator(config, args.host, args.port).start()
+    except OSError as error:
+        print(f"Cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGINT", "SIGTERM"):
+            if hasattr(signal, name):
+                number = getattr(signal, name)
+                previous[number] = signal.signal(number, lambda *_: stop.set())
+    try:
+        print(f"Vidu simulator listening on {simulator.base_url}", flush=True)
+        while not stop.wait(0.5):  # a timed wait lets Windows deliver Ctrl+C
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        simulator.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

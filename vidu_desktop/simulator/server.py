@@ -1,0 +1,748 @@
+"""A local stand-in for Novita's Vidu Q3 Turbo image-to-video API, over real HTTP.
+
+It speaks the contract in shared/NOVITA_API.md: submit, task result (with a clock that
+moves tasks through QUEUED and PROCESSING), signed expiring video links, and the balance
+endpoint. Faults (rate limits, resets, truncated downloads, ...) can be injected from
+Python or over HTTP so the client's error handling can be tested against real sockets.
+Used by the integration tests and by the app's demo mode; pure stdlib, no Qt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hashlib
+import hmac
+import json
+import logging
+import math
+import random
+import re
+import secrets
+import shutil
+import socket
+import socketserver
+import struct
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+from ..core.imageinfo import NotAnImage, sniff
+from ..core.request import (
+    _DATA_URI,
+    ENDPOINT,
+    MAX_IMAGE_BYTES,
+    MAX_INLINE_IMAGE_BYTES,
+    RESOLUTION_HEIGHTS,
+    SEED_RANGE,
+    VideoRequest,
+    is_web_url,
+    request_from_payload,
+)
+
+log = logging.getLogger(__name__)
+
+RESULT_PATH = "/v3/async/task-result"
+BALANCE_PATH = "/openapi/v1/billing/balance/detail"
+TASK_TYPE = "VIDU_Q3_TURBO_I2V"
+MAX_BODY_BYTES = 20 * 1024 * 1024  # newer Vidu pages cap the whole HTTP body at 20 MB
+FETCH_TIMEOUT_S = 10.0
+CHUNK = 256 * 1024
+
+QUEUED, PROCESSING = "TASK_STATUS_QUEUED", "TASK_STATUS_PROCESSING"
+SUCCEED, FAILED = "TASK_STATUS_SUCCEED", "TASK_STATUS_FAILED"
+
+Renderer = Callable[..., Any]  # render_video's signature (simulator/video.py)
+
+
+@dataclass
+class SimulatorConfig:
+    api_key: str | None = None  # None: accept any non-empty key
+    queued_s: float = 1.0  # time in QUEUED
+    processing_s: float = 4.0  # time in PROCESSING (eta / progress_percent move over it)
+    fast_video: bool = True  # passed to the video maker
+    link_ttl_s: int = 3600  # video_url_ttl
+    video_dir: Path | None = None  # where rendered videos go (temp dir if None)
+    renderer: Renderer | None = None  # stands in for video.render_video (tests)
+
+
+# ---------------------------------------------------------------------------- faults
+
+ROUTES = ("submit", "result", "download")
+FAULT_KINDS = ("rate_limit", "server_error", "reset", "slow", "nonsense", "truncate",
+               "fail_task", "expire_links", "balance")
+# Kinds that only make sense on one route.
+_ONLY_ROUTE = {"truncate": "download", "fail_task": "submit", "expire_links": "result",
+               "balance": "submit"}
+_SERVER_ERROR_REASONS = {"submit": "CREATE_TASK_FAILED", "result": "GET_RESULT_FAILED"}
+
+
+@dataclass
+class Fault:
+    kind: str
+    route: str = "any"  # "submit", "result", "download" or "any"
+    count: int = 1  # fires for the next `count` matching requests
+    retry_after: int = 1  # rate_limit: Retry-After seconds
+    delay: float = 1.0  # slow: seconds before answering
+    reason: str = "content moderation failed"  # fail_task
+    ttl: int = 0  # expire_links: video_url_ttl of links handed out
+
+
+class Faults:
+    """Pending faults, consumed by matching requests; safe to change from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[Fault] = []
+
+    def add(self, kind: str, route: str = "any", count: int = 1, **params: Any) -> Fault:
+        fault = Fault(kind, route, count, **params)  # unknown parameter names: TypeError
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(FAULT_KINDS)}")
+        if route not in (*ROUTES, "any"):
+            raise ValueError(f"unknown route {route!r}; known: {', '.join(ROUTES)}, any")
+        if route not in ("any", _ONLY_ROUTE.get(kind, route)):
+            raise ValueError(f"fault {kind!r} only applies to route {_ONLY_ROUTE[kind]!r}")
+        for name, low in (("count", 1), ("retry_after", 0), ("ttl", 0)):
+            value = getattr(fault, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be a whole number of at least {low}")
+        if not isinstance(fault.delay, (int, float)) or isinstance(fault.delay, bool) \
+                or fault.delay < 0:
+            raise ValueError("delay must be a number of seconds")
+        if not isinstance(fault.reason, str):
+            raise ValueError("reason must be text")
+        with self._lock:
+            self._pending.append(fault)
+        return copy.copy(fault)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def pending(self) -> list[Fault]:
+        with self._lock:
+            return [copy.copy(f) for f in self._pending]
+
+    def take(self, route: str, kinds: set[str] | frozenset[str]) -> Fault | None:
+        """Consume one firing of the oldest pending fault of `kinds` that targets `route`."""
+        with self._lock:
+            for fault in self._pending:
+                if fault.kind in kinds and fault.route in (route, "any"):
+                    fault.count -= 1
+                    if fault.count <= 0:
+                        self._pending.remove(fault)
+                    return copy.copy(fault)
+        return None
+
+
+@dataclass
+class Stats:
+    """What reached the server. Every attempt counts, including refused or faulted ones."""
+
+    submissions: int = 0
+    polls: dict[str, int] = field(default_factory=dict)
+    downloads: int = 0
+    requests: list[tuple[str, str, int]] = field(default_factory=list)  # status 0: reset
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, what: str, task_id: str = "") -> None:
+        with self._lock:
+            if what == "poll":
+                self.polls[task_id] = self.polls.get(task_id, 0) + 1
+            else:
+                setattr(self, what, getattr(self, what) + 1)
+
+    def record(self, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self.requests.append((method, path, status))
+
+    def to_json(self) -> dict[str, Any]:
+        with self._lock:
+            return {"submissions": self.submissions, "polls": dict(self.polls),
+                    "downloads": self.downloads, "requests": [list(r) for r in self.requests]}
+
+
+# ----------------------------------------------------------------------------- tasks
+
+
+@dataclass
+class _Task:
+    id: str
+    request: VideoRequest
+    seed: int
+    started: float  # time.monotonic() at submission: drives the clock
+    submitted_ms: int  # wall clock, for debug_info
+    fail_reason: str = ""  # set by a fail_task fault
+    render_state: str = "pending"  # pending | done | failed
+    rendered_ms: int = 0
+    video: Path | None = None
+
+
+class Simulator:
+    def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1",
+                 port: int = 0) -> None:
+        self.config = config or SimulatorConfig()
+        self.host, self.port = host, port
+        self.base_url = ""
+        self.faults = Faults()
+        self.stats = Stats()
+        self.last_payload: dict[str, Any] | None = None  # the last submitted JSON object
+        self._secret = secrets.token_bytes(32)
+        self._tasks: dict[str, _Task] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._temp_dir: Path | None = None
+        self.video_dir = self.config.video_dir
+
+    # -- lifecycle
+
+    def start(self) -> Simulator:
+        if self._server:
+            return self
+        self._stopping.clear()
+        if self.video_dir is None:
+            self._temp_dir = Path(tempfile.mkdtemp(prefix="vidu-simulator-"))
+            self.video_dir = self._temp_dir
+        self.video_dir.mkdir(parents=True, exist_ok=True)
+        handler = type("Handler", (_Handler,), {"sim": self})
+        self._server = _Server((self.host, self.port), handler)
+        host, port = self._server.server_address[:2]
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        self.port, self.base_url = port, f"http://{shown}:{port}"
+        # Bounded: rendering is CPU-heavy (ffmpeg) and a demo may submit many jobs.
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vidu-sim-render")
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,),
+                                        name="vidu-simulator", daemon=True)
+        self._thread.start()
+        log.info("Vidu simulator listening on %s", self.base_url)
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.close_connections()  # idle keep-alive connections would otherwise linger
+        server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+        if self._executor:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._temp_dir:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def task_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._tasks)
+
+    def task(self, task_id: str) -> _Task | None:
+        with self._lock:
+            return self._tasks.get(task_id)
+
+    # -- tasks
+
+    def _create_task(self, request: VideoRequest) -> _Task:
+        fault = self.faults.take("submit", {"fail_task"})
+        seed = request.seed or random.randint(1, SEED_RANGE[1])
+        task = _Task(str(uuid.uuid4()), request, seed, time.monotonic(), _now_ms(),
+                     fail_reason=fault.reason if fault else "")
+        with self._lock:
+            self._tasks[task.id] = task
+        if not task.fail_reason and self._executor:  # a doomed task needs no video
+            self._executor.submit(self._render, task)
+        return task
+
+    def _render(self, task: _Task) -> None:
+        request = task.request
+        destination = self.video_dir / f"{task.id}.mp4"  # type: ignore[operator]
+        try:
+            renderer = self.config.renderer
+            if renderer is None:
+                from .video import render_video  # lazy: written separately, may be absent
+
+                renderer = render_video
+            renderer(_image_bytes(request.images[0]), destination,
+                     duration_s=request.duration, height=RESOLUTION_HEIGHTS[request.resolution],
+                     audio=request.audio, fast=self.config.fast_video)
+            if not destination.is_file():
+                raise RuntimeError("the renderer wrote no file")
+            task.video = destination
+            task.rendered_ms = _now_ms()
+            task.render_state = "done"
+        except Exception:
+            if not self._stopping.is_set():
+                log.warning("Rendering task %s failed", task.id, exc_info=True)
+            task.render_state = "failed"
+            task.rendered_ms = _now_ms()
+
+    def _progress(self, task: _Task) -> tuple[str, str, int, int]:
+        """(status, reason, eta seconds, percent) now; SUCCEED needs the clock AND the video."""
+        queued, processing = self.config.queued_s, self.config.processing_s
+        elapsed = time.monotonic() - task.started
+        remaining = queued + processing - elapsed
+        if elapsed < queued:
+            return QUEUED, "", math.ceil(remaining), 0
+        if remaining <= 0:
+            if task.fail_reason:
+                return FAILED, task.fail_reason, 0, 0
+            if task.render_state == "failed":
+                return FAILED, "video rendering failed", 0, 0
+            if task.render_state == "done":
+                return SUCCEED, "", 0, 100
+        fraction = (elapsed - queued) / processing if processing > 0 else 1.0
+        # Stays below 100 (and eta above 0) while the video is still rendering.
+        return PROCESSING, "", max(1, math.ceil(remaining)), min(99, int(100 * fraction))
+
+    def _result(self, task: _Task, link_base: str) -> dict[str, Any]:
+        status, reason, eta, percent = self._progress(task)
+        total_ms = int((self.config.queued_s + self.config.processing_s) * 1000)
+        executed = task.submitted_ms + int(self.config.queued_s * 1000) if status != QUEUED else 0
+        completed = (max(task.submitted_ms + total_ms, task.rendered_ms)
+                     if status in (SUCCEED, FAILED) else 0)
+        videos = []
+        if status == SUCCEED:
+            fault = self.faults.take("result", {"expire_links"})
+            ttl = fault.ttl if fault else self.config.link_ttl_s
+            videos.append({"video_url": self._signed_url(link_base, task.id, ttl),
+                           "video_url_ttl": str(ttl), "video_type": "mp4"})
+        return {
+            "extra": {
+                "seed": str(task.seed),
+                # Numeric strings even before they happen: Novita's SDK fails on "".
+                "debug_info": {"request_info": "", "submit_time_ms": str(task.submitted_ms),
+                               "execute_time_ms": str(executed),
+                               "complete_time_ms": str(completed)},
+            },
+            "task": {"task_id": task.id, "status": status, "reason": reason,
+                     "task_type": TASK_TYPE, "eta": eta, "progress_percent": percent},
+            "images": [],
+            "videos": videos,
+            "audios": [],
+        }
+
+    # -- signed links
+
+    def _signature(self, task_id: str, expires: int) -> str:
+        return hmac.new(self._secret, f"{task_id}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+    def _signed_url(self, base: str, task_id: str, ttl: int) -> str:
+        expires = int(time.time()) + ttl
+        return (f"{base}/videos/{task_id}.mp4?expires={expires}"
+                f"&signature={self._signature(task_id, expires)}")
+
+    def _link_problem(self, task_id: str, expires: str, signature: str) -> str:
+        if not expires.isdigit() or not hmac.compare_digest(
+                signature.encode(), self._signature(task_id, int(expires)).encode()):
+            return "Bad signature."
+        if time.time() >= int(expires):
+            return "This link has expired; ask the Task Result API for a fresh one."
+        return ""
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _image_bytes(image: str) -> bytes:
+    """The picture to animate: a data URI decoded, a URL fetched, else a placeholder."""
+    match = _DATA_URI.match(image)
+    if match:
+        return base64.b64decode(match["data"])
+    if is_web_url(image):
+        try:
+            with urllib.request.urlopen(image, timeout=FETCH_TIMEOUT_S) as answer:
+                return answer.read(MAX_IMAGE_BYTES + 1)
+        except Exception as error:  # any failure: the demo goes on with a stand-in picture
+            log.info("Could not fetch %s (%s); using a placeholder picture", image[:200], error)
+    return placeholder_png()
+
+
+def placeholder_png(width: int = 320, height: int = 180) -> bytes:
+    """A diagonal colour gradient as a PNG, made with the stdlib alone."""
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)  # filter: none
+        for x in range(width):
+            rows += bytes((40 + 180 * x // width, 60 + 140 * y // height, 170))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b""))
+
+
+def _image_reason(request: VideoRequest) -> str:
+    """The contract's reason for refused images: size first, then format."""
+    for image in request.images:
+        match = _DATA_URI.match(image) if isinstance(image, str) else None
+        if not match:
+            continue
+        try:
+            data = base64.b64decode(match["data"], validate=True)
+        except (binascii.Error, ValueError):
+            return "INVALID_IMAGE_FORMAT"
+        if len(data) > MAX_INLINE_IMAGE_BYTES:
+            return "IMAGE_FILE_EXCEEDS_MAX_SIZE"
+        try:
+            if sniff(data).media_type != match["type"]:
+                return "INVALID_IMAGE_FORMAT"
+        except NotAnImage:
+            return "INVALID_IMAGE_FORMAT"
+    return "INVALID_REQUEST_BODY"
+
+
+# ------------------------------------------------------------------------------ HTTP
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind calls getfqdn(), a reverse DNS lookup that can stall for seconds.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self.connections_lock:
+            open_now = list(self.connections)
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients hanging up mid-answer are normal here (timeouts, cancelled downloads).
+        log.debug("Connection from %s ended with an error", client_address, exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive; every answer carries Content-Length
+    server_version = "ViduSimulator/1.0"
+    timeout = 120  # idle keep-alive connections are dropped eventually
+    sim: Simulator
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_HEAD(self) -> None:  # some download managers ask for the size first
+        self._dispatch("HEAD")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        url = urlsplit(self.path)
+        path, query = url.path, parse_qs(url.query)
+        self._request_line = (method, path)
+        self._head = method == "HEAD"
+        self._recorded = path.startswith("/_simulator/")  # control traffic stays out of stats
+        if self._recorded:
+            self._control(method, path)
+            return
+        try:
+            if method == "POST" and path == ENDPOINT:
+                self._submit()
+            elif method == "GET" and path == RESULT_PATH:
+                self._task_result(query)
+            elif method in ("GET", "HEAD") and path.startswith("/videos/"):
+                self._download(path, query)
+            elif method == "GET" and path == BALANCE_PATH:
+                self._balance()
+            else:
+                self._read_body()
+                self._error(404, "API_NOT_FOUND", f"There is no API at {method} {path}.")
+        finally:
+            if not self._recorded:  # ended without an answer (e.g. the client hung up)
+                self._record(0)
+
+    def _record(self, status: int) -> None:
+        """Recorded before the answer goes out, so a client that has it also sees it in stats."""
+        if not self._recorded:
+            self._recorded = True
+            self.sim.stats.record(*self._request_line, status)
+
+    # -- answers
+
+    def _send(self, status: int, body: bytes, content_type: str,
+              headers: tuple[tuple[str, str], ...] = ()) -> None:
+        self._record(status)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if not self._head:
+            self.wfile.write(body)
+
+    def _json(self, status: int, value: Any, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        self._send(status, json.dumps(value).encode(), "application/json", headers)
+
+    def _error(self, status: int, reason: str, message: str,
+               headers: tuple[tuple[str, str], ...] = ()) -> None:
+        self._json(status, {"code": status, "reason": reason, "message": message,
+                            "metadata": {}}, headers)
+
+    def _text(self, status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        self._send(status, message.encode(), "text/plain; charset=utf-8", headers)
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset instead of an answer."""
+        self._record(0)
+        self.close_connection = True
+        linger = struct.pack("hh" if sys.platform == "win32" else "ii", 1, 0)
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            # detach(): close the descriptor now, although rfile/wfile still refer to it.
+            socket.close(self.connection.detach())
+        except OSError:
+            pass
+
+    def _read_body(self) -> bytes | None:
+        """The request body; None (after draining it) when it is over the size limit."""
+        try:
+            length = max(0, int(self.headers.get("Content-Length") or 0))
+        except ValueError:
+            length = 0
+        if length <= MAX_BODY_BYTES:
+            return self.rfile.read(length)
+        while length > 0:  # drain, so the client reads the answer instead of a reset
+            data = self.rfile.read(min(CHUNK, length))
+            if not data:
+                break
+            length -= len(data)
+        return None
+
+    # -- faults
+
+    def _slow(self, route: str) -> None:
+        fault = self.sim.faults.take(route, {"slow"})
+        if fault:
+            self.sim._stopping.wait(fault.delay)
+
+    def _fault_answered(self, route: str, kinds: set[str]) -> bool:
+        fault = self.sim.faults.take(route, kinds)
+        if fault is None:
+            return False
+        if fault.kind == "rate_limit":
+            self._error(429, "RATE_LIMIT_EXCEEDED", "Too many requests; slow down.",
+                        (("Retry-After", str(fault.retry_after)),))
+        elif fault.kind == "server_error":
+            self._error(500, _SERVER_ERROR_REASONS.get(route, "INTERNAL_SERVER_ERROR"),
+                        "Simulated server error.")
+        elif fault.kind == "balance":
+            self._error(400, "BILLING_BALANCE_NOT_ENOUGH", "Your balance is not enough.")
+        elif fault.kind == "nonsense":
+            self._send(200, b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+                       "text/html; charset=utf-8")
+        elif fault.kind == "reset":
+            self._reset()
+        return True
+
+    # -- routes
+
+    def _authorized(self) -> bool:
+        scheme, _, key = self.headers.get("Authorization", "").partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key:
+            self._error(400, "MISSING_API_KEY", "Send your API key as 'Authorization: Bearer <key>'.")
+            return False
+        expected = self.sim.config.api_key
+        if expected is not None and not hmac.compare_digest(key.encode(), expected.encode()):
+            self._error(403, "INVALID_API_KEY", "The API key is not valid.")
+            return False
+        return True
+
+    def _submit(self) -> None:
+        body = self._read_body()
+        try:
+            payload = json.loads(body) if body is not None else None
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            self.sim.last_payload = payload
+        self.sim.stats.count("submissions")  # after last_payload: whoever sees one sees both
+        if body is None:
+            self._error(400, "IMAGE_FILE_EXCEEDS_MAX_SIZE",
+                        f"The request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB.")
+            return
+        self._slow("submit")
+        if not self._authorized() or self._fault_answered(
+                "submit", {"rate_limit", "server_error", "nonsense", "balance"}):
+            return
+        if not isinstance(payload, dict):
+            self._error(400, "INVALID_REQUEST_BODY", "The body must be a JSON object.")
+            return
+        if not isinstance(payload.get("images", []), list):
+            self._error(400, "INVALID_REQUEST_BODY", "images must be an array of strings.")
+            return
+        request = request_from_payload(payload)
+        problems = request.validate()
+        if problems:
+            reason = (_image_reason(request) if any(p.field == "images" for p in problems)
+                      else "INVALID_REQUEST_BODY")
+            self._error(400, reason, " ".join(str(p) for p in problems))
+            return
+        if re.search(r"\bforbidden\b", request.prompt, re.IGNORECASE):
+            self._error(400, "ILLEGAL_PROMPT", "The prompt was refused by content moderation.")
+            return
+        task = self.sim._create_task(request)
+        # A reset here is the worst case for a client: the task exists, the answer is lost.
+        if not self._fault_answered("submit", {"reset"}):
+            self._json(200, {"task_id": task.id})
+
+    def _task_result(self, query: dict[str, list[str]]) -> None:
+        task_id = (query.get("task_id") or [""])[0]
+        if task_id:
+            self.sim.stats.count("poll", task_id)
+        self._slow("result")
+        if not self._authorized() or self._fault_answered(
+                "result", {"rate_limit", "server_error", "nonsense", "reset"}):
+            return
+        if not task_id:
+            self._error(400, "INVALID_REQUEST_BODY", "task_id is required.")
+            return
+        task = self.sim.task(task_id)
+        if task is None:
+            self._error(404, "TASK_NOT_FOUND", f"There is no task {task_id}.")
+            return
+        host = self.headers.get("Host")
+        self._json(200, self.sim._result(task, f"http://{host}" if host else self.sim.base_url))
+
+    def _balance(self) -> None:
+        if self._authorized():
+            self._json(200, {"availableBalance": "1000000", "cashBalance": "1000000",
+                             "creditLimit": "0", "pendingCharges": "0", "outstandingInvoices": "0"})
+
+    def _download(self, path: str, query: dict[str, list[str]]) -> None:
+        if not self._head:
+            self.sim.stats.count("downloads")
+        self._slow("download")
+        if self._fault_answered("download", {"rate_limit", "server_error", "nonsense", "reset"}):
+            return
+        match = re.fullmatch(r"/videos/([\w-]+)\.mp4", path)
+        task_id = match[1] if match else ""
+        problem = self.sim._link_problem(task_id, (query.get("expires") or [""])[0],
+                                         (query.get("signature") or [""])[0])
+        if problem:
+            self._text(403, problem)
+            return
+        task = self.sim.task(task_id)
+        video = task.video if task else None
+        if video is None or not video.is_file():
+            self._text(404, "No such video.")
+            return
+        self._send_file(video)
+
+    def _send_file(self, video: Path) -> None:
+        size = video.stat().st_size
+        start, end, status = 0, size - 1, 200
+        match = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())
+        if match and (match[1] or match[2]):
+            if match[1]:
+                start = int(match[1])
+                end = min(int(match[2]), size - 1) if match[2] else size - 1
+            else:  # suffix: the last N bytes
+                start = max(0, size - int(match[2]))
+            if start >= size or start > end:
+                self._text(416, "Range not satisfiable.", (("Content-Range", f"bytes */{size}"),))
+                return
+            status = 206
+        length = end - start + 1
+        truncate = None if self._head else self.sim.faults.take("download", {"truncate"})
+        self._record(status)
+        self.send_response(status)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", str(length))
+        self.send_header("Accept-Ranges", "bytes")
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.end_headers()
+        remaining = 0 if self._head else length // 2 if truncate else length
+        with video.open("rb") as source:  # streamed: videos can be large
+            source.seek(start)
+            while remaining > 0:
+                data = source.read(min(CHUNK, remaining))
+                if not data:
+                    break
+                self.wfile.write(data)
+                remaining -= len(data)
+        if truncate:
+            self.close_connection = True  # the promised length never arrives
+
+    # -- control (tests driving a simulator in another process)
+
+    def _control(self, method: str, path: str) -> None:
+        faults = self.sim.faults
+        if method == "GET" and path == "/_simulator/stats":
+            self._json(200, {**self.sim.stats.to_json(), "tasks": self.sim.task_ids()})
+        elif method == "GET" and path == "/_simulator/faults":
+            self._json(200, [asdict(f) for f in faults.pending()])
+        elif method == "POST" and path == "/_simulator/faults":
+            try:
+                value = json.loads(self._read_body() or b"null")
+                if isinstance(value, dict) and value.get("clear"):
+                    faults.clear()
+                else:
+                    for item in value if isinstance(value, list) else [value]:
+                        if not isinstance(item, dict):
+                            raise ValueError("each fault must be a JSON object")
+                        faults.add(**item)
+            except (TypeError, ValueError) as error:
+                self._error(400, "INVALID_REQUEST_BODY", str(error))
+                return
+            self._json(200, [asdict(f) for f in faults.pending()])
+        else:
+            self._read_body()
+            self._error(404, "API_NOT_FOUND", f"There is no API at {method} {path}.")
