@@ -36,17 +36,3 @@ def webp_lossless_header(width: int, height: int) -> bytes:
     body = b"WEBP" + b"VP8L" + struct.pack("<I", 5) + b"\x2f" + struct.pack("<I", bits)
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
-
-def gradient_png(width: int, height: int) -> bytes:
-    """A colourful diagonal gradient, so motion in a video is visible to a person."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = bytearray()
-    for y in range(height):
-        rows.append(0)
-        for x in range(width):
-            rows += bytes(((x * 255) // width, (y * 255) // height, 255 - ((x + y) * 255) // (width + height)))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
-            + chunk(b"IEND", b""))

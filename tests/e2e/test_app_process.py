@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.images import gradient_png
+from vidu_desktop.simulator.server import placeholder_png
 from vidu_desktop import paths
 from vidu_desktop.core.jobs import JobState, JobStore
 
@@ -36,7 +36,7 @@ def xdotool(*args: str) -> str:
                     reason="needs an X server and xdotool (run through tests/run-headless.sh)")
 def test_image_on_the_command_line_plus_ctrl_return_makes_a_video_that_plays(tmp_path):
     image = tmp_path / "photo.png"
-    image.write_bytes(gradient_png(480, 320))
+    image.write_bytes(placeholder_png(480, 320))
     env = dict(os.environ, QT_QPA_PLATFORM="xcb")
     app = subprocess.Popen([sys.executable, "-m", "vidu_desktop", str(image)], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -11,7 +11,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication
 
-from tests.images import gradient_png, png_bytes
+from tests.images import png_bytes
+from vidu_desktop.simulator.server import placeholder_png
 from vidu_desktop import settings
 from vidu_desktop.core.jobs import JobState
 
@@ -122,7 +123,7 @@ def test_widgets_produce_exactly_the_contract_request(qtbot, window, simulator):
 
 def test_generate_progress_and_the_video_plays(qtbot, window, simulator, tmp_path, artifacts_dir):
     path = tmp_path / "photo.png"
-    path.write_bytes(gradient_png(800, 600))
+    path.write_bytes(placeholder_png(800, 600))
     window.images.add_sources([str(path)])
     window.form.prompt.setPlainText("Slow push in on the orange square")
     window.form.duration.setValue(2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -236,3 +237,25 @@ def test_full_disk_is_a_storage_error_and_keeps_the_partial(big_sim, tmp_path):
     assert "disk is full" in str(caught.value)
     assert "Free some space" in errors.describe(caught.value)
     assert not (tmp_path / "v.mp4").exists()
+
+
+def child_pids() -> set[int]:
+    pids = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids.update(int(p) for p in (task / "children").read_text().split())
+    return pids
+
+
+def test_stopping_the_simulator_ends_its_renders_at_once():
+    before = child_pids()
+    sim = Simulator(SimulatorConfig(api_key=KEY)).start()
+    client_for(sim).submit(image_request(duration=16, resolution="1080p"))
+    deadline = time.monotonic() + 20
+    while not child_pids() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert child_pids() - before, "the render never started"
+    sim.stop()
+    deadline = time.monotonic() + 5
+    while child_pids() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not child_pids() - before

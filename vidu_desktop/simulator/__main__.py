@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ttl", type=int, default=3600, metavar="S",
                         help="lifetime of video links in seconds")
     parser.add_argument("--video-dir", type=Path, help="keep rendered videos here")
+    parser.add_argument("--parent-pid", type=int, metavar="PID",
+                        help="stop when this process is gone (the app's demo mode uses it, so "
+                             "a crashed app leaves no server behind)")
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
@@ -64,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"Vidu simulator listening on {simulator.base_url}", flush=True)
         while not stop.wait(0.5):  # a timed wait lets Windows deliver Ctrl+C
-            pass
+            if args.parent_pid and not _alive(args.parent_pid):
+                break
     except KeyboardInterrupt:
         pass
     finally:
@@ -72,6 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 0
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but not ours to signal (or Windows quirks): assume alive
+        return True
+    return True
 
 
 if __name__ == "__main__":

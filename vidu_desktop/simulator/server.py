@@ -279,13 +279,15 @@ class Simulator:
         destination = self.video_dir / f"{task.id}.mp4"  # type: ignore[operator]
         try:
             renderer = self.config.renderer
+            extra: dict[str, Any] = {}
             if renderer is None:
-                from .video import render_video  # lazy: written separately, may be absent
+                from .video import render_video  # lazy: keeps Qt out of this process
 
                 renderer = render_video
+                extra["cancel"] = self._stopping  # a stopped simulator leaves no child behind
             renderer(_image_bytes(request.images[0]), destination,
                      duration_s=request.duration, height=RESOLUTION_HEIGHTS[request.resolution],
-                     audio=request.audio, fast=self.config.fast_video)
+                     audio=request.audio, fast=self.config.fast_video, **extra)
             if not destination.is_file():
                 raise RuntimeError("the renderer wrote no file")
             task.video = destination
@@ -372,11 +374,30 @@ def _image_bytes(image: str) -> bytes:
         return base64.b64decode(match["data"])
     if is_web_url(image):
         try:
-            with urllib.request.urlopen(image, timeout=FETCH_TIMEOUT_S) as answer:
-                return answer.read(MAX_IMAGE_BYTES + 1)
+            return _fetch(image)
         except Exception as error:  # any failure: the demo goes on with a stand-in picture
             log.info("Could not fetch %s (%s); using a placeholder picture", image[:200], error)
     return placeholder_png()
+
+
+def _fetch(url: str) -> bytes:
+    """Fetch with a deadline on the whole thing: urlopen's timeout does not cover name lookup,
+    which on a machine without network can hang for minutes (and hold up interpreter exit)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as answer:
+                box["data"] = answer.read(MAX_IMAGE_BYTES + 1)
+        except Exception as error:  # noqa: BLE001 - reported to the caller below
+            box["error"] = error
+
+    worker = threading.Thread(target=run, name="vidu-sim-fetch", daemon=True)
+    worker.start()
+    worker.join(FETCH_TIMEOUT_S)
+    if "data" in box:
+        return box["data"]
+    raise box.get("error") or TimeoutError(f"no answer within {FETCH_TIMEOUT_S} s")
 
 
 def placeholder_png(width: int = 320, height: int = 180) -> bytes:

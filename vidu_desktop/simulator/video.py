@@ -19,6 +19,7 @@ import os
 import pathlib
 import random
 import subprocess
+import threading
 import sys
 import tempfile
 import time
@@ -73,6 +74,7 @@ def render_video(
     fast: bool,
     motion: str = "zoom",
     timeout: float = 600,
+    cancel: threading.Event | None = None,
 ) -> VideoStats:
     """Render `image` into `destination` (MP4) in a child process; atomic on success."""
     if motion not in ("zoom", "pan"):
@@ -100,24 +102,38 @@ def render_video(
         # on machines with none).
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         try:
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8",
-                                      errors="replace", timeout=timeout, env=env)
-            except subprocess.TimeoutExpired as exc:
+            returncode, stdout, stderr = _run_child(cmd, env, timeout, cancel)
+            if returncode != 0:
                 raise VideoRenderError(
-                    f"video render timed out after {timeout:.0f} s: {_tail(exc.stderr)}") from exc
-            if proc.returncode != 0:
-                raise VideoRenderError(
-                    f"video render failed (exit {proc.returncode}): {_tail(proc.stderr)}")
+                    f"video render failed (exit {returncode}): {_tail(stderr)}")
             try:
-                stats = VideoStats(**json.loads(proc.stdout.strip().splitlines()[-1]))
+                stats = VideoStats(**json.loads(stdout.strip().splitlines()[-1]))
             except (IndexError, ValueError, TypeError) as exc:
                 raise VideoRenderError(
-                    f"video render printed no stats: {_tail(proc.stdout)}") from exc
+                    f"video render printed no stats: {_tail(stdout)}") from exc
             os.replace(part, destination)
             return stats
         finally:
             part.unlink(missing_ok=True)
+
+
+def _run_child(cmd: list[str], env: dict[str, str], timeout: float,
+               cancel: threading.Event | None) -> tuple[int, str, str]:
+    """Run the renderer; kill it on timeout or when `cancel` is set (its owner is stopping)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8", errors="replace", env=env)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            stdout, stderr = proc.communicate(timeout=0.25)
+            return proc.returncode, stdout, stderr
+        except subprocess.TimeoutExpired:
+            cancelled = cancel is not None and cancel.is_set()
+            if cancelled or time.monotonic() > deadline:
+                proc.kill()
+                _, stderr = proc.communicate()
+                why = "cancelled" if cancelled else f"timed out after {timeout:.0f} s"
+                raise VideoRenderError(f"video render {why}: {_tail(stderr)}") from None
 
 
 def _tail(text: str | bytes | None, limit: int = 2000) -> str:

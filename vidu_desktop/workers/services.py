@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -61,7 +62,8 @@ class DemoSimulator:
                 return self.base_url
             command = ([sys.executable, "--simulator"] if getattr(sys, "frozen", False)
                        else [sys.executable, "-m", "vidu_desktop.simulator"])
-            command += ["--port", "0", "--queued", "2", "--processing", "10"]
+            command += ["--port", "0", "--queued", "2", "--processing", "10",
+                        "--parent-pid", str(os.getpid())]
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                             stdin=subprocess.DEVNULL, text=True)
             timer = threading.Timer(timeout_s, self.process.kill)
