@@ -138,19 +138,21 @@ def test_recover_after_start(tmp_path: Path):
     done = store.add(Job(state=JobState.DONE, task_id="x", video_path="/v.mp4")).id
     failed = store.add(Job(state=JobState.FAILED, task_id="y", error="no")).id
     failed_early = store.add(Job(state=JobState.FAILED, error="image rejected")).id
+    never_sent = store.add(Job(state=JobState.SUBMITTING)).id
     untouched = {i: store.get(i) for i in (done, failed, failed_early)}
     store.close()
 
     store = JobStore(path)  # as at the next start
     resumed = store.recover_after_start()
-    assert [job.id for job in resumed] == [queued, downloading]
+    assert [job.id for job in resumed] == [queued, downloading, never_sent]
+    assert resumed[2].state is JobState.SUBMITTING  # nothing left: sending it cannot charge twice
     assert resumed[1].state is JobState.DOWNLOADING and resumed[1].video_url == "u"
     job = store.get(unanswered)
     assert job.state is JobState.UNCERTAIN and job.submissions == 1 and job.task_id is None
     assert store.events(unanswered)[-1][1:] == (JobState.UNCERTAIN, RECOVERED_NOTE)
     assert {i: store.get(i) for i in untouched} == untouched
     # Running it again changes nothing: uncertain jobs wait for the user.
-    assert [job.id for job in store.recover_after_start()] == [queued, downloading]
+    assert [job.id for job in store.recover_after_start()] == [queued, downloading, never_sent]
     assert len(store.events(unanswered)) == 2
     store.close()
 

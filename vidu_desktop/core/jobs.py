@@ -253,18 +253,24 @@ class JobStore:
             db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))  # events, thumbnail cascade
 
     def recover_after_start(self) -> builtins.list[Job]:
-        """At start: unanswered submits become UNCERTAIN; return the jobs to resume."""
+        """At start: unanswered submits become UNCERTAIN; return the jobs to resume.
+
+        A job still SUBMITTING that was never sent (submissions == 0) is returned as it is:
+        sending it now cannot charge twice.
+        """
         now = time.time()
         with self._write() as db:
             stranded = [row[0] for row in db.execute(
-                "SELECT id FROM jobs WHERE state = ? AND task_id IS NULL",
+                "SELECT id FROM jobs WHERE state = ? AND task_id IS NULL AND submissions > 0",
                 (JobState.SUBMITTING.value,))]
             for job_id in stranded:
                 db.execute("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?",
                            (JobState.UNCERTAIN.value, now, job_id))
                 self._event(db, job_id, now, JobState.UNCERTAIN, RECOVERED_NOTE)
-            rows = db.execute(f"{_SELECT} WHERE task_id IS NOT NULL AND state NOT IN (?, ?) "
-                              "ORDER BY id", (JobState.DONE.value, JobState.FAILED.value)).fetchall()
+            rows = db.execute(f"{_SELECT} WHERE (task_id IS NOT NULL AND state NOT IN (?, ?)) "
+                              "OR (state = ? AND task_id IS NULL AND submissions = 0) ORDER BY id",
+                              (JobState.DONE.value, JobState.FAILED.value,
+                               JobState.SUBMITTING.value)).fetchall()
             return [self._job(row) for row in rows]
 
     def _require(self, db: sqlite3.Connection, job_id: int) -> Job:

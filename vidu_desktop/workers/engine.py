@@ -286,6 +286,7 @@ class JobEngine(QObject):
         super().__init__(parent)
         self.store = store
         self._stopping = threading.Event()
+        self._recovered = False
         self._threads: list[QThread] = []
         self.submitter = SubmitWorker(store, self._stopping)
         self.poller = PollWorker(store, self._stopping)
@@ -341,9 +342,21 @@ class JobEngine(QObject):
         self.jobChanged.emit(job_id)
 
     def resume(self) -> None:
-        """At start: check every unfinished job with a task id now, whatever happened before."""
-        for job in self.store.recover_after_start():
-            if job.state is JobState.DOWNLOADING:
+        """Check every unfinished job with a task id now, whatever happened before.
+
+        Recovery (stranded submits become "uncertain") runs once per process: later calls,
+        after a key change, must not touch a submit that is in flight right now.
+        """
+        if self._recovered:
+            jobs = [job for job in map(self.store.get, self.store.ids(
+                [JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING])) if job]
+        else:
+            self._recovered = True
+            jobs = self.store.recover_after_start()
+        for job in jobs:
+            if job.state is JobState.SUBMITTING:  # never sent before the app stopped
+                self._submit.emit(job.id)
+            elif job.state is JobState.DOWNLOADING:
                 self._download.emit(job.id)
             else:
                 self._track.emit(job.id)
