@@ -49,6 +49,8 @@ class JobTableModel(QAbstractTableModel):
     def __init__(self, store: JobStore, parent=None) -> None:
         super().__init__(parent)
         self.store = store
+        self._states: list[JobState] | None = None
+        self._search = ""
         self._ids: list[int] = store.ids()
         self._jobs: dict[int, Job] = {}
         self._thumbs: dict[int, QPixmap | None] = {}
@@ -132,12 +134,27 @@ class JobTableModel(QAbstractTableModel):
                 self._thumbs[job_id] = None
         return self._thumbs[job_id]
 
+    def set_filter(self, states: list[JobState] | None, search: str) -> None:
+        """Show only jobs in these states whose prompt contains `search` (None: every state)."""
+        self.beginResetModel()
+        self._states, self._search = states, search.strip()
+        self._ids = self.store.ids(states, self._search)
+        self._jobs.clear()
+        self.endResetModel()
+
+    def _matches(self, job: Job) -> bool:
+        if self._states is not None and job.state not in self._states:
+            return False
+        return self._search.casefold() in job.params.get("prompt", "").casefold()
+
     def refresh_job(self, job_id: int) -> None:
         job = self.store.get(job_id)
         if job is None:
             self.remove_job(job_id)
             return
         if job_id not in self._ids:
+            if not self._matches(job):
+                return
             self.beginInsertRows(QModelIndex(), 0, 0)
             self._ids.insert(0, job_id)
             self._jobs[job_id] = job

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
-                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QMainWindow, QMenu, QMessageBox, QPushButton, QSplitter,
+                               QSystemTrayIcon, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, __version__, credentials, paths, settings
 from ..core import errors
@@ -29,6 +31,12 @@ from .settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 DEMO_KEY = "demo"
+HISTORY_FILTERS = (
+    ("All", None),
+    ("Running", [JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING]),
+    ("Done", [JobState.DONE]),
+    ("Failed or uncertain", [JobState.FAILED, JobState.UNCERTAIN]),
+)
 
 
 class MainWindow(QMainWindow):
@@ -42,6 +50,7 @@ class MainWindow(QMainWindow):
         self.demo = DemoSimulator()
         self.mode = ""  # "", "demo" or "novita"
         self._autoplayed_job = 0
+        self._tray: QSystemTrayIcon | None = None
         self.engine = JobEngine(store, settings.library_dir, self)
 
         self.images = ImagePanel()
@@ -72,9 +81,29 @@ class MainWindow(QMainWindow):
         self.jobs_model = JobTableModel(store, self)
         self.jobs_view = JobListView(self.jobs_model)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName("Show jobs")
+        self.state_filter.setToolTip("Show only jobs in this state")
+        for label, states in HISTORY_FILTERS:
+            self.state_filter.addItem(label, states)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search prompts")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search prompts")
+        self.search.setToolTip("Show only jobs whose prompt contains this text (Ctrl+F)")
+        filter_row = QHBoxLayout()
+        filter_row.setContentsMargins(0, 0, 0, 0)
+        filter_row.addWidget(QLabel("Jobs"))
+        filter_row.addWidget(self.state_filter)
+        filter_row.addWidget(self.search, 1)
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 4, 0, 0)
+        history_layout.addLayout(filter_row)
+        history_layout.addWidget(self.jobs_view)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.addWidget(self.player)
-        self.right_splitter.addWidget(self.jobs_view)
+        self.right_splitter.addWidget(history)
         self.right_splitter.setStretchFactor(0, 3)
         self.right_splitter.setStretchFactor(1, 2)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -95,6 +124,8 @@ class MainWindow(QMainWindow):
         self.jobs_view.playRequested.connect(self.play_job)
         self.jobs_view.customContextMenuRequested.connect(self._job_menu)
         self.player.errorOccurred.connect(lambda words: self.statusBar().showMessage(words, 10000))
+        self.state_filter.currentIndexChanged.connect(self._apply_filter)
+        self.search.textChanged.connect(self._apply_filter)
 
         self._restore_state()
         self._update_generate()
@@ -164,6 +195,9 @@ class MainWindow(QMainWindow):
         self.generate_button.setEnabled(not blockers)
         self.problem_label.setText(blockers[0] if blockers else "")
         self.problem_label.setVisible(bool(blockers))
+        # Nothing chosen yet is the normal start, not an error: say it quietly.
+        self.problem_label.setProperty("hint", bool(blockers) and not self.images.images)
+        self.problem_label.style().polish(self.problem_label)
         count = len(self.images.images)
         self.generate_button.setText(f"Generate {count} videos" if count > 1 else "Generate")
 
@@ -223,12 +257,27 @@ class MainWindow(QMainWindow):
 
     # -- jobs ----------------------------------------------------------------------------------
 
+    def _apply_filter(self) -> None:
+        self.jobs_model.set_filter(self.state_filter.currentData(), self.search.text())
+
     def _video_ready(self, job_id: int, path: str) -> None:
         if job_id > self._autoplayed_job:  # the newest finished video plays by itself
             self._autoplayed_job = job_id
             log.info("job %s finished; playing %s", job_id, path)
             self.player.load(Path(path))
         self.statusBar().showMessage("A video is ready.", 5000)
+        if not self.isActiveWindow() or self.isMinimized():
+            self._notify("Your video is ready", Path(path).name)
+
+    def _notify(self, title: str, text: str) -> None:
+        """A desktop notification where the system has a tray, else the taskbar's attention."""
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(self.windowIcon(), self)
+                self._tray.messageClicked.connect(lambda: (self.showNormal(), self.activateWindow()))
+                self._tray.show()
+            self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        QApplication.alert(self)
 
     def play_job(self, job_id: int | None) -> None:
         job = self.store.get(job_id) if job_id else None
@@ -262,11 +311,64 @@ class MainWindow(QMainWindow):
             QUrl.fromLocalFile(str(Path(job.video_path).parent)))).setEnabled(bool(job.video_path))
         menu.addAction("Retry", self.retry_selected).setEnabled(
             job.state in (JobState.FAILED, JobState.UNCERTAIN))
+        menu.addAction("Save a copy…", lambda: self.save_copy(job.id)).setEnabled(bool(job.video_path))
+        menu.addAction("Re-run with these settings", lambda: self.rerun(job.id))
         menu.addAction("Use these settings", lambda: self.form.set_params(job.params))
         menu.addAction("Reuse its seed", lambda: self.form.seed.setValue(job.seed or 0)).setEnabled(bool(job.seed))
         menu.addAction("Copy task id", lambda: QGuiApplication.clipboard().setText(job.task_id or "")
                        ).setEnabled(bool(job.task_id))
+        menu.addSeparator()
+        menu.addAction("Delete…", self.delete_selected)
         menu.exec(self.jobs_view.viewport().mapToGlobal(position))
+
+    def rerun(self, job_id: int) -> None:
+        """Load a job's image and settings back into the form, ready for Generate."""
+        job = self.store.get(job_id)
+        if job is None:
+            return
+        self.form.set_params(job.params)
+        source = job.image_source
+        if not is_web_url(source) and not Path(source).is_file() and job.image_file:
+            source = job.image_file  # the original moved: the copy that was sent is kept
+        self.images.clear()
+        self.images.add_sources([source])
+
+    def save_copy(self, job_id: int) -> None:
+        job = self.store.get(job_id)
+        if not (job and job.video_path and Path(job.video_path).is_file()):
+            return
+        target, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(Path.home() / Path(job.video_path).name),
+                                                "MP4 video (*.mp4)")
+        if target:
+            run_in_background(lambda: shutil.copyfile(job.video_path, target),
+                              lambda _: self.statusBar().showMessage(f"Saved {target}", 5000),
+                              lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
+                              owner=self)
+
+    def delete_selected(self) -> None:
+        jobs = self._selected_jobs()
+        if not jobs:
+            return
+        with_files = [job for job in jobs if job.video_path and Path(job.video_path).exists()]
+        words = (f"Delete {len(jobs)} job{'s' if len(jobs) > 1 else ''}"
+                 + (f" and {len(with_files)} video file{'s' if len(with_files) > 1 else ''}" if with_files else "")
+                 + "? This cannot be undone.")
+        if QMessageBox.question(self, "Delete", words) != QMessageBox.StandardButton.Yes:
+            return
+        self.delete_jobs([job.id for job in jobs])
+
+    def delete_jobs(self, job_ids: list[int]) -> None:
+        for job_id in job_ids:
+            job = self.store.get(job_id)
+            if job is None:
+                continue
+            if job.video_path and self.player.current_path() == Path(job.video_path):
+                self.player.unload()  # release the file first (Windows locks open files)
+            for path in (job.video_path, job.image_file):
+                if path:
+                    Path(path).unlink(missing_ok=True)
+            self.store.delete(job_id)
+            self.jobs_model.remove_job(job_id)
 
     # -- menus, settings, state ----------------------------------------------------------------
 
@@ -285,6 +387,8 @@ class MainWindow(QMainWindow):
         action(file_menu, "&Paste image or link", self.paste, QKeySequence.StandardKey.Paste)
         action(file_menu, "&Remove selected images", self.images.remove_selected, QKeySequence.StandardKey.Delete)
         action(file_menu, "&Clear images", self.images.clear)
+        action(file_menu, "&Find in jobs", lambda: (self.search.setFocus(), self.search.selectAll()),
+               QKeySequence.StandardKey.Find)
         file_menu.addSeparator()
         action(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
         file_menu.addSeparator()

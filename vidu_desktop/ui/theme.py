@@ -49,6 +49,7 @@ def apply_theme(app: QApplication) -> None:
         app.setStyleSheet(
             "QLabel#demoBanner { background: #fff4d6; color: #5a4500; border-radius: 6px; padding: 6px; }"
             "QLabel#problems { color: #c0392b; }"
+            "QLabel#problems[hint=\"true\"] { color: palette(placeholder-text); }"
             "QLabel#dropHint { border: 2px dashed palette(mid); border-radius: 10px; padding: 24px;"
             " color: palette(placeholder-text); min-height: 120px; }")
 

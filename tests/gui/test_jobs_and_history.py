@@ -1,0 +1,157 @@
+"""Jobs as a user meets them: several at once, failures in plain words, the history's tools."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QMessageBox
+
+from tests.images import png_bytes
+from vidu_desktop.core.jobs import JobState
+
+pytestmark = pytest.mark.gui
+
+
+def add_images(qtbot, window, tmp_path: Path, count: int) -> list[str]:
+    sources = []
+    for index in range(count):
+        path = tmp_path / f"image-{index}.png"
+        path.write_bytes(png_bytes(320 + index, 240))
+        sources.append(str(path))
+    window.images.add_sources(sources)
+    qtbot.waitUntil(lambda: all(not i.pending for i in window.images.images), timeout=10_000)
+    return sources
+
+
+def wait_finished(qtbot, window, count: int, timeout: int = 60_000) -> list:
+    def finished():
+        jobs = [window.store.get(i) for i in window.store.ids()]
+        return len(jobs) == count and all(j.state.finished or j.state is JobState.UNCERTAIN for j in jobs)
+
+    qtbot.waitUntil(finished, timeout=timeout)
+    return [window.store.get(i) for i in window.store.ids()]
+
+
+def test_several_images_make_one_job_each_with_the_same_settings(qtbot, window, simulator, tmp_path):
+    add_images(qtbot, window, tmp_path, 3)
+    assert window.generate_button.text() == "Generate 3 videos"
+    window.form.duration.setValue(1)
+    window.generate()
+    assert window.images.images == []  # the form is ready for the next batch
+    jobs = wait_finished(qtbot, window, 3)
+    assert [j.state for j in jobs] == [JobState.DONE] * 3
+    assert {j.params["duration"] for j in jobs} == {1}
+    assert simulator.stats.submissions == 3
+    assert window.jobs_model.rowCount() == 3
+
+
+def test_a_failed_task_shows_the_reason_in_plain_words(qtbot, window, simulator, tmp_path):
+    simulator.faults.add("fail_task", route="submit", count=1, reason="content moderation failed")
+    add_images(qtbot, window, tmp_path, 1)
+    window.generate()
+    [job] = wait_finished(qtbot, window, 1)
+    assert job.state is JobState.FAILED
+    qtbot.waitUntil(lambda: window.jobs_model.data(window.jobs_model.index(0, 1)) ==
+                    "Failed: Novita could not make this video: content moderation failed.", timeout=5000)
+
+
+def test_low_balance_says_what_to_do(qtbot, window, simulator, tmp_path):
+    simulator.faults.add("balance", route="submit", count=1)
+    add_images(qtbot, window, tmp_path, 1)
+    window.generate()
+    [job] = wait_finished(qtbot, window, 1)
+    assert job.error == "Your Novita balance is too low — top up at novita.ai, then press Retry."
+    window.jobs_view.selectRow(0) if hasattr(window.jobs_view, "selectRow") else \
+        window.jobs_view.setCurrentIndex(window.jobs_model.index(0, 0))
+    window.jobs_view.selectionModel().select(window.jobs_model.index(0, 0),
+                                             window.jobs_view.selectionModel().SelectionFlag.Rows
+                                             | window.jobs_view.selectionModel().SelectionFlag.Select)
+    window.retry_selected()  # topped up: Retry sends it again and it finishes
+    [job] = wait_finished(qtbot, window, 1)
+    assert job.state is JobState.DONE and simulator.stats.submissions == 2
+
+
+def test_a_submit_whose_answer_is_lost_is_uncertain_and_not_resent(qtbot, window, simulator, tmp_path):
+    simulator.faults.add("reset", route="submit", count=1)
+    add_images(qtbot, window, tmp_path, 1)
+    window.generate()
+    [job] = wait_finished(qtbot, window, 1)
+    assert job.state is JobState.UNCERTAIN and "may or may not have started" in job.error
+    assert simulator.stats.submissions == 1
+    qtbot.waitUntil(lambda: "Sent? Unknown" in window.jobs_model.data(window.jobs_model.index(0, 1)),
+                    timeout=5000)
+
+
+def test_a_dead_network_is_explained(qtbot, store, monkeypatch, tmp_path):
+    from vidu_desktop.ui.main_window import MainWindow
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    monkeypatch.setenv("NOVITA_API_KEY", "sk-dead-network")
+    monkeypatch.setenv("NOVITA_API_BASE_URL", f"http://127.0.0.1:{port}")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.connectionReady, timeout=10_000):
+        window.show()
+    add_images(qtbot, window, tmp_path, 1)
+    window.generate()
+    [job] = wait_finished(qtbot, window, 1)
+    assert job.state is JobState.FAILED and job.submissions == 1
+    assert job.error == "Could not reach Novita. Check your internet connection, then press Retry."
+    window.close()
+
+
+def test_pasted_image_data_becomes_an_input(qtbot, window):
+    picture = QImage(400, 300, QImage.Format.Format_RGB32)
+    picture.fill(0x3366CC)
+    QGuiApplication.clipboard().setImage(picture)
+    window.paste()
+    qtbot.waitUntil(lambda: bool(window.images.images) and not window.images.images[0].pending,
+                    timeout=10_000)
+    [image] = window.images.images
+    assert image.summary.startswith("400×300 · 4:3") and Path(image.source).name.startswith("pasted-")
+
+
+def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, tmp_path, monkeypatch):
+    add_images(qtbot, window, tmp_path, 1)
+    window.form.prompt.setPlainText("a red kite over the hills")
+    window.form.duration.setValue(1)
+    window.generate()
+    wait_finished(qtbot, window, 1)
+    simulator.faults.add("fail_task", route="submit", count=1)
+    add_images(qtbot, window, tmp_path, 1)
+    window.form.prompt.setPlainText("a blue boat")
+    window.generate()
+    jobs = wait_finished(qtbot, window, 2)
+    done = next(j for j in jobs if j.state is JobState.DONE)
+
+    window.search.setText("KITE")
+    assert window.jobs_model.rowCount() == 1
+    window.search.clear()
+    window.state_filter.setCurrentText("Failed or uncertain")
+    assert window.jobs_model.rowCount() == 1
+    assert window.jobs_model.job_at(0).params["prompt"] == "a blue boat"
+    window.state_filter.setCurrentText("All")
+
+    window.form.prompt.setPlainText("")
+    window.rerun(done.id)
+    assert window.form.prompt.toPlainText() == "a red kite over the hills"
+    assert window.form.duration.value() == 1
+    qtbot.waitUntil(lambda: bool(window.images.images) and not window.images.images[0].pending,
+                    timeout=10_000)
+    assert window.generate_button.isEnabled()
+
+    window.play_job(done.id)
+    video = Path(done.video_path)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    row = window.jobs_model.row_of(done.id)
+    window.jobs_view.selectionModel().select(window.jobs_model.index(row, 0),
+                                             window.jobs_view.selectionModel().SelectionFlag.Rows
+                                             | window.jobs_view.selectionModel().SelectionFlag.Select)
+    window.delete_selected()
+    assert not video.exists() and window.store.get(done.id) is None
+    assert window.jobs_model.rowCount() == 1 and window.player.current_path() is None
