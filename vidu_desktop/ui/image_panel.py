@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QAction, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QStyle,
                                QVBoxLayout, QWidget)
 
@@ -93,6 +93,10 @@ class ImagePanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setAccessibleName("Chosen images")
         self.list.setToolTip("The images to animate: one video per image. Delete removes the selected ones.")
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        remove = QAction("Remove", self.list)
+        remove.triggered.connect(self.remove_selected)
+        self.list.addAction(remove)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.hint)

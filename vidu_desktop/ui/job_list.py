@@ -193,7 +193,10 @@ class _ProgressDelegate(QStyledItemDelegate):
         if progress is None:
             return super().paint(painter, option, index)
         bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(2, 4, -2, -4)
+        height = min(22, option.rect.height() - 4)  # a slim bar centred in the tall row
+        bar.rect = option.rect.adjusted(2, 0, -4, 0)
+        bar.rect.setTop(option.rect.center().y() - height // 2)
+        bar.rect.setHeight(height)
         bar.minimum, bar.maximum = (0, 100) if progress >= 0 else (0, 0)
         bar.progress = int(progress) if progress >= 0 else 0
         bar.text = index.data(Qt.ItemDataRole.DisplayRole)

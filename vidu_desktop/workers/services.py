@@ -62,7 +62,8 @@ class DemoSimulator:
                 return self.base_url
             command = ([sys.executable, "--simulator"] if getattr(sys, "frozen", False)
                        else [sys.executable, "-m", "vidu_desktop.simulator"])
-            command += ["--port", "0", "--queued", "2", "--processing", "10",
+            # Full-size videos (they take about a second to make) on a short clock.
+            command += ["--port", "0", "--realistic", "--queued", "2", "--processing", "10",
                         "--parent-pid", str(os.getpid())]
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                             stdin=subprocess.DEVNULL, text=True)
