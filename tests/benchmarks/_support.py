@@ -212,3 +212,28 @@ def wait_for(condition, timeout_s: float, what: str, poll_s: float = 0.05):
             return value
         time.sleep(poll_s)
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+
+
+def run_loop(until, timeout_s: float, what: str) -> None:
+    """Run the GUI event loop (like app.exec(), not pytest-qt's waits, which sleep 10 ms between
+    rounds of events) until `until()` is true."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+    timed_out = []
+
+    def check() -> None:
+        if until():
+            loop.quit()
+        elif time.monotonic() > deadline:
+            timed_out.append(True)
+            loop.quit()
+
+    checker = QTimer()
+    checker.timeout.connect(check)
+    checker.start(50)
+    loop.exec()
+    checker.stop()
+    if timed_out:
+        raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")

@@ -23,36 +23,12 @@ from pathlib import Path
 import pytest
 
 from ._sim_server import BACKGROUND
-from ._support import SimProcess, client_for, median, percentile, submit_task, thumbnail_png
+from ._support import SimProcess, client_for, median, percentile, run_loop, submit_task, thumbnail_png
 
 RUNS = 5
 BACKGROUND_JOBS = 20
 TICK_MS = 5
 STALL_NOTE_MS = 20  # gaps above this are listed with the phase they fell in
-
-
-def run_loop(until, timeout_s: float, what: str) -> None:
-    """Run the GUI event loop (like app.exec()) until `until()` is true."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout_s
-    timed_out = []
-
-    def check() -> None:
-        if until():
-            loop.quit()
-        elif time.monotonic() > deadline:
-            timed_out.append(True)
-            loop.quit()
-
-    checker = QTimer()
-    checker.timeout.connect(check)
-    checker.start(50)
-    loop.exec()
-    checker.stop()
-    if timed_out:
-        raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
 class Ticker:

@@ -166,3 +166,29 @@ def save_screenshot(qtbot, window, path: Path) -> None:
     picture = screen.grabWindow(0, window.frameGeometry().x(), window.frameGeometry().y(),
                                 window.frameGeometry().width(), window.frameGeometry().height())
     assert picture.save(str(path))
+
+
+def test_window_layout_and_settings_are_remembered(qtbot, window, store):
+    from vidu_desktop.ui.main_window import MainWindow
+
+    window.resize(1000, 700)
+    window.main_splitter.setSizes([450, 550])
+    window.form.resolution.setCurrentText("1080p")
+    window.player.set_volume(35)
+    window.close()
+    again = MainWindow(store)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.connectionReady, timeout=10_000):
+        again.show()
+    assert (again.width(), again.height()) == (1000, 700)
+    assert again.main_splitter.sizes()[0] == window.main_splitter.sizes()[0] > 400
+    assert again.form.resolution.currentText() == "1080p"
+    assert again.player.volume() == 35
+    again.close()
+
+
+def test_every_parameter_has_a_tooltip(window):
+    form = window.form
+    for widget in (form.prompt, form.duration, form.resolution, form.seed, form.randomize, form.audio,
+                   form.audio_type, form.is_rec, form.off_peak, window.generate_button):
+        assert widget.toolTip(), widget.accessibleName() or widget

@@ -416,11 +416,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 780)
-        for key, splitter in (("window/main_splitter", self.main_splitter),
-                              ("window/right_splitter", self.right_splitter)):
-            state = settings.value(key, QByteArray(), QByteArray)
-            if state and not state.isEmpty():
-                splitter.restoreState(state)
+        # Splitters share out their space when first laid out: restore them once shown.
+        self._splitter_states = [(splitter, settings.value(key, QByteArray(), QByteArray))
+                                 for key, splitter in (("window/main_splitter", self.main_splitter),
+                                                       ("window/right_splitter", self.right_splitter))]
         try:
             self.form.set_params(json.loads(settings.value("form/last_params", "{}", str)))
         except (ValueError, TypeError):
@@ -428,6 +427,13 @@ class MainWindow(QMainWindow):
         self.player.set_volume(settings.value("player/volume", 80, int))
         self.player.set_muted(settings.value("player/muted", False, bool))
         self.player.set_loop(settings.value("player/loop", True, bool))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        for splitter, state in self._splitter_states:
+            if state and not state.isEmpty():
+                splitter.restoreState(state)
+        self._splitter_states = []
 
     def closeEvent(self, event) -> None:
         store = settings.store()

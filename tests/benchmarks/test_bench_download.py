@@ -1,0 +1,90 @@
+"""download_ratio: a 200 MiB video over loopback through the app's download path, against curl."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+from ._support import BIG_VIDEO_BYTES, SimProcess, client_for, median, submit_task, wait_for
+
+RUNS = 5  # each, interleaved, after one warm-up of each
+
+
+@pytest.fixture(scope="module")
+def sim(media, tmp_path_factory):
+    process = SimProcess(media["small_video"], media["big_video"],
+                         tmp_path_factory.mktemp("download-sim-videos"), queued_s=0.0, processing_s=0.1)
+    yield process
+    process.stop()
+
+
+@pytest.mark.timeout(900)
+def test_download(bench, sim, tmp_path):
+    from vidu_desktop.core.jobs import Job, JobState, JobStore
+    from vidu_desktop.core.novita import TaskStatus
+    from vidu_desktop.workers.engine import Connection, DownloadWorker
+
+    assert shutil.which("curl"), "curl is needed for the baseline"
+    client = client_for(sim.base_url)
+    task_id = submit_task(client, "the big one", resolution="1080p")  # 1080p: the 200 MiB video
+    result = wait_for(lambda: (r := client.task_result(task_id)).status is TaskStatus.SUCCEED and r,
+                      30, "the task")
+    url = result.videos[0].url
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    library = tmp_path / "library"
+
+    def app_download() -> float:
+        """DownloadWorker.download, called directly (it normally runs in its QThread): the
+        client's streaming download to a .part file, progress into the job store every 0.25 s,
+        the rename, and the MP4 check."""
+        job = store.add(Job(state=JobState.DOWNLOADING, params={"prompt": "bench"}, task_id=task_id,
+                            video_url=url, video_url_expires_at=time.time() + 3000))
+        worker = DownloadWorker(store, threading.Event(), lambda: library)
+        worker.set_connection(Connection("bench", sim.base_url))
+        start = time.perf_counter()
+        worker.download(job.id)
+        elapsed = time.perf_counter() - start
+        done = store.get(job.id)
+        assert done.state is JobState.DONE, done.error
+        assert done.video_path and os.path.getsize(done.video_path) == BIG_VIDEO_BYTES
+        shutil.rmtree(library)
+        return elapsed
+
+    def curl_download() -> float:
+        target = tmp_path / "curl.mp4"
+        start = time.perf_counter()
+        subprocess.run(["curl", "-s", "-f", "-o", str(target), url], check=True, timeout=300)
+        elapsed = time.perf_counter() - start
+        assert target.stat().st_size == BIG_VIDEO_BYTES
+        target.unlink()
+        return elapsed
+
+    app_times, curl_times = [], []
+    for round_number in range(RUNS + 1):
+        pair = [("app", app_download), ("curl", curl_download)]
+        if round_number % 2:
+            pair.reverse()  # alternate who goes first
+        for name, download in pair:
+            elapsed = download()
+            if round_number:  # round 0 is the warm-up
+                (app_times if name == "app" else curl_times).append(elapsed)
+    store.close()
+
+    mib = BIG_VIDEO_BYTES / 1024 / 1024
+    bench.record(
+        "download_ratio", median(app_times) / median(curl_times), "×",
+        f"median time to download a 200 MiB video from the simulator over loopback through the "
+        f"app's download path (DownloadWorker.download: NovitaClient.download streaming to a .part "
+        f"file, progress written to the job store, rename, MP4 check), divided by curl's median "
+        f"for the same link; {RUNS} runs each, interleaved, after a warm-up of each. App "
+        f"{median(app_times) * 1000:.0f} ms ({mib / median(app_times):.0f} MiB/s), curl "
+        f"{median(curl_times) * 1000:.0f} ms ({mib / median(curl_times):.0f} MiB/s).",
+        target=1.1, baseline=median(curl_times) * 1000, baseline_unit="ms",
+        baseline_meaning="curl -s -o of the same link to the same disk",
+        runs=RUNS, raw={"app_s": app_times, "curl_s": curl_times})
