@@ -65,9 +65,14 @@ def load_api_key() -> ApiKey:
 def store_api_key(value: str) -> KeySource:
     """Keep the key in the keyring; without one, for this session only. Returns where it went."""
     global _session_key
+    from .core.novita import valid_api_key
+
     value = value.strip()
     if not value:
         raise ValueError("The API key is empty.")
+    if not valid_api_key(value):
+        raise ValueError("The API key contains spaces, line breaks or unusual characters: "
+                         "copy it again from novita.ai.")
     try:
         if keyring_available():
             import keyring

@@ -114,8 +114,12 @@ def test_mark_sent_counts(store: JobStore):
     assert store.mark_sent(job.id).submissions == 1
     assert store.mark_sent(job.id).submissions == 2
     assert store.get(job.id).submissions == 2
-    with pytest.raises(KeyError):
-        store.mark_sent(999)
+    assert store.mark_sent(999) is None
+    # Two senders that both saw 2 submissions: only the first may send.
+    assert store.mark_sent(job.id, seen_submissions=2).submissions == 3
+    assert store.mark_sent(job.id, seen_submissions=2) is None
+    store.update(job.id, task_id="t", state=JobState.QUEUED)
+    assert store.mark_sent(job.id) is None  # has a task: never sent again
 
 
 def test_delete_removes_events_and_thumbnail(store: JobStore):

@@ -117,6 +117,9 @@ _REASON_TYPES: dict[str, type[ApiError]] = {
 }
 
 
+KNOWN_REASONS = frozenset(_REASON_TYPES)
+
+
 def error_for(status: int, reason: str, message: str, retry_after: float | None = None) -> ApiError:
     """The typed error for an HTTP error answer; the reason code wins over the status."""
     cls = _REASON_TYPES.get(reason)

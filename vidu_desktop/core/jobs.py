@@ -61,6 +61,7 @@ class Job:
     video_path: str | None = None  # final file in the library once complete
     seed: int | None = None  # the seed the server reports
     submissions: int = 0  # how many times a submit request was sent for this job
+    server: str = ""  # base URL the job was made for ("" = any, from before v2)
 
     def request_params(self) -> dict:
         return dict(self.params)
@@ -112,6 +113,9 @@ _MIGRATIONS: list[tuple[str, ...]] = [
             note TEXT NOT NULL DEFAULT ''
         )""",
         "CREATE INDEX job_events_job ON job_events (job_id)",
+    ),
+    (  # v2: which server a job belongs to, so demo jobs never reach Novita and vice versa
+        "ALTER TABLE jobs ADD COLUMN server TEXT NOT NULL DEFAULT ''",
     ),
 ]
 
@@ -241,12 +245,20 @@ class JobStore:
                 self._event(db, job_id, now, JobState(changes["state"]), note)
             return self._require(db, job_id)
 
-    def mark_sent(self, job_id: int) -> Job:
-        """Count a submit request, just before it goes out: a crash after this means uncertain."""
+    def mark_sent(self, job_id: int, seen_submissions: int | None = None) -> Job | None:
+        """Claim a job for sending and count it, just before the request goes out.
+
+        Only a job still waiting to be submitted, and (when given) still at the submission
+        count the caller saw, can be claimed: in one statement, so of two processes racing
+        for the same job only one sends it. None means: do not send.
+        A crash after this means "uncertain".
+        """
         with self._write() as db:
-            db.execute("UPDATE jobs SET submissions = submissions + 1, updated_at = ? WHERE id = ?",
-                       (time.time(), job_id))
-            return self._require(db, job_id)
+            claimed = db.execute(
+                "UPDATE jobs SET submissions = submissions + 1, updated_at = ? "
+                "WHERE id = ? AND state = ? AND task_id IS NULL AND submissions = COALESCE(?, submissions)",
+                (time.time(), job_id, JobState.SUBMITTING.value, seen_submissions)).rowcount
+            return self._require(db, job_id) if claimed else None
 
     def delete(self, job_id: int) -> None:
         with self._write() as db:

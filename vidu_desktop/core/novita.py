@@ -56,6 +56,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def valid_api_key(key: str) -> bool:
+    """Printable ASCII without spaces: anything else cannot travel in an HTTP header
+    (and a pasted line break would otherwise end up in an error message)."""
+    return bool(key) and all(0x21 <= ord(c) <= 0x7E for c in key)
+
+
 class TaskStatus(str, Enum):
     QUEUED = "TASK_STATUS_QUEUED"
     PROCESSING = "TASK_STATUS_PROCESSING"
@@ -74,6 +80,10 @@ class VideoLink:
     ttl_s: float | None
     video_type: str
     received_at: float  # time.time() when the link was read
+
+    @property
+    def expires_at(self) -> float | None:
+        return None if self.ttl_s is None else self.received_at + self.ttl_s
 
     def expired(self, now: float | None = None, margin_s: float = 5.0) -> bool:
         if self.ttl_s is None:
@@ -120,6 +130,8 @@ class NovitaClient:
     def __init__(self, api_key: str, *, base_url: str | None = None,
                  session: requests.Session | None = None, timeouts: Timeouts = Timeouts(),
                  retry: RetryPolicy | None = None) -> None:
+        if api_key and not valid_api_key(api_key):  # an empty one is for the server to refuse
+            raise errors.AuthError(0, "INVALID_API_KEY", "the key has spaces or unusual characters")
         self._api_key = api_key
         self.base_url = resolve_base_url(base_url)
         self.session = session or requests.Session()
@@ -150,9 +162,14 @@ class NovitaClient:
         except requests.exceptions.RequestException as exc:  # read timeout and the like
             raise errors.SubmissionUncertain(_plain(exc)) from exc
         log.info("POST %s -> %s", ENDPOINT, response.status_code)
-        if response.status_code in (502, 504):  # a gateway gave up: the task may exist
-            raise errors.SubmissionUncertain(f"HTTP {response.status_code} from a gateway")
-        _raise_for_error(response)
+        try:
+            _raise_for_error(response)
+        except errors.ServerError as exc:
+            # A 5xx that is not one of Novita's own answers (a proxy or gateway gave up) says
+            # nothing about whether the task was created.
+            if exc.reason not in errors.KNOWN_REASONS:
+                raise errors.SubmissionUncertain(f"HTTP {response.status_code} without a reason") from exc
+            raise
         try:
             task_id = response.json()["task_id"]
         except (ValueError, KeyError, TypeError) as exc:
@@ -279,7 +296,7 @@ def parse_task_result(data: Any, task_id: str = "") -> TaskResult:
     videos = tuple(
         VideoLink(url=v["video_url"], ttl_s=_number(v.get("video_url_ttl")),
                   video_type=str(v.get("video_type") or "mp4"), received_at=now)
-        for v in data.get("videos") or ()
+        for v in (data.get("videos") if isinstance(data.get("videos"), list) else ())
         if isinstance(v, dict) and isinstance(v.get("video_url"), str) and v["video_url"]
     )
     if status is TaskStatus.SUCCEED and not videos:
@@ -290,7 +307,7 @@ def parse_task_result(data: Any, task_id: str = "") -> TaskResult:
         reason=str(task.get("reason") or ""),
         eta_s=_number(task.get("eta")),
         progress_percent=_number(task.get("progress_percent")),
-        seed=int(seed) if seed is not None else None,
+        seed=int(seed) if seed is not None and 0 <= seed <= 2**63 - 1 else None,
         videos=videos,
     )
 

@@ -161,7 +161,7 @@ class JobTableModel(QAbstractTableModel):
             self.endInsertRows()
             return
         self._jobs[job_id] = job
-        if job.thumbnail is not None or self._thumbs.get(job_id) is None:
+        if self._thumbs.get(job_id) is None:  # thumbnails only ever arrive, never change
             self._thumbs.pop(job_id, None)
         row = self._ids.index(job_id)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))

@@ -39,6 +39,13 @@ HISTORY_FILTERS = (
 )
 
 
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # prose, not a path (too long, NUL bytes…)
+        return False
+
+
 class MainWindow(QMainWindow):
     connectionReady = Signal(str)  # "demo" or "novita": for tests and the status bar
 
@@ -230,7 +237,7 @@ class MainWindow(QMainWindow):
             text = mime.text().strip()
             if is_web_url(text):
                 sources = [text]
-            elif Path(text).is_file():
+            elif _is_file(text):
                 sources = [text]
         if sources:
             self.images.add_sources(sources)
@@ -347,6 +354,11 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         jobs = self._selected_jobs()
+        busy = [job for job in jobs if job.state in (JobState.SUBMITTING, JobState.DOWNLOADING)]
+        if busy:
+            self.statusBar().showMessage("A job that is being sent or downloaded cannot be deleted "
+                                         "yet; try again in a moment.", 8000)
+            return
         if not jobs:
             return
         with_files = [job for job in jobs if job.video_path and Path(job.video_path).exists()]
@@ -385,7 +397,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         action(file_menu, "&Open images…", self.open_images, QKeySequence.StandardKey.Open)
         action(file_menu, "&Paste image or link", self.paste, QKeySequence.StandardKey.Paste)
-        action(file_menu, "&Remove selected images", self.images.remove_selected, QKeySequence.StandardKey.Delete)
+        remove = action(file_menu, "&Remove selected images", self.images.remove_selected,
+                        QKeySequence.StandardKey.Delete)
+        # Delete in the job list or a text field means something else there.
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.images.list.addAction(remove)
         action(file_menu, "&Clear images", self.images.clear)
         action(file_menu, "&Find in jobs", lambda: (self.search.setFocus(), self.search.selectAll()),
                QKeySequence.StandardKey.Find)
@@ -397,7 +413,10 @@ class MainWindow(QMainWindow):
         self.generate_action = action(jobs_menu, "&Generate", self.generate, "Ctrl+Return")
         self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         action(jobs_menu, "&Retry selected", self.retry_selected, "Ctrl+R")
-        action(jobs_menu, "Play/&pause", self.player.toggle_play, "Space")
+        play = action(jobs_menu, "Play/&pause", self.player.toggle_play, "Space")
+        # Space belongs to buttons and check boxes in the form; here it plays.
+        play.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.right_splitter.addAction(play)
         help_menu = self.menuBar().addMenu("&Help")
         action(help_menu, "Open &log folder", lambda: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(paths.ensure(paths.log_dir())))))

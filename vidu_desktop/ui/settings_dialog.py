@@ -91,7 +91,9 @@ class SettingsDialog(QDialog):
             self.keyChanged.emit()
 
         run_in_background(lambda: credentials.store_api_key(value), saved,
-                          lambda exc: self.key_status.setText(errors.describe(exc)), owner=self)
+                          lambda exc: self.key_status.setText(
+                              str(exc) if isinstance(exc, ValueError) else errors.describe(exc)),
+                          owner=self)
 
     def _test_key(self) -> None:
         typed = self.key.text().strip()
@@ -131,7 +133,9 @@ class SettingsDialog(QDialog):
             except ValueError as exc:
                 self.key_status.setText(str(exc))
                 return
-        settings.set_value("network/base_url", base_url)
+        if base_url != (settings.base_url_setting() or ""):
+            settings.set_value("network/base_url", base_url)
+            self.keyChanged.emit()  # a new server: connect again
         library = self.library.text().strip()
         settings.set_value("library/folder", "" if Path(library) == settings.library_dir() and
                            not settings.value("library/folder", "", str) else library)

@@ -21,7 +21,8 @@ from ..core.jobs import Job, JobState, JobStore
 from ..core.library import destination_in, looks_like_mp4, video_filename
 from ..core.novita import NovitaClient, RetryPolicy, TaskStatus
 from ..core.polling import PollSchedule, next_delay
-from ..core.request import VideoRequest, is_web_url
+from ..core.imageinfo import sniff
+from ..core.request import VideoRequest, data_uri, is_web_url
 from ..media.images import ImageRejected, prepare_image
 from .. import paths
 
@@ -38,8 +39,17 @@ class Connection:
     def __repr__(self) -> str:
         return f"Connection(base_url={self.base_url!r})"
 
-    def client(self, attempts: int) -> NovitaClient:
-        return NovitaClient(self.api_key, base_url=self.base_url, retry=RetryPolicy(attempts=attempts))
+    def client(self, attempts: int, stopping: threading.Event) -> NovitaClient:
+        def wait(seconds: float) -> None:  # back-off that ends at once when the app closes
+            if stopping.wait(seconds):
+                raise errors.Cancelled("the app is closing")
+
+        return NovitaClient(self.api_key, base_url=self.base_url,
+                            retry=RetryPolicy(attempts=attempts, sleep=wait))
+
+    def serves(self, job: Job) -> bool:
+        """A job belongs to the server it was made for: demo jobs never reach Novita."""
+        return not job.server or job.server == self.base_url
 
 
 class _Worker(QObject):
@@ -62,11 +72,18 @@ class _Worker(QObject):
         if self._connection is None:
             raise errors.AuthError(0, "MISSING_API_KEY", "no API key")
         if self._client is None:
-            self._client = self._connection.client(attempts)
+            self._client = self._connection.client(attempts, self.stopping)
         return self._client
 
-    def update(self, job_id: int, **changes) -> Job:
-        job = self.store.update(job_id, **changes)
+    def mine(self, job: Job | None) -> bool:
+        """Whether this worker may act on the job now (connected to the job's server)."""
+        return job is not None and self._connection is not None and self._connection.serves(job)
+
+    def update(self, job_id: int, **changes) -> Job | None:
+        try:
+            job = self.store.update(job_id, **changes)
+        except KeyError:  # deleted by the user meanwhile: nothing left to report
+            return None
         self.jobChanged.emit(job_id)
         return job
 
@@ -81,11 +98,16 @@ class _Worker(QObject):
 
 class SubmitWorker(_Worker):
     submitted = Signal(int)
+    RATE_LIMIT_RETRIES = 3  # a 429 created no task: waiting and sending again is safe
+
+    def __init__(self, store: JobStore, stopping: threading.Event) -> None:
+        super().__init__(store, stopping)
+        self._rate_limited: dict[int, int] = {}
 
     @Slot(int)
     def submit(self, job_id: int) -> None:
         job = self.store.get(job_id)
-        if job is None or job.state is not JobState.SUBMITTING or job.task_id:
+        if not self.mine(job) or job.state is not JobState.SUBMITTING or job.task_id:
             return
         try:
             image = self._image_reference(job)
@@ -94,10 +116,25 @@ class SubmitWorker(_Worker):
             if problems:
                 raise errors.InvalidRequestError(0, "", " ".join(p.message for p in problems))
             client = self.client(attempts=1)
-            self.store.mark_sent(job_id)  # counted before it leaves: a crash now means "uncertain"
+            if self.stopping.is_set():
+                return  # not sent: it goes out at the next start
+            # Claimed and counted before it leaves: a crash now means "uncertain", and a second
+            # sender (another process, a racing retry) finds it claimed and does not send.
+            if self.store.mark_sent(job_id, job.submissions) is None:
+                return
             task_id = client.submit(request)
         except errors.SubmissionUncertain as exc:
             self.fail(job_id, exc, state=JobState.UNCERTAIN)
+            return
+        except errors.RateLimitError as exc:
+            tries = self._rate_limited.get(job_id, 0)
+            if tries < self.RATE_LIMIT_RETRIES:
+                self._rate_limited[job_id] = tries + 1
+                delay = exc.retry_after if exc.retry_after is not None else 10.0 * 2 ** tries
+                log.info("job %s: rate limited; sending again in %.0f s", job_id, delay)
+                QTimer.singleShot(int(delay * 1000), lambda: self.submit(job_id))
+                return
+            self.fail(job_id, exc)
             return
         except ImageRejected as exc:
             self.update(job_id, state=JobState.FAILED, error=str(exc), error_kind="ImageRejected")
@@ -105,7 +142,13 @@ class SubmitWorker(_Worker):
         except Exception as exc:  # noqa: BLE001 - every failure ends as words on the job
             self.fail(job_id, exc)
             return
-        self.update(job_id, task_id=task_id, state=JobState.QUEUED, error="", error_kind="")
+        log.info("job %s: accepted as task %s", job_id, task_id)  # paid for: never lose it
+        self._rate_limited.pop(job_id, None)
+        try:
+            self.update(job_id, task_id=task_id, state=JobState.QUEUED, error="", error_kind="")
+        except Exception:  # noqa: BLE001 - the task id is in the log line above
+            log.exception("job %s: could not store task id %s", job_id, task_id)
+            return
         self.submitted.emit(job_id)
 
     def _image_reference(self, job: Job) -> str:
@@ -113,7 +156,7 @@ class SubmitWorker(_Worker):
             return job.image_source
         if job.image_file and Path(job.image_file).exists():
             data = Path(job.image_file).read_bytes()
-            return _data_uri_for_file(data)
+            return data_uri(data, sniff(data).media_type)
         prepared = prepare_image(Path(job.image_source), job.params.get("resolution", "720p"))
         # Keep the exact bytes that are sent: a re-run or a re-send needs no original.
         copy = paths.ensure(paths.inputs_dir()) / f"job-{job.id}{_suffix(prepared.media_type)}"
@@ -125,13 +168,6 @@ class SubmitWorker(_Worker):
 
 def _suffix(media_type: str) -> str:
     return {"image/png": ".png", "image/webp": ".webp"}.get(media_type, ".jpg")
-
-
-def _data_uri_for_file(data: bytes) -> str:
-    from ..core.imageinfo import sniff
-    from ..core.request import data_uri
-
-    return data_uri(data, sniff(data).media_type)
 
 
 class PollWorker(_Worker):
@@ -163,15 +199,22 @@ class PollWorker(_Worker):
         self._timer.start(max(0, int((due - time.monotonic()) * 1000)))
 
     def _poll_due(self) -> None:
-        for key in self.schedule.pop_due(time.monotonic()):
-            if self.stopping.is_set():
-                return
-            self._poll(int(key))
-        self._rearm()
+        try:
+            for key in self.schedule.pop_due(time.monotonic()):
+                if self.stopping.is_set():
+                    return
+                try:
+                    self._poll(int(key))
+                except Exception:  # noqa: BLE001 - one bad job must not stop the others
+                    log.exception("job %s: polling failed; trying again later", key)
+                    self._again(int(key), 30.0)
+        finally:
+            self._rearm()
 
     def _poll(self, job_id: int) -> None:
         job = self.store.get(job_id)
-        if job is None or not job.task_id or job.state.finished or job.state is JobState.DOWNLOADING:
+        if (not self.mine(job) or not job.task_id or job.state.finished
+                or job.state is JobState.DOWNLOADING):
             return
         try:
             result = self.client(attempts=1).task_result(job.task_id)
@@ -186,8 +229,7 @@ class PollWorker(_Worker):
         if result.status is TaskStatus.SUCCEED:
             link = result.videos[0]
             self.update(job_id, state=JobState.DOWNLOADING, progress=0.0, eta_s=None,
-                        seed=result.seed, video_url=link.url,
-                        video_url_expires_at=(link.received_at + link.ttl_s) if link.ttl_s else None)
+                        seed=result.seed, video_url=link.url, video_url_expires_at=link.expires_at)
             self.succeeded.emit(job_id)
         elif result.status is TaskStatus.FAILED:
             self.fail(job_id, errors.TaskFailedError(result.reason))
@@ -221,7 +263,7 @@ class DownloadWorker(_Worker):
     @Slot(int)
     def download(self, job_id: int) -> None:
         job = self.store.get(job_id)
-        if job is None or job.state is not JobState.DOWNLOADING:
+        if not self.mine(job) or job.state is not JobState.DOWNLOADING:
             return
         try:
             library = paths.ensure(self.library_dir())
@@ -260,16 +302,15 @@ class DownloadWorker(_Worker):
         if not result.videos:
             raise errors.ProtocolError("no video link in the task result")
         link = result.videos[0]
-        self.store.update(job.id, video_url=link.url,
-                          video_url_expires_at=(link.received_at + link.ttl_s) if link.ttl_s else None)
+        self.store.update(job.id, video_url=link.url, video_url_expires_at=link.expires_at)
         return link.url
 
     def _progress(self, job_id: int, got: int, total: int | None) -> None:
         now = time.monotonic()
-        if total and (now - self._last_emit > 0.25 or got == total):
+        if total and (now - self._last_emit > 0.5 or got == total):
             self._last_emit = now
-            self.store.update(job_id, progress=100.0 * got / total)
-            self.jobChanged.emit(job_id)
+            if self.update(job_id, progress=100.0 * got / total) is None:
+                raise errors.Cancelled("the job was deleted")
 
 
 class JobEngine(QObject):
@@ -287,6 +328,7 @@ class JobEngine(QObject):
         self.store = store
         self._stopping = threading.Event()
         self._recovered = False
+        self.connection: Connection | None = None
         self._threads: list[QThread] = []
         self.submitter = SubmitWorker(store, self._stopping)
         self.poller = PollWorker(store, self._stopping)
@@ -311,6 +353,7 @@ class JobEngine(QObject):
             thread.start()
 
     def set_connection(self, connection: Connection | None) -> None:
+        self.connection = connection
         self._connection.emit(connection)
 
     def generate(self, sources: list[str], params: dict, thumbnails: dict[str, bytes] | None = None) -> list[int]:
@@ -318,7 +361,8 @@ class JobEngine(QObject):
         ids = []
         for source in sources:
             job = self.store.add(Job(state=JobState.SUBMITTING, params=dict(params), image_source=source,
-                                     thumbnail=(thumbnails or {}).get(source)))
+                                     thumbnail=(thumbnails or {}).get(source),
+                                     server=self.connection.base_url if self.connection else ""))
             ids.append(job.id)
             self.jobChanged.emit(job.id)
             self._submit.emit(job.id)
@@ -354,6 +398,8 @@ class JobEngine(QObject):
             self._recovered = True
             jobs = self.store.recover_after_start()
         for job in jobs:
+            if not (self.connection and self.connection.serves(job)):
+                continue  # made for another server (demo vs Novita): it waits for that one
             if job.state is JobState.SUBMITTING:  # never sent before the app stopped
                 self._submit.emit(job.id)
             elif job.state is JobState.DOWNLOADING:
@@ -362,8 +408,9 @@ class JobEngine(QObject):
                 self._track.emit(job.id)
 
     def shutdown(self) -> None:
+        """Stop the workers and wait for them: a submit in flight must get to store its task id."""
         self._stopping.set()
         for thread in self._threads:
             thread.quit()
         for thread in self._threads:
-            thread.wait(5000)
+            thread.wait()  # bounded by the client's timeouts; back-off waits end at once

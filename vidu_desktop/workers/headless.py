@@ -55,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
     register_secret(key.value)
     app = QGuiApplication(sys.argv[:1])
+    from .. import instance
+
+    lock = instance.acquire_lock()
+    if lock is None:
+        print("Vidu Desktop is running and looks after the jobs; not starting a second engine.",
+              file=sys.stderr)
+        return 3
     store = JobStore(paths.job_database())
     engine = JobEngine(store, settings.library_dir)
     engine.set_connection(Connection(key.value, resolve_base_url(settings.base_url_setting())))
@@ -73,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     for job in store.list(limit=len(args.images) or 1):
         logging.getLogger(__name__).info("job %s ended %s", job.id, job.state.value)
     store.close()
+    lock.unlock()
     return 0
 
 

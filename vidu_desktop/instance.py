@@ -1,0 +1,62 @@
+"""One running copy per user: a second start hands its images to the first and exits.
+
+Two copies would each resume the same jobs (and the job store only lets one of them send a
+job, but both would poll and download into the same files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from . import paths
+
+
+def _server_name() -> str:
+    # Per data folder, so test runs and users with their own XDG dirs never meet.
+    return "vidu-desktop-" + hashlib.sha1(str(paths.data_dir()).encode()).hexdigest()[:12]
+
+
+def acquire_lock() -> QLockFile | None:
+    """The lock for this data folder, or None when another copy holds it."""
+    lock = QLockFile(str(paths.ensure(paths.data_dir()) / "vidu-desktop.lock"))
+    lock.setStaleLockTime(0)  # a crashed copy's lock is found stale by its dead PID
+    return lock if lock.tryLock(200) else None
+
+
+def send_to_running(sources: list[str], timeout_ms: int = 3000) -> bool:
+    socket = QLocalSocket()
+    socket.connectToServer(_server_name())
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    socket.write(("\n".join(sources) + "\n\n").encode("utf-8"))
+    socket.waitForBytesWritten(timeout_ms)
+    socket.disconnectFromServer()
+    return True
+
+
+class InstanceServer(QObject):
+    """Listens for later starts; emits the images they were given."""
+
+    opened = Signal(list)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.server = QLocalServer(self)
+        QLocalServer.removeServer(_server_name())  # left over by a crash; we hold the lock
+        self.server.listen(_server_name())
+        self.server.newConnection.connect(self._accept)
+
+    def _accept(self) -> None:
+        socket = self.server.nextPendingConnection()
+        data = bytearray(bytes(socket.readAll()))
+        # The other start writes everything at once and leaves: a short wait at most.
+        while not data.endswith(b"\n\n") and socket.waitForReadyRead(2000):
+            data += bytes(socket.readAll())
+        socket.disconnectFromServer()
+        socket.deleteLater()
+        sources = [line for line in data.decode("utf-8", "replace").splitlines() if line]
+        if sources:
+            self.opened.emit(sources)
