@@ -11,12 +11,18 @@ SYSTEM_PACKAGES := libpulse0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb
 	libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	xvfb xauth dbus gnome-keyring libsecret-tools ffmpeg xdotool imagemagick
 
-.PHONY: run test bench package system-deps venv clean simulator
+# What `make package` needs on top: objdump and strip, the desktop-file and AppStream validators,
+# and the shared libpython the frozen app embeds (Debian's python3 is linked statically).
+PACKAGING_PACKAGES = binutils desktop-file-utils appstream \
+	libpython$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+.PHONY: run test bench package packaging-deps system-deps venv clean simulator
 
 run: venv
 	$(PY) -m vidu_desktop $(ARGS)
 
-test: venv
+# The suite builds and checks the frozen app too (tests/packaging), so it needs the same tools.
+test: venv packaging-deps
 	tests/run-headless.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
@@ -24,6 +30,14 @@ bench: venv
 
 simulator: venv
 	$(PY) -m vidu_desktop.simulator $(ARGS)
+
+# The frozen app in dist/vidu-desktop/, and on Linux dist/*.deb and dist/*.tar.gz (see packaging/).
+# ARGS=--console keeps a console for debugging.
+package: venv packaging-deps
+	$(PY) packaging/build.py $(ARGS)
+
+packaging-deps:
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(PACKAGING_PACKAGES)"
 
 venv: system-deps $(STAMP)
 

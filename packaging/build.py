@@ -11,8 +11,8 @@ Windows (Inno Setup) and macOS (.dmg) installers are made from the bundle by the
 from __future__ import annotations
 
 import argparse
-import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -26,11 +26,12 @@ from vidu_desktop import APP_ID, __version__  # noqa: E402
 
 APPSTREAM_ID = "io.github.vidu_desktop.ViduDesktop"
 MAINTAINER = "Vidu Desktop maintainers <maintainers@vidu-desktop.invalid>"
-# Libraries PyInstaller leaves to the system (C library, OpenGL/EGL, xcb, Wayland; found with
-# ldd, checked by tests/packaging), plus what Qt's xcb platform and QtMultimedia need around
-# their bundled copies: fonts and fontconfig's settings, XKB keymaps, PulseAudio, D-Bus.
+# Libraries PyInstaller leaves to the system (OpenGL/EGL, xcb, Wayland; checked by
+# tests/packaging), plus what Qt's xcb platform and QtMultimedia need around their bundled
+# copies: fonts and fontconfig's settings, XKB keymaps, PulseAudio, D-Bus. libc6 is added with
+# the version the bundle needs.
 DEPENDS = [
-    "libc6 (>= 2.34)", "libgl1", "libegl1", "libxcb1", "libdrm2",
+    "libgl1", "libegl1", "libxcb1", "libdrm2",
     "libwayland-client0", "libwayland-cursor0", "libwayland-egl1",
     "libfontconfig1", "libxkbcommon0", "libxkbcommon-x11-0", "libxcb-cursor0",
     "libpulse0", "libdbus-1-3",
@@ -63,7 +64,34 @@ def normalise_modes(root: Path) -> None:
         path.chmod(0o755 if executable else 0o644)
 
 
-def deb(app: Path, dist: Path, work: Path) -> Path:
+def is_elf(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(4) == b"\x7fELF"
+
+
+def glibc_needed(app: Path) -> str:
+    """The newest glibc symbol version in the bundle: it carries libraries of the build machine."""
+    versions = set()
+    for path in app.rglob("*"):
+        if path.is_file() and not path.is_symlink() and is_elf(path):
+            symbols = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True).stdout
+            versions |= {(int(a), int(b)) for a, b in re.findall(r"GLIBC_(\d+)\.(\d+)", symbols)}
+    return "%d.%d" % max(versions)
+
+
+def validate_desktop_files(root: Path) -> None:
+    """The menu entry and the AppStream file (with the entry and icon it names) as installed."""
+    for command in (["desktop-file-validate", str(root / f"usr/share/applications/{APP_ID}.desktop")],
+                    ["appstreamcli", "validate-tree", "--no-net", str(root)]):
+        if shutil.which(command[0]):
+            out = subprocess.run(command, capture_output=True, text=True)
+            if out.returncode:
+                raise SystemExit(f"{command[0]} failed:\n{out.stdout}{out.stderr}")
+        else:
+            print(f"note: {command[0]} is not installed; not validated")
+
+
+def deb(app: Path, dist: Path, work: Path, compression: str = "xz") -> Path:
     arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
                           check=True).stdout.strip()
     root = work / "deb-root"
@@ -83,6 +111,7 @@ def deb(app: Path, dist: Path, work: Path) -> Path:
     icons = work / "icons"
     subprocess.run([sys.executable, str(REPO / "packaging" / "render_icons.py"), str(icons)], check=True)
     shutil.copytree(icons / "hicolor", share / "icons/hicolor", dirs_exist_ok=True)
+    validate_desktop_files(root)
     normalise_modes(root)
     # No maintainer scripts: dpkg triggers of desktop-file-utils and hicolor-icon-theme refresh
     # the menu, MIME and icon caches.
@@ -90,10 +119,10 @@ def deb(app: Path, dist: Path, work: Path) -> Path:
     (root / "DEBIAN/control").write_text(
         f"Package: {APP_ID}\nVersion: {__version__}\nArchitecture: {arch}\n"
         f"Maintainer: {MAINTAINER}\nInstalled-Size: {int(size_mb(root) * 1e6 / 1024)}\n"
-        f"Depends: {', '.join(DEPENDS)}\nSection: video\nPriority: optional\n"
+        f"Depends: libc6 (>= {glibc_needed(app)}), {', '.join(DEPENDS)}\nSection: video\nPriority: optional\n"
         f"Description: {DESCRIPTION}\n")
     out = dist / f"{APP_ID}_{__version__}_{arch}.deb"
-    subprocess.run(["dpkg-deb", "--build", "--root-owner-group", "-Zxz", str(root), str(out)],
+    subprocess.run(["dpkg-deb", "--build", "--root-owner-group", f"-Z{compression}", str(root), str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     return out
 
@@ -101,13 +130,14 @@ def deb(app: Path, dist: Path, work: Path) -> Path:
 def tarball(app: Path, dist: Path) -> Path:
     out = dist / f"{APP_ID}-{__version__}-linux-{platform.machine()}.tar.gz"
 
-    def owned_by_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
-        info.uid = info.gid = 0
-        info.uname = info.gname = "root"
+    def normalised(info: tarfile.TarInfo) -> tarfile.TarInfo:  # as normalise_modes(), owned by root
+        info.uid, info.gid, info.uname, info.gname = 0, 0, "root", "root"
+        if not info.issym():
+            info.mode = 0o755 if info.isdir() or info.mode & 0o111 else 0o644
         return info
 
     with tarfile.open(out, "w:gz", compresslevel=6) as tar:
-        tar.add(app, arcname=f"{APP_ID}-{__version__}", filter=owned_by_root)
+        tar.add(app, arcname=f"{APP_ID}-{__version__}", filter=normalised)
     return out
 
 
@@ -118,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--console", action="store_true", help="keep a console (debug builds)")
     parser.add_argument("--no-prune", action="store_true", help="keep every Qt part the hooks collect")
     parser.add_argument("--bundle-only", action="store_true", help="no .deb or .tar.gz")
+    # xz: smallest (what Debian uses; ~45 s here); zstd: a third bigger, instant (for tests).
+    parser.add_argument("--deb-compression", choices=("xz", "zstd"), default="xz")
     args = parser.parse_args(argv)
     spec_args = [*(["--console"] if args.console else []), *(["--no-prune"] if args.no_prune else [])]
 
@@ -125,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     app = bundle(args.dist, args.work, spec_args)
     report = [f"bundle   {app}  {size_mb(app):.0f} MB  built in {time.monotonic() - started:.0f} s"]
     if sys.platform.startswith("linux") and not args.bundle_only:
-        os.umask(0o022)
-        for label, make in (("deb", lambda: deb(app, args.dist, args.work)),
+        for label, make in (("deb", lambda: deb(app, args.dist, args.work, args.deb_compression)),
                             ("tar.gz", lambda: tarball(app, args.dist))):
             step = time.monotonic()
             out = make()
