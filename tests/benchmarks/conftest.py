@@ -12,7 +12,6 @@ import datetime
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
@@ -216,7 +215,3 @@ def pytest_terminal_summary(terminalreporter) -> None:
     terminalreporter.section("benchmarks")
     terminalreporter.write_line(table(_COLLECTOR.figures))
     terminalreporter.write_line(f"\nwritten to {RESULTS_FILE}")
-
-
-def have(tool: str) -> bool:
-    return shutil.which(tool) is not None

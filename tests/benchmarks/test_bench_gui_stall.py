@@ -130,6 +130,19 @@ def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtb
     def state(job_id: int) -> JobState:
         return watcher.get(job_id).state
 
+    refresh_ms: list[float] = []
+    if os.environ.get("BENCH_STALL_SAMPLER"):  # diagnostic: what one job-list refresh costs
+        from vidu_desktop.ui.job_list import JobTableModel
+
+        original = JobTableModel.refresh_job
+
+        def timed_refresh(self, job_id: int) -> None:
+            start = time.perf_counter()
+            original(self, job_id)
+            refresh_ms.append((time.perf_counter() - start) * 1000)
+
+        monkeypatch.setattr(JobTableModel, "refresh_job", timed_refresh)
+
     apply_theme(QApplication.instance())
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -148,7 +161,7 @@ def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtb
     if sampler:
         sampler.start()
     phases.append(("polling only", time.perf_counter()))
-    run_loop(lambda: False if time.perf_counter() - phases[0][1] < 1.0 else True, 5, "a second")
+    run_loop(lambda: time.perf_counter() - phases[0][1] >= 1.0, 5, "a second")
 
     phases.append(("photo checked (preview)", time.perf_counter()))
     window.images.add_sources([str(photo)])
@@ -159,16 +172,18 @@ def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtb
     phases.append(("photo prepared and submitted", time.perf_counter()))
     window.generate()  # what the Generate button does
     job_id = max(watcher.ids())
-    run_loop(lambda: state(job_id) not in (JobState.SUBMITTING,), 120, "the submission")
-    phases.append(("queued/processing", time.perf_counter()))
-    run_loop(lambda: state(job_id) not in (JobState.QUEUED, JobState.PROCESSING), 120,
-             "the task to finish")
-    phases.append(("200 MiB download", time.perf_counter()))
-    run_loop(lambda: state(job_id).finished, 300, "the download")
+    run_loop(lambda: state(job_id).finished, 300, "the job to finish")
     job = watcher.get(job_id)
     assert job.state is JobState.DONE, job.error
     assert Path(job.video_path).stat().st_size == 200 * 1024 * 1024
-    phases.append(("video loads in the player", time.perf_counter()))
+    # The job's own phases start when the workers committed its state changes (wall clock in
+    # the job's events), put on the ticker's clock.
+    offset = time.perf_counter() - time.time()
+    names = {JobState.QUEUED: "queued/processing", JobState.DOWNLOADING: "200 MiB download",
+             JobState.DONE: "video loads in the player"}
+    for at, job_state, _ in watcher.events(job_id):
+        if job_state in names:
+            phases.append((names.pop(job_state), at + offset))
     end = time.perf_counter() + 1.0
     run_loop(lambda: time.perf_counter() > end, 5, "a second")
     ticker.stop()
@@ -206,11 +221,15 @@ def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtb
                            for at, length in gaps if length > STALL_NOTE_MS],
         "stall_stacks": sampler.samples.most_common(12) if sampler else None,
         "stall_other_threads": sampler.others.most_common(12) if sampler else None,
+        "refresh_job_ms": {"calls": len(refresh_ms), "median": median(refresh_ms),
+                           "max": max(refresh_ms)} if refresh_ms else None,
     }
 
 
 @pytest.mark.timeout(1200)
 def test_gui_stall(bench, sim, media, tmp_path, monkeypatch, qtbot):
+    from PySide6.QtGui import QGuiApplication
+
     runs = [one_run(i, tmp_path / f"run-{i}", sim, media["photo"], monkeypatch, qtbot) for i in range(RUNS)]
     maxima = [r["max_ms"] for r in runs]
     p99s = [r["p99_ms"] for r in runs]
@@ -221,6 +240,8 @@ def test_gui_stall(bench, sim, media, tmp_path, monkeypatch, qtbot):
         f"a {media['photo'].stat().st_size / 1e6:.0f} MB 8000×6000 JPEG added (preview and check), "
         f"Generate at 1080p (fitted, encoded, sent), the task's 200 MiB video downloaded, saved and "
         f"loaded in the player, while {BACKGROUND_JOBS} other jobs are polled at the app's "
-        f"fastest rate (the server keeps their estimate at 3 s); simulator in another process.",
+        f"fastest rate (the server keeps their estimate at 3 s); simulator in another process; "
+        f"Qt platform {QGuiApplication.platformName()}. Every run is kept: one-time costs of the "
+        f"first run in the process (first video shown) count too.",
         target=50, target_note="aim 16", runs=RUNS,
         raw={"max_ms": maxima, "p99_ms": p99s, "runs": runs})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -57,14 +58,15 @@ def test_submit_peak(bench, sim, media, tmp_path):
         runs=PEAK_RUNS, raw={"ratios": ratios, "runs": runs})
 
 
-def app_threads(env: dict, database_jobs: list, sim: SimProcess, tmp_path) -> dict:
+def app_threads(env: dict, database_jobs: list, sim: SimProcess, finished: bool = False) -> dict:
     """Start the real app (python -m vidu_desktop, offscreen) and count its threads from outside."""
     from vidu_desktop.core.jobs import Job, JobState, JobStore
 
     store = JobStore(app_database(env))
     task_ids = []
     for task_id, prompt in database_jobs:
-        store.add(Job(state=JobState.QUEUED, params={"prompt": prompt, "resolution": "540p", "audio": False},
+        store.add(Job(state=JobState.DONE if finished else JobState.QUEUED,
+                      params={"prompt": prompt, "resolution": "540p", "audio": False},
                       image_source="/home/user/Pictures/p.jpg", task_id=task_id, submissions=1))
         task_ids.append(task_id)
     store.close()
@@ -80,9 +82,8 @@ def app_threads(env: dict, database_jobs: list, sim: SimProcess, tmp_path) -> di
             counts.append(thread_count(app.pid))
             time.sleep(0.05)
         polls_after = sim.stats()["polls"]
-        names = sorted(
-            (tmp_path / "x").parent.joinpath("/proc", str(app.pid), "task", t, "comm").read_text().strip()
-            for t in __import__("os").listdir(f"/proc/{app.pid}/task"))
+        names = sorted(open(f"/proc/{app.pid}/task/{t}/comm").read().strip()
+                       for t in os.listdir(f"/proc/{app.pid}/task"))
     finally:
         app.terminate()
         app.wait(20)
@@ -94,19 +95,24 @@ def app_threads(env: dict, database_jobs: list, sim: SimProcess, tmp_path) -> di
 @pytest.mark.timeout(600)
 def test_threads_in_flight(bench, sim, tmp_path):
     client = client_for(sim.base_url)
-    idle_runs, busy_runs = [], []
+    idle_runs, busy_runs, control_runs = [], [], []
     for i in range(THREAD_RUNS):
         # Tasks the simulator keeps in PROCESSING with a 3 s estimate: polled at the app's
         # fastest rate for as long as the count runs.
         jobs = [(submit_task(client, f"{BACKGROUND} threads {i}-{n}"), f"{BACKGROUND} {n}")
                 for n in range(POLLING_JOBS)]
-        for runs, database_jobs in ((idle_runs, []), (busy_runs, jobs)):
-            root = tmp_path / f"run-{i}-{len(database_jobs)}"
+        # The control: the same 100 jobs already finished (listed, never polled) says what the
+        # rows alone cost, apart from the polling.
+        for name, runs, database_jobs, finished in (("idle", idle_runs, [], False),
+                                                    ("busy", busy_runs, jobs, False),
+                                                    ("control", control_runs, jobs, True)):
+            root = tmp_path / f"run-{i}-{name}"
             env = isolated_env(root, QT_QPA_PLATFORM="offscreen", NOVITA_API_KEY="bench",
                                NOVITA_API_BASE_URL=sim.base_url)
-            runs.append(app_threads(env, database_jobs, sim, root))
+            runs.append(app_threads(env, database_jobs, sim, finished))
             shutil.rmtree(root, ignore_errors=True)
         assert busy_runs[-1]["jobs_polled_while_counting"] == POLLING_JOBS, busy_runs[-1]
+        assert control_runs[-1]["jobs_polled_while_counting"] == 0, control_runs[-1]
     deltas = [b["max"] - a["max"] for a, b in zip(idle_runs, busy_runs)]
     bench.record(
         "threads_in_flight", median(deltas), "threads",
@@ -114,6 +120,7 @@ def test_threads_in_flight(bench, sim, tmp_path):
         f"with {POLLING_JOBS} unfinished jobs being polled (every one polled during the count), minus "
         f"the same app with no jobs; the most seen in {SAMPLE_S:.0f} s of counting /proc/<pid>/task "
         f"every 50 ms, from {SETTLE_S:.0f} s after launch; median of {THREAD_RUNS} pairs of runs. "
-        f"Threads with no jobs: {median([r['max'] for r in idle_runs]):.0f}.",
+        f"Threads with no jobs: {median([r['max'] for r in idle_runs]):.0f}; with the same 100 jobs "
+        f"finished (listed, not polled): {median([r['max'] for r in control_runs]):.0f}.",
         target=4, runs=THREAD_RUNS,
-        raw={"deltas": deltas, "idle": idle_runs, "busy": busy_runs})
+        raw={"deltas": deltas, "idle": idle_runs, "busy": busy_runs, "control_finished": control_runs})

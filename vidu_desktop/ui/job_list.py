@@ -223,7 +223,9 @@ class JobListView(QTreeView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: sizing a column to its contents reads every row (all of history).
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(2, self.fontMetrics().horizontalAdvance("00:00:00") + 16)
         header.resizeSection(1, 260)
         self.setAccessibleName("Jobs")
         self.doubleClicked.connect(lambda index: self.playRequested.emit(index.data(JobIdRole)))
