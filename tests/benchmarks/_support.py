@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from tests.waiting import wait_for  # noqa: F401 - re-exported for the benchmarks
 
 REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
@@ -204,14 +205,6 @@ def submit_task(client, prompt: str, resolution: str = "540p") -> str:
     return client.submit(request)
 
 
-def wait_for(condition, timeout_s: float, what: str, poll_s: float = 0.05):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(poll_s)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
 def run_loop(until, timeout_s: float, what: str) -> None:

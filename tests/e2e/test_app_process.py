@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,13 @@ import pytest
 from vidu_desktop.simulator.server import placeholder_png
 from vidu_desktop import paths
 from vidu_desktop.core.jobs import JobState, JobStore
+from tests.waiting import wait_for, xdotool
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 
-def wait_for(condition, timeout_s: float, what: str, poll_s: float = 0.2):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(poll_s)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
-def xdotool(*args: str) -> str:
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True).stdout.strip()
 
 
 @pytest.mark.skipif(not (os.environ.get("DISPLAY") and shutil.which("xdotool")),

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from vidu_desktop import paths
 from vidu_desktop.core.jobs import JobState, JobStore
 from vidu_desktop.core.library import looks_like_mp4
 from vidu_desktop.simulator.server import Simulator, SimulatorConfig
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -43,14 +43,6 @@ def start_engine(sim: Simulator, *images: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def wait_for(condition, timeout_s: float, what: str):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
 def only_job(store: JobStore):

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ import vidu_desktop
 from vidu_desktop import paths
 from vidu_desktop.core.jobs import JobState, JobStore
 from vidu_desktop.simulator.server import placeholder_png
+from tests.waiting import wait_for, xdotool
 
 REPO = Path(__file__).resolve().parents[2]
 RESOURCES = REPO / "resources"
@@ -211,17 +211,8 @@ def test_tarball_holds_the_bundle_in_one_folder(built):
 
 # -- the frozen app running ---------------------------------------------------------------------
 
-def wait_for(condition, timeout_s: float, what: str, poll_s: float = 0.2):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(poll_s)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
-def xdotool(*args: str) -> str:
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True).stdout.strip()
 
 
 @pytest.mark.skipif(not (os.environ.get("DISPLAY") and shutil.which("xdotool")),
