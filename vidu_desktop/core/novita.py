@@ -17,10 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
+if TYPE_CHECKING:
+    import requests
+# requests (and urllib3) cost ~60 ms to import: loaded by the first client, in a worker,
+# not on the window's start-up path.
 
 from . import errors
 from .request import ENDPOINT, VideoRequest
@@ -132,6 +135,8 @@ class NovitaClient:
                  retry: RetryPolicy | None = None) -> None:
         if api_key and not valid_api_key(api_key):  # an empty one is for the server to refuse
             raise errors.AuthError(0, "INVALID_API_KEY", "the key has spaces or unusual characters")
+        import requests
+
         self._api_key = api_key
         self.base_url = resolve_base_url(base_url)
         self.session = session or requests.Session()
@@ -149,6 +154,8 @@ class NovitaClient:
 
     def submit(self, request: VideoRequest) -> str:
         """Send one job; return its task id. Never retried: see SubmissionUncertain."""
+        import requests
+
         url = self.base_url + ENDPOINT
         try:
             response = self.session.post(url, json=request.to_payload(), headers=self._headers(),
@@ -189,6 +196,8 @@ class NovitaClient:
         return self._get_json(BALANCE_PATH)
 
     def _get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
+        import requests
+
         def once() -> Any:
             try:
                 response = self.session.get(self.base_url + path, params=params,
@@ -236,6 +245,8 @@ class NovitaClient:
     def _download_once(self, url: str, destination: Path, partial: Path,
                        progress: Callable[[int, int | None], None] | None,
                        should_stop: Callable[[], bool] | None) -> Path:
+        import requests
+
         offset = partial.stat().st_size if partial.exists() else 0
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         try:
