@@ -155,3 +155,38 @@ def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, t
     window.delete_selected()
     assert not video.exists() and window.store.get(done.id) is None
     assert window.jobs_model.rowCount() == 1 and window.player.current_path() is None
+
+
+def test_an_expired_link_is_refreshed_before_downloading(qtbot, window, simulator, tmp_path):
+    # The link handed out with SUCCEED is already dead (TTL 0); the next one is good.
+    simulator.faults.add("expire_links", route="result", count=1, ttl=0)
+    add_images(qtbot, window, tmp_path, 1)
+    window.form.duration.setValue(1)
+    window.generate()
+    [job] = wait_finished(qtbot, window, 1)
+    assert simulator.faults.pending() == []  # the dead link was handed out
+    assert job.state is JobState.DONE, job.error
+    assert Path(job.video_path).is_file()
+    assert simulator.stats.submissions == 1
+
+
+def test_an_unwritable_library_is_explained_and_the_link_kept(qtbot, window, simulator, tmp_path):
+    from vidu_desktop import settings
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the library folder should be")
+    settings.set_value("library/folder", str(blocker / "Videos"))
+    add_images(qtbot, window, tmp_path, 1)
+    window.form.duration.setValue(1)
+    window.generate()
+    [job] = wait_finished(qtbot, window, 1)
+    assert job.state is JobState.FAILED and job.video_url and job.task_id
+    assert "could not be saved" in job.error and "press Retry" in job.error
+    settings.set_value("library/folder", str(tmp_path / "Library"))
+    window.jobs_view.selectionModel().select(window.jobs_model.index(0, 0),
+                                             window.jobs_view.selectionModel().SelectionFlag.Rows
+                                             | window.jobs_view.selectionModel().SelectionFlag.Select)
+    window.retry_selected()  # no new submission: the same task's video is fetched
+    [job] = wait_finished(qtbot, window, 1)
+    assert job.state is JobState.DONE and Path(job.video_path).parent == (tmp_path / "Library").resolve()
+    assert simulator.stats.submissions == 1
