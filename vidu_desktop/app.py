@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv[1:])
 
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from . import instance, paths
