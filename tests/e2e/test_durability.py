@@ -55,6 +55,14 @@ def kill_hard(process: subprocess.Popen) -> None:
     process.wait(10)
 
 
+def kill_when(engine: subprocess.Popen, condition, timeout_s: float, what: str) -> None:
+    """Watch the job store from outside and kill -9 the engine the moment `condition(job)` holds."""
+    store = JobStore(paths.job_database())
+    wait_for(lambda: (job := only_job(store)) and condition(job), timeout_s, what)
+    kill_hard(engine)
+    store.close()
+
+
 def finish(sim: Simulator, report: dict) -> object:
     """Start the engine again with nothing new to do; it resumes and exits when all is settled."""
     again = start_engine(sim)
@@ -84,11 +92,8 @@ def test_killed_while_submitting_comes_back_uncertain_and_is_not_resent(sim, ima
 
 def test_killed_while_polling_resumes_to_done(sim, image, record_property):
     engine = start_engine(sim, image)
-    store = JobStore(paths.job_database())
-    wait_for(lambda: (job := only_job(store)) and job.task_id and job.state in (
-        JobState.QUEUED, JobState.PROCESSING), 30, "the job to be polled")
-    kill_hard(engine)
-    store.close()
+    kill_when(engine, lambda job: job.task_id and job.state in (JobState.QUEUED, JobState.PROCESSING),
+              30, "the job to be polled")
     report: dict = {}
     job = finish(sim, report)
     record_property("kill_while_polling", report)
@@ -100,11 +105,7 @@ def test_killed_while_polling_resumes_to_done(sim, image, record_property):
 def test_killed_while_downloading_resumes_to_done(sim, image, record_property):
     sim.faults.add("slow", route="download", count=1, delay=5)
     engine = start_engine(sim, image)
-    store = JobStore(paths.job_database())
-    wait_for(lambda: (job := only_job(store)) and job.state is JobState.DOWNLOADING, 60,
-             "the download to start")
-    kill_hard(engine)
-    store.close()
+    kill_when(engine, lambda job: job.state is JobState.DOWNLOADING, 60, "the download to start")
     report: dict = {}
     job = finish(sim, report)
     record_property("kill_while_downloading", report)

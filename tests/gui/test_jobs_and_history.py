@@ -26,6 +26,11 @@ def add_images(qtbot, window, tmp_path: Path, count: int) -> list[str]:
     return sources
 
 
+def select_row(window, row: int) -> None:
+    flags = window.jobs_view.selectionModel().SelectionFlag
+    window.jobs_view.selectionModel().select(window.jobs_model.index(row, 0), flags.Rows | flags.Select)
+
+
 def wait_finished(qtbot, window, count: int, timeout: int = 60_000) -> list:
     def finished():
         jobs = [window.store.get(i) for i in window.store.ids()]
@@ -64,11 +69,7 @@ def test_low_balance_says_what_to_do(qtbot, window, simulator, tmp_path):
     window.generate()
     [job] = wait_finished(qtbot, window, 1)
     assert job.error == "Your Novita balance is too low — top up at novita.ai, then press Retry."
-    window.jobs_view.selectRow(0) if hasattr(window.jobs_view, "selectRow") else \
-        window.jobs_view.setCurrentIndex(window.jobs_model.index(0, 0))
-    window.jobs_view.selectionModel().select(window.jobs_model.index(0, 0),
-                                             window.jobs_view.selectionModel().SelectionFlag.Rows
-                                             | window.jobs_view.selectionModel().SelectionFlag.Select)
+    select_row(window, 0)
     window.retry_selected()  # topped up: Retry sends it again and it finishes
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.DONE and simulator.stats.submissions == 2
@@ -149,9 +150,7 @@ def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, t
     video = Path(done.video_path)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     row = window.jobs_model.row_of(done.id)
-    window.jobs_view.selectionModel().select(window.jobs_model.index(row, 0),
-                                             window.jobs_view.selectionModel().SelectionFlag.Rows
-                                             | window.jobs_view.selectionModel().SelectionFlag.Select)
+    select_row(window, row)
     window.delete_selected()
     assert not video.exists() and window.store.get(done.id) is None
     assert window.jobs_model.rowCount() == 1 and window.player.current_path() is None
@@ -183,9 +182,7 @@ def test_an_unwritable_library_is_explained_and_the_link_kept(qtbot, window, sim
     assert job.state is JobState.FAILED and job.video_url and job.task_id
     assert "could not be saved" in job.error and "press Retry" in job.error
     settings.set_value("library/folder", str(tmp_path / "Library"))
-    window.jobs_view.selectionModel().select(window.jobs_model.index(0, 0),
-                                             window.jobs_view.selectionModel().SelectionFlag.Rows
-                                             | window.jobs_view.selectionModel().SelectionFlag.Select)
+    select_row(window, 0)
     window.retry_selected()  # no new submission: the same task's video is fetched
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.DONE and Path(job.video_path).parent == (tmp_path / "Library").resolve()

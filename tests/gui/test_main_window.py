@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QApplication
 
 from tests.images import png_bytes
 from vidu_desktop.simulator.server import placeholder_png

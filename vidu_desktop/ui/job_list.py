@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QSt
 
 from ..core.jobs import Job, JobState, JobStore
 from ..core.request import VideoRequest
+from .player import format_time
 
 THUMB = 48
 STATE_WORDS = {
@@ -38,9 +39,7 @@ def state_text(job: Job) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    seconds = int(max(0, seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+    return format_time(int(seconds * 1000))
 
 
 class JobTableModel(QAbstractTableModel):

@@ -21,6 +21,7 @@ from ..core import errors
 from ..core.jobs import JobState, JobStore
 from ..core.novita import resolve_base_url
 from ..core.request import is_web_url
+from ..logging_setup import register_secret
 from ..workers.engine import Connection, JobEngine
 from ..workers.services import DemoSimulator, run_in_background
 from .form import ParameterForm
@@ -154,7 +155,6 @@ class MainWindow(QMainWindow):
             except ValueError as exc:
                 self._set_mode("", f"Server address refused: {exc}")
                 return
-            from ..logging_setup import register_secret
             register_secret(key.value)
             self.demo.stop()
             self.engine.set_connection(Connection(key.value, base_url))

@@ -137,6 +137,6 @@ class SettingsDialog(QDialog):
             settings.set_value("network/base_url", base_url)
             self.keyChanged.emit()  # a new server: connect again
         library = self.library.text().strip()
-        settings.set_value("library/folder", "" if Path(library) == settings.library_dir() and
-                           not settings.value("library/folder", "", str) else library)
+        if library and Path(library) != settings.library_dir():  # unchanged keeps the default
+            settings.set_value("library/folder", library)
         super().accept()
