@@ -76,7 +76,8 @@ def glibc_needed(app: Path) -> str:
         if path.is_file() and not path.is_symlink() and is_elf(path):
             symbols = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True).stdout
             versions |= {(int(a), int(b)) for a, b in re.findall(r"GLIBC_(\d+)\.(\d+)", symbols)}
-    return "%d.%d" % max(versions)
+    major, minor = max(versions)
+    return f"{major}.{minor}"
 
 
 def validate_desktop_files(root: Path) -> None:

@@ -5,6 +5,7 @@ Keyring calls can take a third of a second (backend discovery, D-Bus): call from
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -97,9 +98,7 @@ def delete_api_key() -> None:
         import keyring
         from keyring.errors import PasswordDeleteError
 
-        try:
+        with contextlib.suppress(PasswordDeleteError):
             keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
-        except PasswordDeleteError:
-            pass
     except Exception:
         log.warning("could not remove the key from the keyring", exc_info=True)

@@ -6,24 +6,23 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import struct  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import struct
+import time
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: E402
-from PySide6.QtGui import QImage, QImageIOHandler, QImageReader, QImageWriter  # noqa: E402
+import pytest
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QImage, QImageIOHandler, QImageReader, QImageWriter
 
-from vidu_desktop.core.request import MAX_INLINE_IMAGE_BYTES, image_problems  # noqa: E402
-from vidu_desktop.media import images  # noqa: E402
-from vidu_desktop.media.images import (  # noqa: E402
+from vidu_desktop.core.request import MAX_INLINE_IMAGE_BYTES, image_problems
+from vidu_desktop.media import images
+from vidu_desktop.media.images import (
     ImageRejected,
     check_image,
     prepare_image,
     prepare_image_bytes,
     thumbnail_png,
 )
-
 
 # ------------------------------------------------------------------------- helpers
 
@@ -225,7 +224,7 @@ def test_exif_orientation_is_applied(tmp_path):
     assert_thumbnail(thumbnail_png(path), 80, 160)
 
 
-@pytest.mark.parametrize(("resolution", "expected"), [
+@pytest.mark.parametrize("resolution, expected", [
     ("1080p", (4320, 1080)),  # the 3840 cap would leave 960: the short side wins
     ("540p", (3840, 960)),
 ])

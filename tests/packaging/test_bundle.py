@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 import vidu_desktop
+from tests.waiting import wait_for, xdotool
 from vidu_desktop import paths
 from vidu_desktop.core.jobs import JobState, JobStore
 from vidu_desktop.simulator.server import placeholder_png
-from tests.waiting import wait_for, xdotool
 
 REPO = Path(__file__).resolve().parents[2]
 RESOURCES = REPO / "resources"
@@ -62,8 +62,9 @@ def built(tmp_path_factory, artifacts_dir):
         pytest.skip("dpkg-deb is not installed")
     out = tmp_path_factory.mktemp("package")
     # zstd: the test checks the .deb's contents, not xz's ratio, and saves ~40 s.
-    result = subprocess.run([sys.executable, str(REPO / "packaging" / "build.py"), "--dist", str(out / "dist"),
-                             "--work", str(out / "work"), "--deb-compression", "zstd"],
+    result = subprocess.run([sys.executable, str(REPO / "packaging" / "build.py"),
+                             "--dist", str(out / "dist"), "--work", str(out / "work"),
+                             "--deb-compression", "zstd"],
                             capture_output=True, text=True, timeout=800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     (artifacts_dir / "packaging-report.txt").write_text(result.stdout)
@@ -115,7 +116,8 @@ def test_bundle_has_multimedia_and_svg_support_and_leaves_unused_qt_out(built):
 def test_every_library_resolves_in_the_bundle_or_from_a_declared_dependency(built):
     internal = built.app / "_internal"
     bundled = {p.name for p in internal.rglob("*.so*")}
-    env = dict(os.environ, LD_LIBRARY_PATH=f"{internal}:{internal / 'PySide6/Qt/lib'}")  # as the bootloader sets it
+    # as the bootloader sets it
+    env = dict(os.environ, LD_LIBRARY_PATH=f"{internal}:{internal / 'PySide6/Qt/lib'}")
     have_objdump = bool(shutil.which("objdump"))
     missing, system = [], {}
     for path in elf_files(built.app):
@@ -141,7 +143,8 @@ def test_every_library_resolves_in_the_bundle_or_from_a_declared_dependency(buil
     assert not undeclared, f"add to DEPENDS in packaging/build.py: {undeclared}"
     glibc = {tuple(map(int, v)) for p in elf_files(built.app)
              for v in re.findall(r"GLIBC_(\d+)\.(\d+)", run("objdump", "-T", str(p)).stdout)}
-    assert "libc6 (>= %d.%d)" % max(glibc) in depends
+    major, minor = max(glibc)
+    assert f"libc6 (>= {major}.{minor})" in depends
 
 
 def owning_package(path: Path) -> str:
@@ -195,7 +198,8 @@ def test_deb_installs_bundle_command_menu_entry_icons_and_metainfo(built):
     for name in (f"{share}/applications/vidu-desktop.desktop",
                  f"{share}/metainfo/{build.APPSTREAM_ID}.metainfo.xml",
                  f"{share}/icons/hicolor/scalable/apps/vidu-desktop.svg",
-                 *(f"{share}/icons/hicolor/{n}x{n}/apps/vidu-desktop.png" for n in (16, 32, 48, 128, 256, 512))):
+                 *(f"{share}/icons/hicolor/{n}x{n}/apps/vidu-desktop.png"
+                   for n in (16, 32, 48, 128, 256, 512))):
         assert listing[name][0] == "-rw-r--r--", name
     assert not [n for n, (_, owner) in listing.items() if owner != "root/root"]
 
@@ -265,7 +269,8 @@ def test_menu_entry_opens_the_image_makes_a_video_in_demo_mode_and_quits(built, 
             app.kill()
             app.wait()
     log = log_file.read_text()
-    problems = [line for line in log.splitlines() if re.search(r" (ERROR|CRITICAL) |no backend|unavailable", line)]
+    problems = [line for line in log.splitlines()
+                if re.search(r" (ERROR|CRITICAL) |no backend|unavailable", line)]
     if os.environ.get("VIDU_REQUIRE_KEYRING"):  # a Secret Service runs: the frozen keyring must find it
         problems += [line for line in log.splitlines() if "keyring" in line]
     assert not problems, "\n".join(problems) + "\n" + stderr.read_text()[-3000:]

@@ -36,6 +36,6 @@ def test_importing_core_and_simulator_server_loads_no_qt():
             "for m in pkgutil.walk_packages(c.__path__, 'vidu_desktop.core.'):\n"
             "    importlib.import_module(m.name)\n"
             "import vidu_desktop.simulator.server, vidu_desktop.simulator.video\n"
-            "print(sorted(n for n in sys.modules if n.split('.')[0] in %r))" % (QT_MODULES,))
+            f"print(sorted(n for n in sys.modules if n.split('.')[0] in {QT_MODULES!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
