@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -158,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     app = bundle(args.dist, args.work, spec_args)
     report = [f"bundle   {app}  {size_mb(app):.0f} MB  built in {time.monotonic() - started:.0f} s"]
     if sys.platform.startswith("linux") and not args.bundle_only:
-        for label, make in (("deb", lambda: deb(app, args.dist, args.work, args.deb_compression)),
-                            ("tar.gz", lambda: tarball(app, args.dist))):
+        makers: list[tuple[str, Callable[[], Path]]] = [
+            ("deb", lambda: deb(app, args.dist, args.work, args.deb_compression)),
+            ("tar.gz", lambda: tarball(app, args.dist)),
+        ]
+        for label, make in makers:
             step = time.monotonic()
             out = make()
             report.append(f"{label:8} {out}  {size_mb(out):.0f} MB  in {time.monotonic() - step:.0f} s")

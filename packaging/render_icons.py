@@ -40,8 +40,8 @@ def render_png(size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # typed as bytes; only str works
+    return bytes(data.data())
 
 
 def ico(pngs: dict[int, bytes]) -> bytes:

@@ -23,6 +23,7 @@ def main(exe: str, image: str) -> int:
     timer = threading.Timer(60, server.kill)
     timer.start()
     try:
+        assert server.stdout is not None
         line = server.stdout.readline()
     finally:
         timer.cancel()

@@ -51,10 +51,10 @@ class InstanceServer(QObject):
 
     def _accept(self) -> None:
         socket = self.server.nextPendingConnection()
-        data = bytearray(bytes(socket.readAll()))
+        data = bytearray(socket.readAll().data())
         # The other start writes everything at once and leaves: a short wait at most.
         while not data.endswith(b"\n\n") and socket.waitForReadyRead(2000):
-            data += bytes(socket.readAll())
+            data += socket.readAll().data()
         socket.disconnectFromServer()
         socket.deleteLater()
         sources = [line for line in data.decode("utf-8", "replace").splitlines() if line]

@@ -7,6 +7,7 @@ import logging.handlers
 import sys
 import threading
 from pathlib import Path
+from types import TracebackType
 
 from . import paths
 
@@ -42,10 +43,16 @@ def setup_logging(level: int = logging.INFO, directory: Path | None = None) -> P
     root.setLevel(level)
     root.addHandler(handler)
 
-    def log_uncaught(exc_type, exc, tb) -> None:
+    def log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         logging.getLogger("vidu_desktop").critical("uncaught exception", exc_info=(exc_type, exc, tb))
         sys.__excepthook__(exc_type, exc, tb)
 
+    def log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None:  # never in practice: there is always an exception object
+            threading.__excepthook__(args)
+        else:
+            log_uncaught(args.exc_type, args.exc_value, args.exc_traceback)
+
     sys.excepthook = log_uncaught
-    threading.excepthook = lambda args: log_uncaught(args.exc_type, args.exc_value, args.exc_traceback)
+    threading.excepthook = log_uncaught_in_thread
     return log_file

@@ -152,7 +152,7 @@ class _Source:
         return str(self.path) if self.path is not None else self.label
 
     def reader(self, fmt: str) -> QImageReader:
-        if self.path is not None:
+        if self.data is None:
             reader = QImageReader(str(self.path), fmt.encode())
         else:
             array = QByteArray(self.data)
@@ -164,7 +164,10 @@ class _Source:
         return reader
 
     def read_all(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
+        if self.data is not None:
+            return self.data
+        assert self.path is not None  # one or the other, always
+        return self.path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -181,12 +184,14 @@ def _look(source: _Source) -> _Look:
             size = len(source.data)
             info, problems = image_problems(source.data)
         else:
+            assert source.path is not None
             size, info, problems = _file_header_problems(source.path)
     except OSError as exc:
         problem = f"it could not be read ({exc.strerror or exc})"
         return _Look(ImageCheck(source.source, 0, 0, "", 0, [problem]), None, _NO_TRANSFORM, QSize())
 
-    def done(width: int, height: int, transform=_NO_TRANSFORM, stored=QSize()) -> _Look:
+    def done(width: int, height: int, transform: _Transformation = _NO_TRANSFORM,
+             stored: QSize = QSize()) -> _Look:
         check = ImageCheck(source.source, width, height, info.format if info else "", size, problems)
         return _Look(check, info, transform, stored)
 
@@ -233,8 +238,8 @@ def _prepare(source: _Source, resolution: str) -> PreparedImage:
         raise ValueError(f"unknown resolution {resolution!r}")
     look = _look(source)
     check = look.check
-    if check.problems:
-        raise ImageRejected(_sentence(source.label, check.problems))
+    if check.problems or look.info is None:
+        raise ImageRejected(_sentence(source.label, check.problems or ["it could not be read"]))
     if check.file_bytes <= MAX_INLINE_IMAGE_BYTES and look.transform == _NO_TRANSFORM:
         data = source.read_all()
         info, problems = image_problems(data)
@@ -247,10 +252,10 @@ def _prepare(source: _Source, resolution: str) -> PreparedImage:
                 raise ImageRejected(_sentence(source.label, ["it is damaged and could not be read"]))
             return PreparedImage(data, info.media_type, check.width, check.height, "", thumb)
         del data
-    return _fit(source, look, RESOLUTION_HEIGHTS[resolution])
+    return _fit(source, look, look.info, RESOLUTION_HEIGHTS[resolution])
 
 
-def _fit(source: _Source, look: _Look, needed_short_side: int) -> PreparedImage:
+def _fit(source: _Source, look: _Look, info: ImageInfo, needed_short_side: int) -> PreparedImage:
     """Decode upright at the largest useful size, then encode until it is small enough."""
     width, height = look.check.width, look.check.height
     floor = min(needed_short_side, width, height)  # never below what the video needs; never up
@@ -258,7 +263,7 @@ def _fit(source: _Source, look: _Look, needed_short_side: int) -> PreparedImage:
     scale = min(1.0, max(scale, floor / min(width, height)))
     target = _scaled_dims(width, height, scale, floor)
 
-    reader = source.reader(look.info.format)
+    reader = source.reader(info.format)
     reader.setAutoTransform(True)
     if target != (width, height):
         # libjpeg decodes straight at 1/2, 1/4 or 1/8 and Qt scales the rest: the
@@ -280,7 +285,7 @@ def _fit(source: _Source, look: _Look, needed_short_side: int) -> PreparedImage:
         changes.append(f"downscaled {width}×{height} → {sent.width()}×{sent.height()}")
     if look.transform != _NO_TRANSFORM:
         changes.append("rotated upright")
-    if not changes or fmt != look.info.format:
+    if not changes or fmt != info.format:
         changes.append(f"re-encoded as {_FORMAT_NAMES[fmt]}")
     changes.append(format_size(len(data)))
     return PreparedImage(data, MEDIA_TYPES[fmt], sent.width(), sent.height(),
@@ -339,7 +344,7 @@ def _encode(image: QImage, fmt: str, quality: int = -1) -> bytes:
     if not writer.write(image):
         raise ImageRejected(f"The image could not be encoded as {_FORMAT_NAMES[fmt]} "
                             f"({writer.errorString()}).")
-    return array.data()
+    return bytes(array.data())  # the same object: data() gives bytes (typed as any buffer)
 
 
 def _has_transparency(image: QImage) -> bool:
