@@ -95,6 +95,15 @@ class StorageError(ViduError):
     """The video could not be written: full disk, missing or read-only folder."""
 
 
+class IllegalTransition(ViduError):
+    """A job was asked to move between two states the lifecycle does not allow (a bug)."""
+
+    def __init__(self, old: object, new: object) -> None:
+        self.old = old
+        self.new = new
+        super().__init__(f"a job may not move from {old} to {new}")
+
+
 _REASON_TYPES: dict[str, type[ApiError]] = {
     "MISSING_API_KEY": AuthError,
     "INVALID_API_KEY": AuthError,

@@ -23,7 +23,11 @@ def slug(text: str, max_chars: int = 48) -> str:
 
 
 def video_filename(created_at: float, prompt: str, task_id: str) -> str:
-    stamp = time.strftime("%Y-%m-%d %H-%M", time.localtime(created_at))
+    """"2026-11-30 06-15 a-cat-walks abc123.mp4": total, whatever the arguments hold."""
+    try:
+        stamp = time.strftime("%Y-%m-%d %H-%M", time.localtime(created_at))
+    except (OverflowError, OSError, ValueError, TypeError):  # a nonsense time from a damaged row
+        stamp = "undated"
     task = re.sub(r"[^A-Za-z0-9]", "", task_id)[:12] or "video"
     middle = slug(prompt)
     return f"{stamp} {middle} {task}.mp4" if middle else f"{stamp} {task}.mp4"

@@ -1,20 +1,19 @@
 """The Novita client: submit a Vidu Q3 Turbo i2v job, read its result, download the video.
 
 Built on an injected requests.Session so connections are reused and tests talk to a real
-server. Reads are retried with backoff; a submit never is (it costs money).
+server. Reads are retried with backoff (backoff.RetryPolicy); a submit never is (it costs
+money). Everything the server sends is parsed once, here, into checked ranges (values.py).
 """
 
 from __future__ import annotations
 
-import email.utils
 import errno
 import ipaddress
 import logging
 import os
-import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +24,10 @@ if TYPE_CHECKING:
 # requests (and urllib3) cost ~60 ms to import: loaded by the first client, in a worker,
 # not on the window's start-up path.
 
-from . import errors
-from .request import ENDPOINT, VideoRequest
+from . import errors, values
+from .backoff import RetryPolicy
+from .links import VideoLink
+from .request import ENDPOINT, VideoSettings
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,10 @@ BALANCE_PATH = "/openapi/v1/billing/balance/detail"
 CHUNK_BYTES = 1024 * 1024
 
 
-def resolve_base_url(setting: str | None = None, environ: dict[str, str] | None = None) -> str:
+def resolve_base_url(setting: str | None = None, environ: Mapping[str, str] | None = None) -> str:
     """The environment beats the setting beats the default; plain http only on loopback."""
-    environ = os.environ if environ is None else environ
-    url = (environ.get(BASE_URL_ENV) or setting or DEFAULT_BASE_URL).strip().rstrip("/")
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    url = (env.get(BASE_URL_ENV) or setting or DEFAULT_BASE_URL).strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"Not a web address: {url!r}")
@@ -78,23 +79,6 @@ class TaskStatus(str, Enum):
 
 
 @dataclass(frozen=True)
-class VideoLink:
-    url: str
-    ttl_s: float | None
-    video_type: str
-    received_at: float  # time.time() when the link was read
-
-    @property
-    def expires_at(self) -> float | None:
-        return None if self.ttl_s is None else self.received_at + self.ttl_s
-
-    def expired(self, now: float | None = None, margin_s: float = 5.0) -> bool:
-        if self.ttl_s is None:
-            return False
-        return (time.time() if now is None else now) >= self.received_at + self.ttl_s - margin_s
-
-
-@dataclass(frozen=True)
 class TaskResult:
     task_id: str
     status: TaskStatus
@@ -103,21 +87,6 @@ class TaskResult:
     progress_percent: float | None = None
     seed: int | None = None
     videos: tuple[VideoLink, ...] = ()
-
-
-@dataclass
-class RetryPolicy:
-    """Exponential backoff with full jitter; Retry-After wins when the server sends it."""
-
-    attempts: int = 5
-    base_s: float = 0.5
-    cap_s: float = 30.0
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), 3600.0)
-        return random.uniform(0, min(self.cap_s, self.base_s * 2 ** attempt))
 
 
 @dataclass(frozen=True)
@@ -152,13 +121,18 @@ class NovitaClient:
 
     # -- submit -------------------------------------------------------------------------------
 
-    def submit(self, request: VideoRequest) -> str:
-        """Send one job; return its task id. Never retried: see SubmissionUncertain."""
+    def submit(self, settings: VideoSettings, image: str) -> str:
+        """Send one job; return its task id. Never retried: see SubmissionUncertain.
+
+        The body is settings.body(image). Nothing is validated or decoded here: the caller
+        checked settings.problems() and image_reference_problems() already (decoding a big
+        data URI again would hold the GIL and stall the window).
+        """
         import requests
 
         url = self.base_url + ENDPOINT
         try:
-            response = self.session.post(url, json=request.to_payload(), headers=self._headers(),
+            response = self.session.post(url, json=settings.body(image), headers=self._headers(),
                                          timeout=self.timeouts.pair())
         except (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidURL) as exc:
             raise errors.NetworkError(_plain(exc)) from exc
@@ -179,11 +153,11 @@ class NovitaClient:
             raise
         try:
             task_id = response.json()["task_id"]
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise errors.SubmissionUncertain("the answer carried no task id") from exc
         if not isinstance(task_id, str) or not task_id:
             raise errors.SubmissionUncertain("the answer carried no task id")
-        return task_id
+        return values.task_id(task_id)  # too long or with control characters: ProtocolError
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -193,7 +167,10 @@ class NovitaClient:
 
     def balance(self) -> dict[str, Any]:
         """The account's balance detail; also the cheapest way to test a key."""
-        return self._get_json(BALANCE_PATH)
+        data = self._get_json(BALANCE_PATH)
+        if not isinstance(data, dict):
+            raise errors.ProtocolError("the balance answer is not a JSON object")
+        return data
 
     def _get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
         import requests
@@ -208,7 +185,7 @@ class NovitaClient:
             _raise_for_error(response)
             try:
                 return response.json()
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise errors.ProtocolError(f"{path} answered something that is not JSON") from exc
 
         return self._with_retries(once)
@@ -220,7 +197,8 @@ class NovitaClient:
             except errors.ViduError as exc:
                 if not exc.retryable or attempt + 1 >= self.retry.attempts:
                     raise
-                delay = self.retry.delay(attempt, getattr(exc, "retry_after", None))
+                retry_after = exc.retry_after if isinstance(exc, errors.RateLimitError) else None
+                delay = self.retry.delay(attempt, retry_after)
                 log.info("retrying in %.1f s after: %s", delay, exc)
                 self.retry.sleep(delay)
         raise AssertionError("unreachable")
@@ -240,7 +218,8 @@ class NovitaClient:
         def once() -> Path:
             return self._download_once(url, destination, partial, progress, should_stop)
 
-        return self._with_retries(once)
+        result: Path = self._with_retries(once)
+        return result
 
     def _download_once(self, url: str, destination: Path, partial: Path,
                        progress: Callable[[int, int | None], None] | None,
@@ -293,44 +272,49 @@ class NovitaClient:
 
 
 def parse_task_result(data: Any, task_id: str = "") -> TaskResult:
-    """Lenient: loose types accepted, unknown fields ignored, only `task` is required."""
+    """Lenient about shape, strict about ranges: loose types accepted, unknown fields ignored,
+    only `task` is required. eta 0..48 h, progress 0..100, seed 0..2**31-1 (else None); a
+    task id over 256 characters or with control characters raises ProtocolError."""
     if not isinstance(data, dict) or not isinstance(data.get("task"), dict):
         raise errors.ProtocolError("the task result has no 'task' object")
-    task = data["task"]
+    task: dict[Any, Any] = data["task"]
+    raw_status = task.get("status")
     try:
-        status = TaskStatus(task.get("status"))
+        status = TaskStatus(raw_status) if isinstance(raw_status, str) else TaskStatus.UNKNOWN
     except ValueError:
         status = TaskStatus.UNKNOWN
-    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
-    seed = _number(extra.get("seed"))
+    raw_extra = data.get("extra")
+    extra: dict[Any, Any] = raw_extra if isinstance(raw_extra, dict) else {}
+    raw_videos = data.get("videos")
     now = time.time()
     videos = tuple(
-        VideoLink(url=v["video_url"], ttl_s=_number(v.get("video_url_ttl")),
-                  video_type=str(v.get("video_type") or "mp4"), received_at=now)
-        for v in (data.get("videos") if isinstance(data.get("videos"), list) else ())
-        if isinstance(v, dict) and isinstance(v.get("video_url"), str) and v["video_url"]
+        VideoLink.from_ttl(v["video_url"], values.ttl_s(v.get("video_url_ttl")),
+                           values.text(v.get("video_type"), 16) or "mp4", received_at=now)
+        for v in (raw_videos if isinstance(raw_videos, list) else ())
+        if isinstance(v, dict) and _usable_link(v.get("video_url"))
     )
     if status is TaskStatus.SUCCEED and not videos:
         raise errors.ProtocolError("the task succeeded but no video link came with it")
+    sent_id = task.get("task_id")
+    chosen = sent_id if isinstance(sent_id, str) and sent_id else task_id
     return TaskResult(
-        task_id=str(task.get("task_id") or task_id),
+        task_id=values.task_id(chosen) if chosen else "",
         status=status,
-        reason=str(task.get("reason") or ""),
-        eta_s=_number(task.get("eta")),
-        progress_percent=_number(task.get("progress_percent")),
-        seed=int(seed) if seed is not None and 0 <= seed <= 2**63 - 1 else None,
+        reason=values.text(task.get("reason")),
+        eta_s=values.eta_s(task.get("eta")),
+        progress_percent=values.progress_percent(task.get("progress_percent")),
+        seed=values.seed(extra.get("seed")),
         videos=videos,
     )
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number == number and abs(number) != float("inf") else None
+MAX_URL_CHARS = 16_384
+
+
+def _usable_link(url: object) -> bool:
+    """An http(s) link of sane length without control characters (never file:// and the like)."""
+    return (isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= MAX_URL_CHARS
+            and not values.has_control_characters(url))
 
 
 def _raise_for_error(response: requests.Response) -> None:
@@ -349,17 +333,8 @@ def _raise_for_error(response: requests.Response) -> None:
 
 
 def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    """A Retry-After header in seconds, 0..600; None when absent or unreadable."""
+    return values.retry_after(value)
 
 
 def _expected_total(response: requests.Response, offset: int) -> int | None:
@@ -376,7 +351,7 @@ def _expected_total(response: requests.Response, offset: int) -> int | None:
 
 
 def _storage_error(exc: OSError, path: Path) -> errors.StorageError:
-    words = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+    words: dict[int | None, str] = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
              errno.EROFS: "the folder is read-only", errno.EACCES: "no permission to write there",
              errno.EPERM: "no permission to write there", errno.ENOENT: "the folder does not exist"}
     return errors.StorageError(f"{words.get(exc.errno, exc.strerror or 'write failed')} ({path.parent})")

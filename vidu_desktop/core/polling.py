@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from dataclasses import dataclass, field
 
 MIN_DELAY_S = 2.5  # near the end: completion is noticed within this
@@ -20,7 +21,9 @@ UNKNOWN_GROWTH = 1.5
 
 def next_delay(*, eta_s: float | None, progress_percent: float | None, elapsed_s: float,
                previous_delay_s: float | None, queued: bool = False, off_peak: bool = False) -> float:
-    """Seconds until the next Task Result request for one job."""
+    """Seconds until the next Task Result request for one job: always finite, 2.5..300."""
+    eta_s, progress_percent, elapsed_s, previous_delay_s = (
+        _finite(eta_s), _finite(progress_percent), _finite(elapsed_s) or 0.0, _finite(previous_delay_s))
     remaining = eta_s if eta_s is not None and eta_s > 0 else None
     if remaining is None and progress_percent and 0 < progress_percent < 100 and elapsed_s > 0:
         remaining = elapsed_s * (100 - progress_percent) / progress_percent
@@ -32,6 +35,10 @@ def next_delay(*, eta_s: float | None, progress_percent: float | None, elapsed_s
         delay = previous_delay_s * UNKNOWN_GROWTH
     ceiling = MAX_DELAY_S if (off_peak or queued) else 60.0
     return min(max(delay, MIN_DELAY_S), ceiling)
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
 
 
 @dataclass(order=True)
@@ -68,7 +75,7 @@ class PollSchedule:
 
     def pop_due(self, now: float) -> list[str]:
         """Every job due at `now`, earliest first; they leave the schedule until set again."""
-        keys = []
+        keys: list[str] = []
         while True:
             self._drop_stale()
             if not self._heap or self._heap[0].due > now:

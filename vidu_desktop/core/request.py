@@ -1,16 +1,21 @@
 """The Vidu Q3 Turbo image-to-video request: every field, its default, its range.
 
 The limits here are the contract (../shared/NOVITA_API.md, section 1) written once; the
-simulator checks submissions against the same table.
+simulator checks submissions against the same table. VideoSettings holds the eight fields
+other than the image, with their defaults written once; its body() is the one place a
+request body is made.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+import math
 import re
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any, ClassVar, TypeGuard
 
 from .imageinfo import ImageInfo, NotAnImage, sniff
 
@@ -83,11 +88,88 @@ def is_web_url(text: str) -> bool:
     return text.startswith(("http://", "https://")) and len(text) > len("https://")
 
 
-@dataclass(frozen=True)
-class VideoRequest:
-    """A submission to POST /v3/async/vidu-q3-turbo-i2v, with the documented defaults."""
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
-    images: tuple[str, ...] = ()
+
+def _duration_problem(value: object) -> str:
+    low, high = DURATION_RANGE
+    if _is_int(value) and low <= value <= high:
+        return ""
+    return f"Duration must be a whole number of seconds from {low} to {high}."
+
+
+def _seed_problem(value: object) -> str:
+    low, high = SEED_RANGE
+    if _is_int(value) and low <= value <= high:
+        return ""
+    return f"Seed must be a whole number from {low} to {high} (0 picks one at random)."
+
+
+def _prompt_problem(value: object) -> str:
+    if not isinstance(value, str):
+        return "The prompt must be text."
+    if len(value) > PROMPT_MAX_CHARS:
+        return f"The prompt is {len(value)} characters long; the limit is {PROMPT_MAX_CHARS}."
+    return ""
+
+
+def _choice_problem(label: str, choices: tuple[str, ...]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        return "" if isinstance(value, str) and value in choices else \
+            f"{label} must be one of {', '.join(choices)}."
+    return check
+
+
+def _switch_problem(label: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        return "" if isinstance(value, bool) else f"{label} must be on or off."
+    return check
+
+
+#: One check per field, in the order of the fields: "" when the value is acceptable.
+_CHECKS: dict[str, Callable[[object], str]] = {
+    "prompt": _prompt_problem,
+    "duration": _duration_problem,
+    "resolution": _choice_problem("Resolution", RESOLUTIONS),
+    "seed": _seed_problem,
+    "audio": _switch_problem("Audio"),
+    "audio_type": _choice_problem("Audio type", AUDIO_TYPES),
+    "is_rec": _switch_problem("Audio following the motion"),
+    "off_peak": _switch_problem("Off-peak"),
+}
+
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+
+def _coerce(name: str, value: object) -> object:
+    """Unambiguous text and number forms (CSV, QSettings, old JSON) read as the field's type."""
+    if name in ("duration", "seed"):
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,12}\s*", value):
+            return int(value)
+    elif name in ("audio", "is_rec", "off_peak"):
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in _TRUE_WORDS or word in _FALSE_WORDS:
+                return word in _TRUE_WORDS
+        elif _is_int(value) and value in (0, 1):
+            return bool(value)
+    elif name in ("resolution", "audio_type") and isinstance(value, str):
+        return value.strip().lower()
+    return value
+
+
+@dataclass(frozen=True)
+class VideoSettings:
+    """The eight request fields other than the image; their defaults are written here only.
+
+    Construct it freely (the dataclass does not check types); problems() says what is wrong.
+    from_mapping() and from_json() read outside data and always give valid settings.
+    """
+
     prompt: str = ""
     duration: int = 5
     resolution: str = "720p"
@@ -97,62 +179,110 @@ class VideoRequest:
     is_rec: bool = False
     off_peak: bool = False
 
-    def validate(self) -> list[Problem]:
+    SCHEMA: ClassVar[int] = 1
+
+    def problems(self) -> list[Problem]:
         """Every problem at once, each naming its field; an empty list means it can be sent."""
-        problems: list[Problem] = []
-
-        def add(name: str, message: str) -> None:
-            problems.append(Problem(name, message))
-
-        if not isinstance(self.images, (tuple, list)):
-            add("images", "Images must be a list of links or data URIs.")
-        elif not self.images:
-            add("images", "Add an image to animate.")
-        for index, image in enumerate(self.images if isinstance(self.images, (tuple, list)) else ()):
-            label = "The image" if len(self.images) == 1 else f"Image {index + 1}"
-            for message in _image_reference_problems(image):
-                add("images", f"{label}: {message}.")
-
-        if not isinstance(self.prompt, str):
-            add("prompt", "The prompt must be text.")
-        elif len(self.prompt) > PROMPT_MAX_CHARS:
-            add("prompt", f"The prompt is {len(self.prompt)} characters long; "
-                          f"the limit is {PROMPT_MAX_CHARS}.")
-
-        low, high = DURATION_RANGE
-        if not _is_int(self.duration) or not low <= self.duration <= high:
-            add("duration", f"Duration must be a whole number of seconds from {low} to {high}.")
-        if self.resolution not in RESOLUTIONS:
-            add("resolution", f"Resolution must be one of {', '.join(RESOLUTIONS)}.")
-        low, high = SEED_RANGE
-        if not _is_int(self.seed) or not low <= self.seed <= high:
-            add("seed", f"Seed must be a whole number from {low} to {high} (0 picks one at random).")
-        for name in ("audio", "is_rec", "off_peak"):
-            if not isinstance(getattr(self, name), bool):
-                add(name, f"{name} must be on or off.")
-        if self.audio_type not in AUDIO_TYPES:
-            add("audio_type", f"Audio type must be one of {', '.join(AUDIO_TYPES)}.")
+        problems = []
+        for name, check in _CHECKS.items():
+            message = check(getattr(self, name))
+            if message:
+                problems.append(Problem(name, message))
         return problems
 
-    def to_payload(self) -> dict[str, Any]:
-        payload = asdict(self)
-        payload["images"] = list(self.images)
-        return payload
+    def body(self, image: str) -> dict[str, Any]:
+        """The JSON body of POST ENDPOINT: the one place a request body is built."""
+        return {"images": [image], **{name: getattr(self, name) for name in _FIELD_NAMES}}
+
+    def to_json(self) -> str:
+        """{"schema": 1, ...the fields}: what the job store keeps."""
+        values: dict[str, Any] = {"schema": self.SCHEMA}
+        values.update((name, getattr(self, name)) for name in _FIELD_NAMES)
+        return json.dumps(values, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes | None) -> VideoSettings:
+        """Tolerant: unreadable text, a missing, bad or unknown field -> that field's default.
+
+        Reads both the versioned form ({"schema": 1, ...}) and the old un-versioned dict.
+        """
+        if not text:
+            return cls()
+        try:
+            values = json.loads(text)
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+            return cls()
+        if not isinstance(values, dict):
+            return cls()
+        values.pop("schema", None)
+        return cls.from_mapping(values)[0]
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> tuple[VideoSettings, list[Problem]]:
+        """Read outside values (a CSV row, QSettings, a dict): each bad value becomes the
+        field's default plus a Problem naming the field; each unknown key is a Problem."""
+        chosen: dict[str, Any] = {}
+        problems = []
+        for key in values:
+            if key not in _CHECKS:
+                name = str(key)
+                problems.append(Problem(name[:100], f"There is no setting called {name[:100]!r}."))
+        for name, check in _CHECKS.items():
+            if name not in values:
+                continue
+            value = _coerce(name, values[name])
+            message = check(value)
+            if message:
+                problems.append(Problem(name, f"{message} The default was used."))
+            else:
+                chosen[name] = value
+        return cls(**chosen), problems
 
     def summary(self) -> str:
-        """The parameters in one line, for tooltips and logs (never the image data)."""
-        parts = [f"{self.duration} s", self.resolution,
-                 f"seed {self.seed or 'random'}",
-                 f"audio: {AUDIO_TYPE_LABELS.get(self.audio_type, self.audio_type)}" if self.audio else "no audio"]
-        if self.is_rec:
-            parts.append("audio follows motion")
-        if self.off_peak:
+        """The settings in one line ("5 s · 720p · sound"), for lists, tooltips and logs.
+
+        Total: whatever the fields hold, it returns words and never raises.
+        """
+        def shown(value: object, limit: int = 20) -> str:
+            if isinstance(value, str):
+                return value[:limit]
+            if _is_int(value) or isinstance(value, float):
+                return f"{value:.6g}" if isinstance(value, float) else str(value)[:limit]
+            return "?"
+
+        parts = [f"{shown(self.duration)} s", shown(self.resolution)]
+        if self.audio is True:
+            parts.append(_sound_words(self.audio_type))
+        else:
+            parts.append("silent")
+        if _is_int(self.seed) and self.seed:
+            parts.append(f"seed {shown(self.seed)}")
+        if self.is_rec is True:
+            parts.append("sound follows motion")
+        if self.off_peak is True:
             parts.append("off-peak")
-        return ", ".join(parts)
+        return " · ".join(parts)
+
+    def replace(self, **changes: Any) -> VideoSettings:
+        """A copy with some fields changed (dataclasses.replace, spelled shorter)."""
+        return replace(self, **changes)
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+_FIELD_NAMES = tuple(f.name for f in fields(VideoSettings))
+_SOUND_WORDS = {"all": "sound", "speech_only": "speech only", "sound_effect_only": "sound effects only"}
+
+
+def _sound_words(audio_type: object) -> str:
+    return _SOUND_WORDS.get(audio_type, "sound") if isinstance(audio_type, str) else "sound"
+assert _FIELD_NAMES == tuple(_CHECKS), "every field has exactly one check"
+
+
+def image_reference_problems(image: str) -> list[Problem]:
+    """Check what goes in `images`: an http(s) link, or a base64 data URI within the limits.
+
+    Decodes a data URI in full: call it off the GUI thread for big images.
+    """
+    return [Problem("images", f"The image: {message}.") for message in _image_reference_problems(image)]
 
 
 def _image_reference_problems(image: object) -> list[str]:
@@ -171,15 +301,3 @@ def _image_reference_problems(image: object) -> list[str]:
     if info and match["type"] != info.media_type:
         problems.append(f"it is labelled {match['type']} but contains {info.media_type}")
     return problems
-
-
-def request_from_payload(payload: dict[str, Any]) -> VideoRequest:
-    """Read a JSON body back into a request, filling documented defaults (the simulator's view)."""
-    defaults = VideoRequest()
-    values = {name: payload.get(name, getattr(defaults, name)) for name in _FIELD_NAMES}
-    images = values["images"]
-    values["images"] = tuple(images) if isinstance(images, list) else images
-    return VideoRequest(**values)
-
-
-_FIELD_NAMES = tuple(f.name for f in VideoRequest.__dataclass_fields__.values())

@@ -1,82 +1,55 @@
 """The durable job store: every job in SQLite, the single source of truth for its state.
 
-Workers in several threads write it and the window reads it. One connection guarded by a
-lock serves every thread: SQLite allows one writer at a time anyway, it works the same for
-":memory:", and there are no per-thread connections left behind when a thread ends. Every
-write is its own committed transaction, so a kill -9 at any moment loses nothing that a
-method had returned.
+ONE thread uses a store: the engine's own. There is no lock; the window never opens the
+database but renders the Job snapshots the engine hands it. The connection is opened with
+check_same_thread=False only so a store may be built in one thread and then handed over to
+the thread that uses it (and so tests can use it from the main thread); using it from two
+threads at once is not supported. Another process (a second instance) may open the same
+file: every write is its own BEGIN IMMEDIATE transaction, committed before the method
+returns, so a kill -9 at any moment loses nothing that a method had returned.
+
+Every change of state goes through lifecycle.check_move(); settings are kept as
+VideoSettings.to_json() (versioned) and read back tolerantly.
 """
 
 from __future__ import annotations
 
 import builtins
-import json
 import pathlib
+import re
 import sqlite3
-import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
-from enum import Enum
+from collections.abc import Callable, Iterable
+from dataclasses import fields
 from typing import Any
 
-
-class JobState(str, Enum):
-    SUBMITTING = "submitting"  # committed BEFORE the request leaves
-    UNCERTAIN = "uncertain"  # the submit's answer never arrived; the user decides, never auto re-sent
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    DOWNLOADING = "downloading"
-    DONE = "done"
-    FAILED = "failed"
-
-    @property
-    def finished(self) -> bool:
-        return self in (JobState.DONE, JobState.FAILED)
-
-    @property
-    def active(self) -> bool:
-        """Has or needs work on the server's side."""
-        return self in (JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING)
-
-
-@dataclass
-class Job:
-    id: int | None = None
-    created_at: float = 0.0  # time.time()
-    updated_at: float = 0.0
-    state: JobState = JobState.SUBMITTING
-    params: dict = field(default_factory=dict)  # VideoRequest fields except images
-    image_source: str = ""  # what the user gave: a file path or an http(s) URL
-    image_file: str | None = None  # the prepared copy that is sent (data dir); None for URLs
-    image_note: str = ""  # e.g. "downscaled 6000×4000 → 3840×2560, 4.1 MB"
-    thumbnail: bytes | None = None  # small PNG/JPEG for lists
-    task_id: str | None = None
-    progress: float | None = None  # 0..100 from the server or the download
-    eta_s: float | None = None
-    error: str = ""  # words for the user
-    error_kind: str = ""  # the exception class name, for retry decisions
-    video_url: str | None = None
-    video_url_expires_at: float | None = None
-    video_path: str | None = None  # final file in the library once complete
-    seed: int | None = None  # the seed the server reports
-    submissions: int = 0  # how many times a submit request was sent for this job
-    server: str = ""  # base URL the job was made for ("" = any, from before v2)
-
-    def request_params(self) -> dict:
-        return dict(self.params)
-
+from .job import Job
+from .lifecycle import JobState, check_move
+from .request import VideoSettings
 
 RECOVERED_NOTE = "the app stopped before the server's answer arrived"
 
 # Columns of `jobs` in Job's order; the thumbnail lives in its own table so scans stay small.
-_COLUMNS = tuple(f.name for f in fields(Job) if f.name != "thumbnail")
+_COLUMNS = tuple(f.name for f in fields(Job) if f.name != "thumbnail")  # `settings` holds JSON
 _UPDATABLE = frozenset(f.name for f in fields(Job)) - {"id", "created_at", "updated_at"}
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM jobs"
 
-# Each migration is a list of statements run in one transaction with the user_version bump.
-# Append only: never edit a migration that has shipped.
-_MIGRATIONS: list[tuple[str, ...]] = [
+Step = str | Callable[[sqlite3.Connection], None]
+
+
+def _rewrite_settings(db: sqlite3.Connection) -> None:
+    """v3: every stored params dict becomes VideoSettings JSON ({"schema": 1, ...}); a bad
+    or missing value becomes that field's default, unknown keys are dropped."""
+    rows = db.execute("SELECT id, settings, image_source, task_id FROM jobs").fetchall()
+    for job_id, old, image_source, task_id in rows:
+        settings = VideoSettings.from_json(old)
+        db.execute("UPDATE jobs SET settings = ?, search_key = ? WHERE id = ?",
+                   (settings.to_json(), _search_key(settings, image_source, task_id), job_id))
+
+
+# Each migration is a list of steps (SQL statements, or functions given the connection) run
+# in one transaction with the user_version bump. Append only: never edit one that has shipped.
+_MIGRATIONS: list[tuple[Step, ...]] = [
     (  # v1
         """CREATE TABLE jobs (
             id INTEGER PRIMARY KEY,
@@ -117,6 +90,11 @@ _MIGRATIONS: list[tuple[str, ...]] = [
     (  # v2: which server a job belongs to, so demo jobs never reach Novita and vice versa
         "ALTER TABLE jobs ADD COLUMN server TEXT NOT NULL DEFAULT ''",
     ),
+    (  # v3: typed, versioned settings; one search key (prompt, source file name, task id)
+        "ALTER TABLE jobs RENAME COLUMN params TO settings",
+        "ALTER TABLE jobs RENAME COLUMN prompt_key TO search_key",
+        _rewrite_settings,
+    ),
 ]
 
 
@@ -127,7 +105,6 @@ class JobStore:
         self.path = path
         if str(path) != ":memory:":
             pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
         # isolation_level=None: transactions are ours (BEGIN IMMEDIATE ... COMMIT), not implicit.
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
                                    timeout=5.0)
@@ -141,7 +118,7 @@ class JobStore:
     # -- plumbing ---------------------------------------------------------------------------
 
     def _write(self) -> _Transaction:
-        return _Transaction(self._db, self._lock)
+        return _Transaction(self._db)
 
     def _migrate(self) -> None:
         with self._write() as db:
@@ -150,15 +127,18 @@ class JobStore:
                 raise RuntimeError(f"The job database {self.path} was made by a newer Vidu Desktop "
                                    f"(schema {version}, this one knows {self.SCHEMA_VERSION}).")
             for number, statements in enumerate(_MIGRATIONS[version:], start=version + 1):
-                for statement in statements:
-                    db.execute(statement)
+                for step in statements:
+                    if isinstance(step, str):
+                        db.execute(step)
+                    else:
+                        step(db)
                 db.execute(f"PRAGMA user_version = {number}")  # transactional: bumps with the tables
 
     @staticmethod
     def _job(row: sqlite3.Row, thumbnail: bytes | None = None) -> Job:
         values = {name: row[name] for name in _COLUMNS}
         values["state"] = JobState(values["state"])
-        values["params"] = json.loads(values["params"])
+        values["settings"] = VideoSettings.from_json(values["settings"])
         return Job(**values, thumbnail=thumbnail)
 
     def _get(self, db: sqlite3.Connection, job_id: int) -> Job | None:
@@ -184,10 +164,12 @@ class JobStore:
             values = sorted({JobState(s).value for s in states})
             clauses.append(f"state IN ({', '.join('?' * len(values))})" if values else "0")
             args.extend(values)
-        if search:
-            # prompt_key is the casefolded prompt: case-insensitive beyond ASCII, unlike LIKE.
-            clauses.append("instr(prompt_key, ?) > 0")
-            args.append(search.casefold())
+        needle = _SEPARATOR_RE.sub("", search).casefold()
+        if needle:
+            # search_key is casefolded in Python: case-insensitive beyond ASCII, unlike LIKE;
+            # instr() has no wildcards, and the needle is a bound parameter.
+            clauses.append("(instr(search_key, ?) > 0 OR instr(state, ?) > 0)")
+            args.extend((needle, needle))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     @staticmethod
@@ -201,10 +183,10 @@ class JobStore:
         """Insert a job; it is on disk when this returns."""
         now = time.time()
         state = JobState(job.state)
+        settings = _settings(job.settings)
         values = {name: getattr(job, name) for name in _COLUMNS if name != "id"}
-        values.update(created_at=now, updated_at=now, state=state.value,
-                      params=json.dumps(job.params, ensure_ascii=False),
-                      prompt_key=_prompt_key(job.params))
+        values.update(created_at=now, updated_at=now, state=state.value, settings=settings.to_json(),
+                      search_key=_search_key(settings, job.image_source, job.task_id))
         with self._write() as db:
             cursor = db.execute(f"INSERT INTO jobs ({', '.join(values)}) "
                                 f"VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
@@ -216,20 +198,32 @@ class JobStore:
             return self._require(db, job_id)
 
     def update(self, job_id: int, *, note: str = "", **changes: Any) -> Job:
-        """Change some fields; a change of state is recorded as an event (with `note`)."""
+        """Change some fields; return the new snapshot.
+
+        A change of state must be allowed by lifecycle.check_move (else IllegalTransition,
+        and nothing changes) and is recorded as an event (with `note`).
+        """
         unknown = set(changes) - _UPDATABLE
         if unknown:
             raise TypeError(f"Job has no updatable field(s): {', '.join(sorted(unknown))}")
+        new_state = JobState(changes["state"]) if "state" in changes else None
+        if "settings" in changes:
+            _settings(changes["settings"])
         now = time.time()
         with self._write() as db:
             old = self._require(db, job_id)
+            if new_state is not None:
+                check_move(old.state, new_state)
             columns: dict[str, Any] = {}
+            if {"settings", "image_source", "task_id"} & set(changes):
+                columns["search_key"] = _search_key(changes.get("settings", old.settings),
+                                                    changes.get("image_source", old.image_source),
+                                                    changes.get("task_id", old.task_id))
             for name, value in changes.items():
                 if name == "state":
                     value = JobState(value).value
-                elif name == "params":
-                    columns["prompt_key"] = _prompt_key(value)
-                    value = json.dumps(value, ensure_ascii=False)
+                elif name == "settings":
+                    value = value.to_json()
                 elif name == "thumbnail":
                     if value is None:
                         db.execute("DELETE FROM job_thumbnails WHERE job_id = ?", (job_id,))
@@ -241,8 +235,8 @@ class JobStore:
             columns["updated_at"] = now
             db.execute(f"UPDATE jobs SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                        (*columns.values(), job_id))
-            if "state" in changes and JobState(changes["state"]) is not old.state:
-                self._event(db, job_id, now, JobState(changes["state"]), note)
+            if new_state is not None and new_state is not old.state:
+                self._event(db, job_id, now, new_state, note)
             return self._require(db, job_id)
 
     def mark_sent(self, job_id: int, seen_submissions: int | None = None) -> Job | None:
@@ -294,69 +288,55 @@ class JobStore:
     # -- reads ------------------------------------------------------------------------------
 
     def get(self, job_id: int) -> Job | None:
-        with self._lock:
-            return self._get(self._db, job_id)
+        return self._get(self._db, job_id)
 
     def thumbnail(self, job_id: int) -> bytes | None:
-        with self._lock:
-            return self._thumbnail(self._db, job_id)
+        return self._thumbnail(self._db, job_id)
 
     def events(self, job_id: int) -> builtins.list[tuple[float, JobState, str]]:
-        with self._lock:
-            rows = self._db.execute("SELECT at, state, note FROM job_events WHERE job_id = ? "
-                                    "ORDER BY id", (job_id,)).fetchall()
+        rows = self._db.execute("SELECT at, state, note FROM job_events WHERE job_id = ? "
+                                "ORDER BY id", (job_id,)).fetchall()
         return [(row[0], JobState(row[1]), row[2]) for row in rows]
 
     def count(self, states: Iterable[JobState] | None = None, search: str = "") -> int:
         where, args = self._where(states, search)
-        with self._lock:
-            return int(self._db.execute(f"SELECT count(*) FROM jobs{where}", args).fetchone()[0])
+        return int(self._db.execute(f"SELECT count(*) FROM jobs{where}", args).fetchone()[0])
 
     def list(self, states: Iterable[JobState] | None = None, search: str = "", limit: int = 100,
              offset: int = 0, newest_first: bool = True) -> builtins.list[Job]:
         """A page of jobs, without thumbnails (see thumbnail())."""
         where, args = self._where(states, search)
-        with self._lock:
-            rows = self._db.execute(f"{_SELECT}{where}{self._order(newest_first)} LIMIT ? OFFSET ?",
-                                    (*args, limit, offset)).fetchall()
+        rows = self._db.execute(f"{_SELECT}{where}{self._order(newest_first)} LIMIT ? OFFSET ?",
+                                (*args, limit, offset)).fetchall()
         return [self._job(row) for row in rows]
 
     def ids(self, states: Iterable[JobState] | None = None, search: str = "",
             newest_first: bool = True) -> builtins.list[int]:
         where, args = self._where(states, search)
-        with self._lock:
-            cursor = self._db.cursor()
-            cursor.row_factory = None  # plain tuples: about half the time for 10,000 rows
-            rows = cursor.execute(f"SELECT id FROM jobs{where}{self._order(newest_first)}",
-                                  args).fetchall()
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: about half the time for 10,000 rows
+        rows = cursor.execute(f"SELECT id FROM jobs{where}{self._order(newest_first)}", args).fetchall()
         return [row[0] for row in rows]
 
     def integrity_ok(self) -> bool:
         try:
-            with self._lock:
-                rows = self._db.execute("PRAGMA integrity_check").fetchall()
+            rows = self._db.execute("PRAGMA integrity_check").fetchall()
         except sqlite3.DatabaseError:  # damage bad enough that the check itself cannot run
             return False
         return [tuple(row) for row in rows] == [("ok",)]
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE under the lock; COMMIT on success, ROLLBACK on any error."""
+    """BEGIN IMMEDIATE; COMMIT on success, ROLLBACK on any error."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
-        self._db, self._lock = db, lock
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
 
     def __enter__(self) -> sqlite3.Connection:
-        self._lock.acquire()
-        try:
-            self._db.execute("BEGIN IMMEDIATE")  # take the write lock now, not at the first write
-        except BaseException:
-            self._lock.release()
-            raise
+        self._db.execute("BEGIN IMMEDIATE")  # take the write lock now, not at the first write
         return self._db
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
@@ -364,13 +344,30 @@ class _Transaction:
             if exc_type is None:
                 self._db.execute("COMMIT")
         finally:
-            try:
-                if self._db.in_transaction:  # an error, or a COMMIT that failed: leave it clean
-                    self._db.execute("ROLLBACK")
-            finally:
-                self._lock.release()
+            if self._db.in_transaction:  # an error, or a COMMIT that failed: leave it clean
+                self._db.execute("ROLLBACK")
 
 
-def _prompt_key(params: dict) -> str:
-    prompt = params.get("prompt", "")
-    return prompt.casefold() if isinstance(prompt, str) else ""
+_SEPARATOR = "\x1f"
+_SEPARATOR_RE = re.compile(_SEPARATOR)
+
+
+def _settings(value: object) -> VideoSettings:
+    if not isinstance(value, VideoSettings):
+        raise TypeError(f"settings must be VideoSettings, not {type(value).__name__}")
+    return value
+
+
+def _source_name(image_source: str) -> str:
+    """The file name of a path (either slash) or the last part of a link."""
+    return re.split(r"[/\\]", image_source.rstrip("/\\"))[-1] if image_source else ""
+
+
+def _search_key(settings: VideoSettings, image_source: object, task_id: object) -> str:
+    """What search() looks in, casefolded: prompt, source file name, task id."""
+    parts = (_text(settings.prompt), _source_name(_text(image_source)), _text(task_id))
+    return _SEPARATOR.join(_SEPARATOR_RE.sub(" ", part).casefold() for part in parts)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,59 @@
+"""The job states and the moves between them: one table, pure functions.
+
+Every change of a job's state goes through check_move() (the store does it on update()),
+so a state the engine was not meant to reach is a loud bug, not a quiet row in the database.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from .errors import IllegalTransition
+
+
+class JobState(str, Enum):
+    SUBMITTING = "submitting"  # committed BEFORE the request leaves
+    UNCERTAIN = "uncertain"  # the submit's answer never arrived; the user decides, never auto re-sent
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DOWNLOADING = "downloading"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def active(self) -> bool:
+        """Has or needs work on the server's side."""
+        return self in (JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING)
+
+
+S = JobState
+
+#: Where each state may go next (staying in the same state is always allowed, and not listed).
+TRANSITIONS: dict[JobState, frozenset[JobState]] = {
+    S.SUBMITTING: frozenset({S.QUEUED, S.UNCERTAIN, S.FAILED}),
+    # Only the user moves an uncertain job on: send it again, or give it up.
+    S.UNCERTAIN: frozenset({S.SUBMITTING, S.FAILED}),
+    S.QUEUED: frozenset({S.PROCESSING, S.DOWNLOADING, S.FAILED}),
+    S.PROCESSING: frozenset({S.QUEUED, S.DOWNLOADING, S.FAILED}),
+    S.DOWNLOADING: frozenset({S.DONE, S.FAILED}),
+    # Retry: without a task id the job is sent again; with one it is polled or downloaded again.
+    S.FAILED: frozenset({S.SUBMITTING, S.QUEUED, S.DOWNLOADING}),
+    S.DONE: frozenset(),
+}
+
+del S
+
+
+def can_move(old: JobState, new: JobState) -> bool:
+    """Whether a job in state `old` may move to `new` (the same state always may)."""
+    return old is new or new in TRANSITIONS[old]
+
+
+def check_move(old: JobState, new: JobState) -> None:
+    """Raise errors.IllegalTransition unless can_move(old, new)."""
+    if not can_move(old, new):
+        raise IllegalTransition(old.value, new.value)
