@@ -1,4 +1,5 @@
 # Two commands matter: `make run` and `make test`. Both set up what is missing first.
+# `make lint` runs the static checks alone; `make test` runs them first, then the suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -16,14 +17,32 @@ SYSTEM_PACKAGES := libpulse0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb
 PACKAGING_PACKAGES = binutils desktop-file-utils appstream \
 	libpython$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
-.PHONY: run test bench package packaging-deps system-deps venv clean simulator
+# The static checks, each configured in pyproject.toml: style and likely bugs, types, who may
+# import whom, dead code. All of them run; the target fails if any one does.
+LINTERS := "ruff check --output-format concise ." mypy lint-imports vulture
+
+.PHONY: run test lint fix bench package packaging-deps system-deps venv clean simulator
 
 run: venv
 	$(PY) -m vidu_desktop $(ARGS)
 
 # The suite builds and checks the frozen app too (tests/packaging), so it needs the same tools.
+# Lint first: a failing check stops the run before the (long) suite starts.
 test: venv packaging-deps
+	@$(MAKE) --no-print-directory lint
 	tests/run-headless.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	@failed=; for tool in $(LINTERS); do \
+		echo "--- $$tool"; \
+		$(VENV)/bin/$$tool || failed="$$failed $${tool%% *}"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "--- lint failed:$$failed"; exit 1; fi; \
+	echo "--- lint passed"
+
+# What ruff can mend by itself (import order, pyupgrade, unused noqa); review the diff.
+fix: venv
+	$(VENV)/bin/ruff check --fix .
 
 bench: venv
 	tests/run-headless.sh $(PY) -m pytest tests/benchmarks -s $(PYTEST_ARGS)
@@ -64,4 +83,5 @@ system-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artifacts
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache \
+		test-artifacts
