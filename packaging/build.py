@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Build the frozen app, and on Linux its .deb and .tar.gz. `make package` runs this.
 
     python packaging/build.py [--dist DIR] [--work DIR] [--console] [--no-prune] [--bundle-only]

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Render the one icon source, resources/vidu-desktop.svg, into what each platform wants.
 
     python packaging/render_icons.py OUT_DIR
