@@ -1,8 +1,14 @@
-"""The simulator over real loopback HTTP, driven with `requests` (the library the client uses)."""
+"""The simulator over real loopback HTTP, driven with `requests` (the library the client uses).
+
+Request bodies are built by hand from shared/NOVITA_API.md: nothing here imports the client's
+request model, so the simulator is checked against the contract, not against the client.
+"""
 
 from __future__ import annotations
 
+import ast
 import base64
+import json
 import os
 import re
 import signal
@@ -12,20 +18,25 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import requests
 
-from vidu_desktop.core.imageinfo import sniff
-from vidu_desktop.core.request import ENDPOINT, MAX_INLINE_IMAGE_BYTES
 from vidu_desktop.simulator import Simulator, SimulatorConfig
-from vidu_desktop.simulator.server import BALANCE_PATH, RESULT_PATH
+from vidu_desktop.simulator.contract import ImageHeader, Submission, read_image_header
+from vidu_desktop.simulator.server import BALANCE_PATH, RESULT_PATH, SUCCEED, _Task
 
 KEY = "test-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 ROOT = Path(__file__).resolve().parents[2]
+# From the contract document, on purpose not imported from any module.
+ENDPOINT = "/v3/async/vidu-q3-turbo-i2v"
+MIB = 1024 * 1024
+DATA_URI_LIMIT = 10 * MIB  # "the decoded image under 10 MB"
+BODY_LIMIT = 20 * MIB  # "the whole HTTP body [limited] to 20 MB"
 
 
 def png(width: int = 64, height: int = 36, padding: int = 0) -> bytes:
@@ -33,6 +44,43 @@ def png(width: int = 64, height: int = 36, padding: int = 0) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     chunk = struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
     return b"\x89PNG\r\n\x1a\n" + chunk + b"\0" * padding
+
+
+def jpeg(width: int = 64, height: int = 36, frame: int = 0xC0, before: bytes = b"") -> bytes:
+    """SOI, optional segments, a start-of-frame segment `frame` (SOF0 baseline, SOF2
+    progressive, ...) with three components, then EOI."""
+    components = b"".join(bytes((n, 0x11, 0)) for n in (1, 2, 3))
+    body = struct.pack(">BHHB", 8, height, width, 3) + components
+    sof = bytes((0xFF, frame)) + struct.pack(">H", len(body) + 2) + body
+    return b"\xff\xd8" + before + sof + b"\xff\xd9"
+
+
+def segment(marker: int, payload: bytes) -> bytes:
+    return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
+
+
+EXIF = segment(0xE1, b"Exif\0\0" + bytes(range(256)) * 40)  # a 10 KB APP1 ahead of the frame
+DQT = segment(0xDB, b"\0" + bytes(64))
+DHT = segment(0xC4, b"\0" + bytes(16))  # 0xC4 sits among the SOF markers but is not one
+
+
+def riff(chunk: bytes, data: bytes) -> bytes:
+    body = b"WEBP" + chunk + struct.pack("<I", len(data)) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def webp_lossy(width: int = 64, height: int = 36) -> bytes:
+    return riff(b"VP8 ", b"\x50\x02\x00" + b"\x9d\x01\x2a" + struct.pack("<HH", width, height)
+                + bytes(8))
+
+
+def webp_lossless(width: int = 64, height: int = 36) -> bytes:
+    return riff(b"VP8L", b"\x2f" + struct.pack("<I", (width - 1) | (height - 1) << 14) + bytes(4))
+
+
+def webp_extended(width: int = 64, height: int = 36) -> bytes:
+    return riff(b"VP8X", bytes(4) + (width - 1).to_bytes(3, "little")
+                + (height - 1).to_bytes(3, "little"))
 
 
 def uri(data: bytes, media_type: str = "image/png") -> str:
@@ -242,8 +290,9 @@ def test_data_uri_image_reaches_the_renderer(client, recorder):
 
 def test_unreachable_image_url_renders_a_placeholder(client, recorder):
     client.finished(client.task_id(images=["http://127.0.0.1:9/picture.png"]))
-    info = sniff(recorder.calls[-1]["image"])
-    assert info.format == "png" and info.width > 0
+    image = recorder.calls[-1]["image"]
+    assert image.startswith(b"\x89PNG\r\n\x1a\n") and image[12:16] == b"IHDR"
+    assert struct.unpack(">II", image[16:24]) > (0, 0)
 
 
 def test_image_url_is_fetched(client, recorder):
@@ -353,8 +402,8 @@ def test_validation_boundaries(client, fields, ok):
 
 
 @pytest.mark.parametrize("image, why", [
-    (uri(png(padding=MAX_INLINE_IMAGE_BYTES)), "IMAGE_FILE_EXCEEDS_MAX_SIZE"),
-    (uri(png(padding=MAX_INLINE_IMAGE_BYTES - 40)), None),
+    (uri(png(padding=DATA_URI_LIMIT)), "IMAGE_FILE_EXCEEDS_MAX_SIZE"),
+    (uri(png(padding=DATA_URI_LIMIT - 40)), None),
     (uri(b"hello, not a picture"), "INVALID_IMAGE_FORMAT"),
     (uri(png(), "image/jpeg"), "INVALID_IMAGE_FORMAT"),
     ("data:image/png;base64,@@@@", "INVALID_IMAGE_FORMAT"),
@@ -371,6 +420,245 @@ def test_message_lists_every_problem(client):
     answer = client.submit(duration=17, resolution="4k", prompt="x" * 5001)
     message = answer.json()["message"]
     assert "Duration" in message and "Resolution" in message and "5001" in message
+
+
+# The contract, field by field (section 1), with the reasons of section 3. Bodies are raw JSON.
+
+BAD = "INVALID_REQUEST_BODY"
+FORMAT = "INVALID_IMAGE_FORMAT"
+SIZE = "IMAGE_FILE_EXCEEDS_MAX_SIZE"
+MISSING = object()  # leave the field out of the body
+
+
+def post(client: Client, body: Any) -> requests.Response:
+    return client.http.post(client.sim.base_url + ENDPOINT, data=json.dumps(body).encode(),
+                            headers={**AUTH, "Content-Type": "application/json"}, timeout=60)
+
+
+def body_with(name: str, value: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"images": [uri(png())], "duration": 1}
+    if value is MISSING:
+        body.pop(name, None)
+    else:
+        body[name] = value
+    return body
+
+
+REFUSED = [
+    # images: required, an array of http(s) URLs or base64 data URIs
+    ("images", MISSING, BAD), ("images", None, BAD), ("images", [], BAD),
+    ("images", "https://example.com/a.png", BAD), ("images", {"url": "https://x/a.png"}, BAD),
+    ("images", [""], BAD), ("images", [None], BAD), ("images", [5], BAD), ("images", [[]], BAD),
+    ("images", ["ftp://example.com/a.png"], BAD), ("images", ["http://"], BAD),
+    ("images", ["example.com/a.png"], BAD), ("images", ["/home/me/a.png"], BAD),
+    ("images", [png().decode("latin-1")], BAD),
+    ("images", ["data:image/png," + base64.b64encode(png()).decode()], BAD),  # not base64
+    ("images", [uri(png()), "nope"], BAD),
+    # aspect ratio outside 1:4 .. 4:1, for every format; no pixels at all
+    ("images", [uri(png(100, 401))], BAD), ("images", [uri(png(401, 100))], BAD),
+    ("images", [uri(jpeg(100, 401), "image/jpeg")], BAD),
+    ("images", [uri(jpeg(401, 100), "image/jpeg")], BAD),
+    ("images", [uri(webp_lossy(100, 401), "image/webp")], BAD),
+    ("images", [uri(webp_lossless(401, 100), "image/webp")], BAD),
+    ("images", [uri(webp_extended(100, 401), "image/webp")], BAD),
+    ("images", [uri(png(0, 10))], BAD), ("images", [uri(jpeg(10, 0), "image/jpeg")], BAD),
+    # format: jpg, jpeg, png, webp only, labelled with their media type
+    ("images", [uri(b"GIF89a\x10\x00\x10\x00", "image/gif")], FORMAT),
+    ("images", [uri(b"BM" + bytes(60), "image/bmp")], FORMAT),
+    ("images", [uri(b"hello, not a picture")], FORMAT), ("images", [uri(b"")], FORMAT),
+    ("images", [uri(png(), "image/jpeg")], FORMAT), ("images", [uri(png(), "image/webp")], FORMAT),
+    ("images", [uri(jpeg(), "image/png")], FORMAT), ("images", [uri(webp_lossy())], FORMAT),
+    ("images", [uri(png(), "text/plain")], FORMAT),
+    ("images", ["data:;base64," + base64.b64encode(png()).decode()], FORMAT),  # no media type
+    ("images", ["data:image/png;base64,@@@@"], FORMAT), ("images", ["data:image/png;base64,abc"], FORMAT),
+    ("images", [uri(png()[:20])], FORMAT),  # cut inside the IHDR chunk
+    ("images", [uri(b"\xff\xd8\xff\xda\x00\x02", "image/jpeg")], FORMAT),  # scan before any frame
+    ("images", [uri(jpeg(before=DHT)[:-15], "image/jpeg")], FORMAT),  # frame header cut off
+    ("images", [uri(riff(b"VP8Q", bytes(10)), "image/webp")], FORMAT),
+    ("images", [uri(riff(b"VP8 ", bytes(16)), "image/webp")], FORMAT),  # no start code
+    ("images", [uri(png()), uri(b"nope")], FORMAT),  # the second of two
+    # size: a data URI decodes to at most 10 MB
+    ("images", [uri(png(padding=DATA_URI_LIMIT - len(png()) + 1))], SIZE),
+    # prompt: a string of 0..5000 characters
+    ("prompt", "x" * 5001, BAD), ("prompt", "é" * 5001, BAD), ("prompt", 5, BAD),
+    ("prompt", None, BAD), ("prompt", ["a"], BAD),
+    # duration: an integer 1..16
+    ("duration", 0, BAD), ("duration", 17, BAD), ("duration", -1, BAD), ("duration", "5", BAD),
+    ("duration", 5.0, BAD), ("duration", 5.5, BAD), ("duration", True, BAD), ("duration", None, BAD),
+    # resolution: one of 540p, 720p, 1080p
+    ("resolution", "480p", BAD), ("resolution", "720P", BAD), ("resolution", "4k", BAD),
+    ("resolution", "", BAD), ("resolution", 720, BAD), ("resolution", None, BAD),
+    # seed: an integer 0..2147483647
+    ("seed", -1, BAD), ("seed", 2147483648, BAD), ("seed", "7", BAD), ("seed", 1.5, BAD),
+    ("seed", False, BAD), ("seed", None, BAD),
+    # booleans
+    *[(name, value, BAD) for name in ("audio", "is_rec", "off_peak")
+      for value in ("true", 1, 0, None, [])],
+    # audio_type: all, speech_only, sound_effect_only
+    ("audio_type", "music", BAD), ("audio_type", "ALL", BAD), ("audio_type", "", BAD),
+    ("audio_type", None, BAD), ("audio_type", 1, BAD),
+]
+
+
+@pytest.mark.parametrize("name, value, why", REFUSED,
+                         ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(REFUSED)])
+def test_each_bad_field_is_refused_with_the_documented_reason(client, sim, name, value, why):
+    answer = post(client, body_with(name, value))
+    assert answer.status_code == 400, answer.text[:300]
+    body = answer.json()
+    assert (body["code"], body["reason"]) == (400, why), body["message"][:300]
+    assert body["message"] and body["metadata"] == {}
+    assert sim.task_ids() == []
+
+
+ACCEPTED = [
+    # images: every format, both ends of the aspect ratio, URLs as they are
+    ("images", [uri(png(100, 400))]), ("images", [uri(png(400, 100))]), ("images", [uri(png(1, 1))]),
+    ("images", [uri(png(1, 4))]), ("images", [uri(png(4, 1))]),
+    ("images", [uri(jpeg(100, 400), "image/jpeg")]), ("images", [uri(jpeg(400, 100), "image/jpeg")]),
+    ("images", [uri(jpeg(1920, 1080, frame=0xC2, before=EXIF + DQT + DHT), "image/jpeg")]),
+    ("images", [uri(jpeg(640, 480, frame=0xC1, before=b"\xff\xff" + DQT), "image/jpeg")]),
+    ("images", [uri(jpeg(64, 64, frame=0xCF), "image/jpeg")]),
+    ("images", [uri(webp_lossy(100, 400), "image/webp")]),
+    ("images", [uri(webp_lossy(16383, 4096), "image/webp")]),
+    ("images", [uri(webp_lossless(400, 100), "image/webp")]),
+    ("images", [uri(webp_lossless(16384, 4096), "image/webp")]),
+    ("images", [uri(webp_extended(100, 400), "image/webp")]),
+    ("images", [uri(webp_extended(20000, 5000), "image/webp")]),
+    ("images", ["https://example.invalid/picture.png"]),
+    ("images", ["http://127.0.0.1:9/a.jpg?size=large&v=2"]),
+    ("images", ["HTTPS://EXAMPLE.INVALID/A.WEBP"]),
+    ("images", [uri(png()), "https://example.invalid/b.png", uri(jpeg(), "image/jpeg")]),
+    ("images", [uri(png(padding=DATA_URI_LIMIT - len(png())))]),  # exactly 10 MB decoded
+    # prompt: 0..5000 characters (characters, not bytes)
+    ("prompt", ""), ("prompt", "x" * 5000), ("prompt", "é" * 5000), ("prompt", "行" * 5000),
+    ("prompt", MISSING),
+    # duration 1..16, every value
+    *[("duration", seconds) for seconds in range(1, 17)], ("duration", MISSING),
+    ("resolution", "540p"), ("resolution", "720p"), ("resolution", "1080p"), ("resolution", MISSING),
+    ("seed", 0), ("seed", 1), ("seed", 2147483647), ("seed", MISSING),
+    *[(name, value) for name in ("audio", "is_rec", "off_peak") for value in (True, False, MISSING)],
+    ("audio_type", "all"), ("audio_type", "speech_only"), ("audio_type", "sound_effect_only"),
+    ("audio_type", MISSING),
+    ("webhook", {"url": "https://example.invalid"}),  # unknown fields are ignored
+]
+
+
+@pytest.mark.parametrize("name, value", ACCEPTED,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(ACCEPTED)])
+def test_every_boundary_value_is_accepted(client, sim, name, value):
+    answer = post(client, body_with(name, value))
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.json()["task_id"] in sim.task_ids()
+
+
+def test_absent_fields_take_the_documented_defaults(client, sim, recorder):
+    answer = post(client, {"images": [uri(png())]})
+    assert answer.status_code == 200, answer.text
+    task = sim.task(answer.json()["task_id"])
+    assert task.request == Submission(images=(uri(png()),), prompt="", duration=5,
+                                      resolution="720p", seed=0, audio=True, audio_type="all",
+                                      is_rec=False, off_peak=False)
+    assert 1 <= task.seed <= 2147483647  # 0 or absent: the server picks one
+    client.finished(task.id)
+    assert (recorder.calls[-1]["duration_s"], recorder.calls[-1]["height"],
+            recorder.calls[-1]["audio"]) == (5, 720, True)
+
+
+def test_an_accepted_body_is_read_as_sent(client, sim):
+    fields = {"images": [uri(jpeg(), "image/jpeg")], "prompt": "waves", "duration": 16,
+              "resolution": "1080p", "seed": 2147483647, "audio": False,
+              "audio_type": "sound_effect_only", "is_rec": True, "off_peak": True}
+    answer = post(client, fields)
+    assert answer.status_code == 200, answer.text
+    task = sim.task(answer.json()["task_id"])
+    assert task.request == Submission(**{**fields, "images": tuple(fields["images"])})
+    assert task.seed == 2147483647
+
+
+def test_a_body_over_20_mb_is_refused_unread(client, sim, http):
+    answer = http.post(sim.base_url + ENDPOINT, data=b" " * (BODY_LIMIT + 1), timeout=60,
+                       headers={**AUTH, "Content-Type": "application/json"})
+    assert (answer.status_code, reason(answer)) == (400, "IMAGE_FILE_EXCEEDS_MAX_SIZE")
+    assert sim.task_ids() == []
+
+
+def test_an_image_reason_outranks_other_problems_and_every_problem_is_named(client):
+    answer = post(client, {"images": [uri(png()), uri(png(padding=DATA_URI_LIMIT))],
+                           "duration": 0, "seed": -5})
+    body = answer.json()
+    assert (answer.status_code, body["reason"]) == (400, "IMAGE_FILE_EXCEEDS_MAX_SIZE")
+    assert "Image 2" in body["message"] and "Duration" in body["message"]
+    assert "Seed" in body["message"]
+    answer = post(client, {"images": [uri(png(100, 401), "image/jpeg")]})
+    assert reason(answer) == "INVALID_IMAGE_FORMAT"  # format beats shape
+    assert "1:4" in answer.json()["message"]
+
+
+# The simulator's own image header reader (simulator/contract.py), byte by byte.
+
+@pytest.mark.parametrize("data, expected", [
+    (png(640, 360), ("png", 640, 360)),
+    (png(1, 1, padding=100), ("png", 1, 1)),
+    (jpeg(1920, 1080), ("jpeg", 1920, 1080)),
+    (jpeg(800, 600, frame=0xC2, before=EXIF + DQT + DHT), ("jpeg", 800, 600)),
+    (jpeg(300, 200, frame=0xC3, before=segment(0xE0, b"JFIF\0" + bytes(9))), ("jpeg", 300, 200)),
+    (jpeg(5, 7, frame=0xCB, before=b"\xff\xff\xff" + segment(0xCC, b"\0\0")), ("jpeg", 5, 7)),
+    (jpeg(65535, 65535, frame=0xCD), ("jpeg", 65535, 65535)),
+    (webp_lossy(320, 240), ("webp", 320, 240)),
+    (webp_lossy(320 | 0xC000, 240 | 0x4000), ("webp", 320, 240)),  # top two bits: scaling
+    (webp_lossless(1, 1), ("webp", 1, 1)),
+    (webp_lossless(16384, 16384), ("webp", 16384, 16384)),
+    (webp_extended(1, 1), ("webp", 1, 1)),
+    (webp_extended(1 << 24, 3), ("webp", 1 << 24, 3)),
+    (b"", None), (b"\x89PNG\r\n\x1a\n", None), (png()[:23], None),
+    (png()[:12] + b"IDAT" + png()[16:], None),
+    (b"\xff\xd8", None), (b"\xff\xd8\xff\xd9", None), (jpeg(before=DHT)[:-15], None),
+    (b"\xff\xd8\x00\x00" + jpeg()[2:], None),  # no marker where one must be
+    (b"\xff\xd8" + segment(0xE0, b"")[:2] + b"\x00\x00" + jpeg()[2:], None),  # length below 2
+    (riff(b"VP8 ", b"\x50\x02\x00" + b"\x00\x00\x00" + bytes(8)), None),
+    (riff(b"VP8L", b"\x00" + bytes(8)), None), (riff(b"VP8X", bytes(5)), None),
+    (riff(b"ALPH", bytes(20)), None), (b"RIFF\0\0\0\0WAVEfmt ", None),
+    (b"GIF89a" + bytes(20), None),
+])
+def test_image_header_reader(data, expected):
+    header = read_image_header(data)
+    assert header == (ImageHeader(*expected) if expected else None)
+
+
+# ------------------------------------------------------------------------ independence
+
+
+def test_the_simulator_imports_nothing_from_the_rest_of_the_app():
+    """The simulator must judge the client, so it cannot share the client's code."""
+    package = ROOT / "vidu_desktop" / "simulator"
+    for source in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert node.level <= 1, f"{source.name}:{node.lineno} reaches outside the package"
+                assert not (node.module or "").startswith("vidu_desktop"), \
+                    f"{source.name}:{node.lineno}"
+            elif isinstance(node, ast.Import):
+                assert not any(alias.name.startswith("vidu_desktop") for alias in node.names), \
+                    f"{source.name}:{node.lineno}"
+    code = ("import sys, vidu_desktop.simulator.server, vidu_desktop.simulator.contract, "
+            "vidu_desktop.simulator.__main__, vidu_desktop.simulator.video\n"
+            "print(sorted(m for m in sys.modules if m.startswith('vidu_desktop.')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert ast.literal_eval(loaded.stdout) == [
+        "vidu_desktop.simulator", "vidu_desktop.simulator.__main__",
+        "vidu_desktop.simulator.contract", "vidu_desktop.simulator.server",
+        "vidu_desktop.simulator.video"]
+
+
+def test_a_task_is_easy_to_build_for_the_progress_model():
+    """How benchmarks drive the progress model without HTTP (tests/benchmarks)."""
+    model = Simulator(SimulatorConfig(queued_s=0.0, processing_s=0.0))
+    for task in (_Task("t", render_state="done"),
+                 _Task("t", Submission(), 1, 0.0, 0, render_state="done")):
+        assert task.request == Submission() and task.seed == 1
+        assert model._progress(task)[0] == SUCCEED
 
 
 def test_forbidden_prompt_is_refused(client, sim):
@@ -436,11 +724,15 @@ def test_large_file_truncated_then_resumed(client, sim, recorder, tmp_path):
     url = client.video_url()
     sim.faults.add("truncate", count=1)
     received = bytearray()
-    with pytest.raises(requests.exceptions.ChunkedEncodingError):
-        with requests.get(url, stream=True, timeout=30) as answer:
-            assert int(answer.headers["Content-Length"]) == recorder.size
+    with requests.get(url, stream=True, timeout=30) as answer:
+        assert int(answer.headers["Content-Length"]) == recorder.size
+
+        def read_all() -> None:
             for chunk in answer.iter_content(1 << 16):
-                received += chunk
+                received.extend(chunk)
+
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            read_all()
     assert 0 < len(received) < recorder.size
     with requests.get(url, headers={"Range": f"bytes={len(received)}-"}, stream=True,
                       timeout=30) as answer:
@@ -520,7 +812,7 @@ def test_nonsense(client, sim, route):
               "download": lambda: requests.get(url, timeout=30)}[route]()
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/html")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Expecting value"):
         answer.json()
 
 

@@ -9,8 +9,7 @@ Used by the integration tests and by the app's demo mode; pure stdlib, no Qt.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import contextlib
 import copy
 import hashlib
 import hmac
@@ -31,24 +30,25 @@ import time
 import urllib.request
 import uuid
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..core.imageinfo import NotAnImage, sniff
-from ..core.request import (
-    _DATA_URI,
+from .contract import (
+    BODY_MAX_BYTES,
     ENDPOINT,
-    MAX_IMAGE_BYTES,
-    MAX_INLINE_IMAGE_BYTES,
-    RESOLUTION_HEIGHTS,
-    SEED_RANGE,
-    VideoRequest,
+    IMAGE_FILE_EXCEEDS_MAX_SIZE,
+    IMAGE_MAX_BYTES,
+    SEED_MAX,
+    Refusal,
+    Submission,
+    check,
+    decode_data_uri,
     is_web_url,
-    request_from_payload,
 )
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 RESULT_PATH = "/v3/async/task-result"
 BALANCE_PATH = "/openapi/v1/billing/balance/detail"
 TASK_TYPE = "VIDU_Q3_TURBO_I2V"
-MAX_BODY_BYTES = 20 * 1024 * 1024  # newer Vidu pages cap the whole HTTP body at 20 MB
+MAX_BODY_BYTES = BODY_MAX_BYTES  # newer Vidu pages cap the whole HTTP body at 20 MB
 FETCH_TIMEOUT_S = 10.0
 CHUNK = 256 * 1024
 
@@ -118,8 +118,8 @@ class Faults:
             value = getattr(fault, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ValueError(f"{name} must be a whole number of at least {low}")
-        if not isinstance(fault.delay, (int, float)) or isinstance(fault.delay, bool) \
-                or fault.delay < 0:
+        delay: object = fault.delay  # whatever the caller passed
+        if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
             raise ValueError("delay must be a number of seconds")
         if not isinstance(fault.reason, str):
             raise ValueError("reason must be text")
@@ -180,10 +180,10 @@ class Stats:
 @dataclass
 class _Task:
     id: str
-    request: VideoRequest
-    seed: int
-    started: float  # time.monotonic() at submission: drives the clock
-    submitted_ms: int  # wall clock, for debug_info
+    request: Submission = field(default_factory=Submission)
+    seed: int = 1
+    started: float = 0.0  # time.monotonic() at submission: drives the clock
+    submitted_ms: int = 0  # wall clock, for debug_info
     fail_reason: str = ""  # set by a fail_task fault
     render_state: str = "pending"  # pending | done | failed
     rendered_ms: int = 0
@@ -221,7 +221,7 @@ class Simulator:
         self.video_dir.mkdir(parents=True, exist_ok=True)
         handler = type("Handler", (_Handler,), {"sim": self})
         self._server = _Server((self.host, self.port), handler)
-        host, port = self._server.server_address[:2]
+        host, port = _host_port(self._server.server_address)
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
         self.port, self.base_url = port, f"http://{shown}:{port}"
         # Bounded: rendering is CPU-heavy (ffmpeg) and a demo may submit many jobs.
@@ -263,9 +263,9 @@ class Simulator:
 
     # -- tasks
 
-    def _create_task(self, request: VideoRequest) -> _Task:
+    def _create_task(self, request: Submission) -> _Task:
         fault = self.faults.take("submit", {"fail_task"})
-        seed = request.seed or random.randint(1, SEED_RANGE[1])
+        seed = request.seed or random.randint(1, SEED_MAX)
         task = _Task(str(uuid.uuid4()), request, seed, time.monotonic(), _now_ms(),
                      fail_reason=fault.reason if fault else "")
         with self._lock:
@@ -286,7 +286,7 @@ class Simulator:
                 renderer = render_video
                 extra["cancel"] = self._stopping  # a stopped simulator leaves no child behind
             renderer(_image_bytes(request.images[0]), destination,
-                     duration_s=request.duration, height=RESOLUTION_HEIGHTS[request.resolution],
+                     duration_s=request.duration, height=request.height,
                      audio=request.audio, fast=self.config.fast_video, **extra)
             if not destination.is_file():
                 raise RuntimeError("the renderer wrote no file")
@@ -367,15 +367,20 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _host_port(address: Any) -> tuple[str, int]:
+    host = address[0]
+    return (host.decode() if isinstance(host, bytes) else str(host)), int(address[1])
+
+
 def _image_bytes(image: str) -> bytes:
     """The picture to animate: a data URI decoded, a URL fetched, else a placeholder."""
-    match = _DATA_URI.match(image)
-    if match:
-        return base64.b64decode(match["data"])
+    data = decode_data_uri(image)
+    if data is not None:
+        return data
     if is_web_url(image):
         try:
             return _fetch(image)
-        except Exception as error:  # any failure: the demo goes on with a stand-in picture
+        except Exception as error:  # noqa: BLE001 - any failure: the demo goes on with a stand-in picture
             log.info("Could not fetch %s (%s); using a placeholder picture", image[:200], error)
     return placeholder_png()
 
@@ -383,21 +388,22 @@ def _image_bytes(image: str) -> bytes:
 def _fetch(url: str) -> bytes:
     """Fetch with a deadline on the whole thing: urlopen's timeout does not cover name lookup,
     which on a machine without network can hang for minutes (and hold up interpreter exit)."""
-    box: dict[str, Any] = {}
+    fetched: list[bytes] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
             with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as answer:
-                box["data"] = answer.read(MAX_IMAGE_BYTES + 1)
+                fetched.append(answer.read(IMAGE_MAX_BYTES + 1))
         except Exception as error:  # noqa: BLE001 - reported to the caller below
-            box["error"] = error
+            errors.append(error)
 
     worker = threading.Thread(target=run, name="vidu-sim-fetch", daemon=True)
     worker.start()
     worker.join(FETCH_TIMEOUT_S)
-    if "data" in box:
-        return box["data"]
-    raise box.get("error") or TimeoutError(f"no answer within {FETCH_TIMEOUT_S} s")
+    if fetched:
+        return fetched[0]
+    raise errors[0] if errors else TimeoutError(f"no answer within {FETCH_TIMEOUT_S} s")
 
 
 def placeholder_png(width: int = 320, height: int = 180) -> bytes:
@@ -417,26 +423,6 @@ def placeholder_png(width: int = 320, height: int = 180) -> bytes:
             + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b""))
 
 
-def _image_reason(request: VideoRequest) -> str:
-    """The contract's reason for refused images: size first, then format."""
-    for image in request.images:
-        match = _DATA_URI.match(image) if isinstance(image, str) else None
-        if not match:
-            continue
-        try:
-            data = base64.b64decode(match["data"], validate=True)
-        except (binascii.Error, ValueError):
-            return "INVALID_IMAGE_FORMAT"
-        if len(data) > MAX_INLINE_IMAGE_BYTES:
-            return "IMAGE_FILE_EXCEEDS_MAX_SIZE"
-        try:
-            if sniff(data).media_type != match["type"]:
-                return "INVALID_IMAGE_FORMAT"
-        except NotAnImage:
-            return "INVALID_IMAGE_FORMAT"
-    return "INVALID_REQUEST_BODY"
-
-
 # ------------------------------------------------------------------------------ HTTP
 
 
@@ -452,7 +438,7 @@ class _Server(ThreadingHTTPServer):
     def server_bind(self) -> None:
         # HTTPServer.server_bind calls getfqdn(), a reverse DNS lookup that can stall for seconds.
         socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        self.server_name, self.server_port = _host_port(self.server_address)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self.connections_lock:
@@ -468,10 +454,8 @@ class _Server(ThreadingHTTPServer):
         with self.connections_lock:
             open_now = list(self.connections)
         for connection in open_now:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients hanging up mid-answer are normal here (timeouts, cancelled downloads).
@@ -563,12 +547,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._record(0)
         self.close_connection = True
         linger = struct.pack("hh" if sys.platform == "win32" else "ii", 1, 0)
-        try:
+        with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
             # detach(): close the descriptor now, although rfile/wfile still refer to it.
             socket.close(self.connection.detach())
-        except OSError:
-            pass
 
     def _read_body(self) -> bytes | None:
         """The request body; None (after draining it) when it is over the size limit."""
@@ -635,25 +617,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.last_payload = payload
         self.sim.stats.count("submissions")  # after last_payload: whoever sees one sees both
         if body is None:
-            self._error(400, "IMAGE_FILE_EXCEEDS_MAX_SIZE",
+            self._error(400, IMAGE_FILE_EXCEEDS_MAX_SIZE,
                         f"The request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB.")
             return
         self._slow("submit")
         if not self._authorized() or self._fault_answered(
                 "submit", {"rate_limit", "server_error", "nonsense", "balance"}):
             return
-        if not isinstance(payload, dict):
-            self._error(400, "INVALID_REQUEST_BODY", "The body must be a JSON object.")
-            return
-        if not isinstance(payload.get("images", []), list):
-            self._error(400, "INVALID_REQUEST_BODY", "images must be an array of strings.")
-            return
-        request = request_from_payload(payload)
-        problems = request.validate()
-        if problems:
-            reason = (_image_reason(request) if any(p.field == "images" for p in problems)
-                      else "INVALID_REQUEST_BODY")
-            self._error(400, reason, " ".join(str(p) for p in problems))
+        request = check(payload)
+        if isinstance(request, Refusal):
+            self._error(400, request.reason, request.message)
             return
         if re.search(r"\bforbidden\b", request.prompt, re.IGNORECASE):
             self._error(400, "ILLEGAL_PROMPT", "The prompt was refused by content moderation.")

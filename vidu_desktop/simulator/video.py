@@ -19,9 +19,9 @@ import os
 import pathlib
 import random
 import subprocess
-import threading
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         width, height, fps = _Renderer(ns).run()
-    except Exception as exc:  # one clear line for the parent rather than a traceback
+    except Exception as exc:  # noqa: BLE001 - one clear line for the parent rather than a traceback
         print(f"render failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     stats = VideoStats(width, height, float(ns.duration), fps, ns.out.stat().st_size,
@@ -195,8 +195,14 @@ class _Renderer:
     def run(self) -> tuple[int, int, int]:
         from PySide6.QtCore import QSize, Qt, QTimer, QUrl
         from PySide6.QtGui import QImage
-        from PySide6.QtMultimedia import (QAudioBufferInput, QMediaCaptureSession, QMediaFormat,
-                                          QMediaRecorder, QVideoFrameFormat, QVideoFrameInput)
+        from PySide6.QtMultimedia import (
+            QAudioBufferInput,
+            QMediaCaptureSession,
+            QMediaFormat,
+            QMediaRecorder,
+            QVideoFrameFormat,
+            QVideoFrameInput,
+        )
 
         ns = self.ns
         picture = _load_picture(ns.image)
