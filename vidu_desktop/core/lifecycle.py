@@ -6,12 +6,12 @@ so a state the engine was not meant to reach is a loud bug, not a quiet row in t
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from .errors import IllegalTransition
 
 
-class JobState(str, Enum):
+class JobState(StrEnum):
     SUBMITTING = "submitting"  # committed BEFORE the request leaves
     UNCERTAIN = "uncertain"  # the submit's answer never arrived; the user decides, never auto re-sent
     QUEUED = "queued"

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -66,7 +66,7 @@ def valid_api_key(key: str) -> bool:
     return bool(key) and all(0x21 <= ord(c) <= 0x7E for c in key)
 
 
-class TaskStatus(str, Enum):
+class TaskStatus(StrEnum):
     QUEUED = "TASK_STATUS_QUEUED"
     PROCESSING = "TASK_STATUS_PROCESSING"
     SUCCEED = "TASK_STATUS_SUCCEED"
@@ -351,9 +351,10 @@ def _expected_total(response: requests.Response, offset: int) -> int | None:
 
 
 def _storage_error(exc: OSError, path: Path) -> errors.StorageError:
-    words: dict[int | None, str] = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
-             errno.EROFS: "the folder is read-only", errno.EACCES: "no permission to write there",
-             errno.EPERM: "no permission to write there", errno.ENOENT: "the folder does not exist"}
+    words: dict[int | None, str] = {
+        errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the folder is read-only", errno.EACCES: "no permission to write there",
+        errno.EPERM: "no permission to write there", errno.ENOENT: "the folder does not exist"}
     return errors.StorageError(f"{words.get(exc.errno, exc.strerror or 'write failed')} ({path.parent})")
 
 

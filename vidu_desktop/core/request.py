@@ -55,15 +55,15 @@ def image_problems(data: bytes, *, limit: int = MAX_IMAGE_BYTES) -> tuple[ImageI
     """Check an image's bytes against the API's limits; return what was read and what is wrong."""
     if not data:
         return None, ["the file is empty"]
-    problems = []
+    problems: list[str] = []
     if len(data) > limit:
         problems.append(f"it is {format_size(len(data))}, more than the {format_size(limit)} allowed")
     try:
         info = sniff(data)
     except NotAnImage:
-        return None, problems + ["it is not a JPEG, PNG or WebP image"]
+        return None, [*problems, "it is not a JPEG, PNG or WebP image"]
     if info.width <= 0 or info.height <= 0:
-        return info, problems + ["it has no pixels"]
+        return info, [*problems, "it has no pixels"]
     ratio = info.width / info.height
     if not MIN_ASPECT <= ratio <= MAX_ASPECT:
         problems.append(
@@ -245,9 +245,11 @@ class VideoSettings:
         """
         def shown(value: object, limit: int = 20) -> str:
             if isinstance(value, str):
-                return value[:limit]
-            if _is_int(value) or isinstance(value, float):
-                return f"{value:.6g}" if isinstance(value, float) else str(value)[:limit]
+                return " ".join(value[:limit].split()) or "?"
+            if isinstance(value, float):
+                return f"{value:.6g}"
+            if _is_int(value) and abs(value) < 10**limit:  # str() refuses ints of 4300+ digits
+                return str(value)
             return "?"
 
         parts = [f"{shown(self.duration)} s", shown(self.resolution)]
@@ -269,12 +271,13 @@ class VideoSettings:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(VideoSettings))
+if tuple(_CHECKS) != _FIELD_NAMES:  # pragma: no cover - a field was added without its check
+    raise AssertionError("every VideoSettings field needs exactly one check in _CHECKS")
 _SOUND_WORDS = {"all": "sound", "speech_only": "speech only", "sound_effect_only": "sound effects only"}
 
 
 def _sound_words(audio_type: object) -> str:
     return _SOUND_WORDS.get(audio_type, "sound") if isinstance(audio_type, str) else "sound"
-assert _FIELD_NAMES == tuple(_CHECKS), "every field has exactly one check"
 
 
 def image_reference_problems(image: str) -> list[Problem]:
