@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -32,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from . import instance, paths
-    from .core.jobs import JobStore
+    from . import instance
     from .logging_setup import setup_logging
+    from .session import Session, exit_now
     from .ui.main_window import MainWindow
     from .ui.theme import apply_theme, app_icon
 
@@ -55,21 +60,40 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.warning(None, APP_NAME, f"{APP_NAME} is already running but does not answer.")
         return 1
     apply_theme(app)
-    try:
-        store = JobStore(paths.job_database())
-    except Exception as exc:  # noqa: BLE001 - said in words; the file is kept for recovery
-        log.exception("cannot open the job database")
-        QMessageBox.critical(None, APP_NAME, f"The job list at {paths.job_database()} could not be "
-                             f"opened ({exc}). Nothing was changed. The log has the details "
-                             f"({log_file}).")
-        return 1
-    window = MainWindow(store, initial_sources=args.images)
+    session = Session()
+    window = MainWindow(session, initial_sources=args.images)
     server = instance.InstanceServer(window)
     server.opened.connect(lambda sources: (window.images.add_sources(sources), window.showNormal(),
                                            window.raise_(), window.activateWindow()))
+    quit_on_signals(app)
     window.show()
+    session.start()  # the store, the key and the simulator come after the first frame
     code = app.exec()
-    store.close()
+    window.close()
+    ended = session.shutdown()
     lock.unlock()
-    logging.getLogger(__name__).info("stopped; log at %s", log_file)
+    log.info("stopped; log at %s", log_file)
+    if not ended:  # a thread is stuck in a network call: do not wait for it
+        exit_now(code)
     return code
+
+
+def quit_on_signals(app: QCoreApplication) -> None:
+    """SIGTERM and SIGINT quit like Ctrl+Q. Python runs signal handlers only between
+    bytecodes, so the C++ event loop is woken through a socket (signal.set_wakeup_fd)."""
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: app.quit())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    notifier.activated.connect(lambda *_: reader.recv(64))  # the handler itself runs right after
+    _kept_alive.extend((reader, writer, notifier))
+
+
+_kept_alive: list[object] = []

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 
 from . import paths
+from .core.request import VideoSettings
 
 
 def store() -> QSettings:
@@ -34,3 +35,11 @@ def library_dir() -> Path:
 
 def base_url_setting() -> str | None:
     return value("network/base_url", "", str) or None
+
+
+def last_video_settings() -> VideoSettings:
+    return VideoSettings.from_json(value("form/last_settings", "", str))
+
+
+def save_last_video_settings(chosen: VideoSettings) -> None:
+    set_value("form/last_settings", chosen.to_json())

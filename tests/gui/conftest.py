@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,27 +18,47 @@ def simulator():
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    from vidu_desktop.core.jobs import JobStore
-
-    job_store = JobStore(tmp_path / "jobs.sqlite3")
-    yield job_store
-    job_store.close()
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "jobs.sqlite3"
 
 
 @pytest.fixture
-def window(qtbot, store, simulator, monkeypatch):
-    """The real main window, talking to the simulator through an API key from the environment."""
-    from vidu_desktop.ui.main_window import MainWindow
-    from vidu_desktop.ui.theme import apply_theme
+def open_window(qtbot, database) -> Iterator[Callable[..., object]]:
+    """Start a real session and its window, as app.py does; wait until it is connected."""
     from PySide6.QtWidgets import QApplication
 
+    from vidu_desktop.session import Session
+    from vidu_desktop.ui.main_window import MainWindow
+    from vidu_desktop.ui.theme import apply_theme
+
     apply_theme(QApplication.instance())
+    opened: list[tuple[object, object]] = []
+
+    def open_it(timeout: int = 10_000):
+        session = Session(database)
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(session.modeChanged, timeout=timeout,
+                              check_params_cb=lambda mode: mode.can_generate or mode.name == "OFFLINE"):
+            session.start()
+        opened.append((window, session))
+        return window
+
+    yield open_it
+    for window, session in opened:
+        window.close()
+        session.shutdown()
+
+
+@pytest.fixture
+def window(open_window, simulator, monkeypatch):
+    """The real main window, talking to the simulator through an API key from the environment."""
     monkeypatch.setenv("NOVITA_API_KEY", "sk-gui-test-key")
     monkeypatch.setenv("NOVITA_API_BASE_URL", simulator.base_url)
-    main = MainWindow(store)
-    qtbot.addWidget(main)
-    with qtbot.waitSignal(main.connectionReady, timeout=10_000):
-        main.show()
-    yield main
-    main.close()
+    return open_window()
+
+
+def jobs_shown(window) -> list:
+    """The jobs the window knows, newest first: what a user can see in the list."""
+    return sorted(window.jobs_model.jobs(), key=lambda job: (-job.created_at, -job.id))

@@ -10,7 +10,8 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QMessageBox
 
 from tests.images import png_bytes
-from vidu_desktop.core.jobs import JobState
+from tests.gui.conftest import jobs_shown
+from vidu_desktop.core.lifecycle import JobState
 
 pytestmark = pytest.mark.gui
 
@@ -33,11 +34,11 @@ def select_row(window, row: int) -> None:
 
 def wait_finished(qtbot, window, count: int, timeout: int = 60_000) -> list:
     def finished():
-        jobs = [window.store.get(i) for i in window.store.ids()]
+        jobs = jobs_shown(window)
         return len(jobs) == count and all(j.state.finished or j.state is JobState.UNCERTAIN for j in jobs)
 
     qtbot.waitUntil(finished, timeout=timeout)
-    return [window.store.get(i) for i in window.store.ids()]
+    return jobs_shown(window)
 
 
 def test_several_images_make_one_job_each_with_the_same_settings(qtbot, window, simulator, tmp_path):
@@ -48,7 +49,7 @@ def test_several_images_make_one_job_each_with_the_same_settings(qtbot, window, 
     assert window.images.images == []  # the form is ready for the next batch
     jobs = wait_finished(qtbot, window, 3)
     assert [j.state for j in jobs] == [JobState.DONE] * 3
-    assert {j.params["duration"] for j in jobs} == {1}
+    assert {j.settings.duration for j in jobs} == {1}
     assert simulator.stats.submissions == 3
     assert window.jobs_model.rowCount() == 3
 
@@ -71,6 +72,7 @@ def test_low_balance_says_what_to_do(qtbot, window, simulator, tmp_path):
     assert job.error == "Your Novita balance is too low — top up at novita.ai, then press Retry."
     select_row(window, 0)
     window.retry_selected()  # topped up: Retry sends it again and it finishes
+    qtbot.waitUntil(lambda: jobs_shown(window)[0].state is not JobState.FAILED, timeout=5000)
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.DONE and simulator.stats.submissions == 2
 
@@ -86,24 +88,18 @@ def test_a_submit_whose_answer_is_lost_is_uncertain_and_not_resent(qtbot, window
                     timeout=5000)
 
 
-def test_a_dead_network_is_explained(qtbot, store, monkeypatch, tmp_path):
-    from vidu_desktop.ui.main_window import MainWindow
-
+def test_a_dead_network_is_explained(qtbot, open_window, monkeypatch, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens here once closed
     monkeypatch.setenv("NOVITA_API_KEY", "sk-dead-network")
     monkeypatch.setenv("NOVITA_API_BASE_URL", f"http://127.0.0.1:{port}")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.connectionReady, timeout=10_000):
-        window.show()
+    window = open_window()
     add_images(qtbot, window, tmp_path, 1)
     window.generate()
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.FAILED and job.submissions == 1
     assert job.error == "Could not reach Novita. Check your internet connection, then press Retry."
-    window.close()
 
 
 def test_pasted_image_data_becomes_an_input(qtbot, window):
@@ -135,11 +131,11 @@ def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, t
     window.search.clear()
     window.state_filter.setCurrentText("Failed or uncertain")
     assert window.jobs_model.rowCount() == 1
-    assert window.jobs_model.job_at(0).params["prompt"] == "a blue boat"
+    assert window.jobs_model.job_at(0).settings.prompt == "a blue boat"
     window.state_filter.setCurrentText("All")
 
     window.form.prompt.setPlainText("")
-    window.rerun(done.id)
+    window.rerun(done)
     assert window.form.prompt.toPlainText() == "a red kite over the hills"
     assert window.form.duration.value() == 1
     qtbot.waitUntil(lambda: bool(window.images.images) and not window.images.images[0].pending,
@@ -152,7 +148,8 @@ def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, t
     row = window.jobs_model.row_of(done.id)
     select_row(window, row)
     window.delete_selected()
-    assert not video.exists() and window.store.get(done.id) is None
+    qtbot.waitUntil(lambda: window.jobs_model.job(done.id) is None, timeout=5000)
+    assert not video.exists()
     assert window.jobs_model.rowCount() == 1 and window.player.current_path() is None
 
 
@@ -184,6 +181,7 @@ def test_an_unwritable_library_is_explained_and_the_link_kept(qtbot, window, sim
     settings.set_value("library/folder", str(tmp_path / "Library"))
     select_row(window, 0)
     window.retry_selected()  # no new submission: the same task's video is fetched
+    qtbot.waitUntil(lambda: jobs_shown(window)[0].state is not JobState.FAILED, timeout=5000)
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.DONE and Path(job.video_path).parent == (tmp_path / "Library").resolve()
     assert simulator.stats.submissions == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,8 @@ from PySide6.QtMultimedia import QMediaPlayer
 from tests.images import png_bytes
 from vidu_desktop.simulator.server import placeholder_png
 from vidu_desktop import settings
-from vidu_desktop.core.jobs import JobState
+from vidu_desktop.core.lifecycle import JobState
+from tests.gui.conftest import jobs_shown
 
 pytestmark = pytest.mark.gui
 
@@ -76,7 +76,7 @@ def test_bad_images_are_explained_and_block_generate(qtbot, window, tmp_path, na
     wait_checked(qtbot, window)
     assert not window.generate_button.isEnabled()
     assert words in window.problem_label.text() and name in window.problem_label.text()
-    assert window.store.count() == 0
+    assert jobs_shown(window) == []
 
 
 def test_wrong_extension_is_judged_by_content(qtbot, window, tmp_path):
@@ -117,7 +117,7 @@ def test_widgets_produce_exactly_the_contract_request(qtbot, window, simulator):
         "audio_type": "speech_only", "is_rec": True, "off_peak": True}
     form.audio.setChecked(False)
     assert not form.audio_type.isEnabled() and not form.is_rec.isEnabled()
-    assert json.loads(settings.value("form/last_params", "{}", str))["duration"] == 16
+    assert settings.last_video_settings().duration == 16
 
 
 def test_generate_progress_and_the_video_plays(qtbot, window, simulator, tmp_path, artifacts_dir):
@@ -130,19 +130,19 @@ def test_generate_progress_and_the_video_plays(qtbot, window, simulator, tmp_pat
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # shortcuts need the active window
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.store.count() == 1, timeout=5000)
-    job_id = window.store.ids()[0]
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 1, timeout=5000)
+    job_id = jobs_shown(window)[0].id
     states = set()
 
     def done() -> bool:
-        job = window.store.get(job_id)
+        job = window.jobs_model.job(job_id)
         states.add(job.state)
         assert job.state is not JobState.FAILED, job.error
         return job.state is JobState.DONE
 
     qtbot.waitUntil(done, timeout=60_000)
     assert JobState.DONE in states
-    job = window.store.get(job_id)
+    job = window.jobs_model.job(job_id)
     assert Path(job.video_path).is_file() and Path(job.video_path).parent == settings.library_dir().resolve()
     player = window.player.media_player()
     qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=15_000)
@@ -167,23 +167,18 @@ def save_screenshot(qtbot, window, path: Path) -> None:
     assert picture.save(str(path))
 
 
-def test_window_layout_and_settings_are_remembered(qtbot, window, store):
-    from vidu_desktop.ui.main_window import MainWindow
-
+def test_window_layout_and_settings_are_remembered(qtbot, window, open_window):
     window.resize(1000, 700)
     window.main_splitter.setSizes([450, 550])
     window.form.resolution.setCurrentText("1080p")
     window.player.set_volume(35)
     window.close()
-    again = MainWindow(store)
-    qtbot.addWidget(again)
-    with qtbot.waitSignal(again.connectionReady, timeout=10_000):
-        again.show()
+    window.session.shutdown()
+    again = open_window()
     assert (again.width(), again.height()) == (1000, 700)
     assert again.main_splitter.sizes()[0] == window.main_splitter.sizes()[0] > 400
     assert again.form.resolution.currentText() == "1080p"
     assert again.player.volume() == 35
-    again.close()
 
 
 def test_every_parameter_has_a_tooltip(window):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
                                QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.request import (AUDIO_TYPE_LABELS, AUDIO_TYPES, DURATION_RANGE, PROMPT_MAX_CHARS,
-                            RESOLUTIONS, SEED_RANGE, Problem, VideoRequest)
-
-PARAM_NAMES = ("prompt", "duration", "resolution", "seed", "audio", "audio_type", "is_rec", "off_peak")
+                            RESOLUTIONS, SEED_RANGE, Problem, VideoSettings)
 
 
 class ParameterForm(QWidget):
@@ -85,44 +84,44 @@ class ParameterForm(QWidget):
         layout.addWidget(self.prompt)
         layout.addLayout(form)
 
-        self.set_params(VideoRequest().to_payload())
+        self.set_settings(VideoSettings())
         for signal in (self.prompt.textChanged, self.duration.valueChanged, self.resolution.currentIndexChanged,
                        self.seed.valueChanged, self.audio.toggled, self.audio_type.currentIndexChanged,
                        self.is_rec.toggled, self.off_peak.toggled):
             signal.connect(self._on_change)
         self._on_change()
 
-    def params(self) -> dict:
-        return {
-            "prompt": self.prompt.toPlainText(),
-            "duration": self.duration.value(),
-            "resolution": self.resolution.currentText(),
-            "seed": self.seed.value(),
-            "audio": self.audio.isChecked(),
-            "audio_type": self.audio_type.currentData(),
-            "is_rec": self.is_rec.isChecked(),
-            "off_peak": self.off_peak.isChecked(),
-        }
+    def settings(self) -> VideoSettings:
+        return VideoSettings(
+            prompt=self.prompt.toPlainText(),
+            duration=self.duration.value(),
+            resolution=self.resolution.currentText(),
+            seed=self.seed.value(),
+            audio=self.audio.isChecked(),
+            audio_type=self.audio_type.currentData(),
+            is_rec=self.is_rec.isChecked(),
+            off_peak=self.off_peak.isChecked(),
+        )
 
-    def set_params(self, params: dict) -> None:
-        """Load settings back (last used, or a job to re-run); unknown or bad values keep defaults."""
-        defaults = VideoRequest()
-        merged = {name: params.get(name, getattr(defaults, name)) for name in PARAM_NAMES}
-        candidate = VideoRequest(images=("https://example.invalid/x.png",), **merged)
-        bad = {p.field for p in candidate.validate()}
-        value = {name: getattr(defaults, name) if name in bad else merged[name] for name in PARAM_NAMES}
-        self.prompt.setPlainText(value["prompt"])
-        self.duration.setValue(value["duration"])
-        self.resolution.setCurrentText(value["resolution"])
-        self.seed.setValue(value["seed"])
-        self.audio.setChecked(value["audio"])
-        self.audio_type.setCurrentIndex(max(0, self.audio_type.findData(value["audio_type"])))
-        self.is_rec.setChecked(value["is_rec"])
-        self.off_peak.setChecked(value["off_peak"])
+    def set_settings(self, chosen: VideoSettings) -> None:
+        """Load settings back (last used, or a job's); values the widgets cannot hold keep defaults."""
+        defaults = VideoSettings()
+        bad = {problem.field for problem in chosen.problems()}
+
+        def pick(name: str) -> Any:
+            return getattr(defaults if name in bad else chosen, name)
+
+        self.prompt.setPlainText(pick("prompt"))
+        self.duration.setValue(pick("duration"))
+        self.resolution.setCurrentText(pick("resolution"))
+        self.seed.setValue(pick("seed"))
+        self.audio.setChecked(pick("audio"))
+        self.audio_type.setCurrentIndex(max(0, self.audio_type.findData(pick("audio_type"))))
+        self.is_rec.setChecked(pick("is_rec"))
+        self.off_peak.setChecked(pick("off_peak"))
 
     def problems(self) -> list[Problem]:
-        request = VideoRequest(images=("https://example.invalid/x.png",), **self.params())
-        return request.validate()
+        return self.settings().problems()
 
     def _on_change(self) -> None:
         length = len(self.prompt.toPlainText())

@@ -1,19 +1,23 @@
-"""The job list: a model over the job store (lazy thumbnails) and a view with moving progress."""
+"""The job list: a model of job snapshots (thumbnails asked for when shown) and a view with moving progress."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt,
+                            QTimer, Signal)
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QStyle, QStyledItemDelegate,
                                QStyleOptionProgressBar, QStyleOptionViewItem, QTreeView)
 
-from ..core.jobs import Job, JobState, JobStore
-from ..core.request import VideoRequest
+from ..core.job import Job
+from ..core.lifecycle import JobState
 from .player import format_time
 
 THUMB = 48
+MAX_SHOWN_S = 100 * 3600.0  # beyond this a duration is shown as "100:00:00+"
 STATE_WORDS = {
     JobState.SUBMITTING: "Submitting…",
     JobState.UNCERTAIN: "Sent? Unknown — check, then Retry",
@@ -23,63 +27,88 @@ STATE_WORDS = {
     JobState.DONE: "Done",
     JobState.FAILED: "Failed",
 }
+RUNNING = frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING})
 ProgressRole = Qt.ItemDataRole.UserRole + 1
 JobIdRole = Qt.ItemDataRole.UserRole + 2
 
 
-def state_text(job: Job) -> str:
+def state_text(job: Job, now: float | None = None) -> str:
     words = STATE_WORDS[job.state]
     if job.state in (JobState.PROCESSING, JobState.DOWNLOADING) and job.progress is not None:
-        words += f" {job.progress:.0f}%"
+        words += f" {min(100.0, max(0.0, job.progress)):.0f}%"
     if job.state in (JobState.QUEUED, JobState.PROCESSING) and job.eta_s:
-        words += f" · {format_duration(job.eta_s)} left"
+        # The estimate counts down between polls: it was true at updated_at.
+        left = job.eta_s - ((now or time.time()) - job.updated_at)
+        words += f" · {format_duration(left)} left" if left > 0 else " · any moment"
     if job.state is JobState.FAILED and job.error:
         words += f": {job.error}"
     return words
 
 
 def format_duration(seconds: float) -> str:
+    """Total over every float: NaN, negatives, 1e308 and infinity all give something to show."""
+    if not seconds == seconds or seconds <= 0:  # NaN or not positive
+        return format_time(0)
+    if seconds > MAX_SHOWN_S:
+        return format_time(int(MAX_SHOWN_S * 1000)) + "+"
     return format_time(int(seconds * 1000))
 
 
+def matches(job: Job, states: frozenset[JobState] | None, search: str) -> bool:
+    """The job list's filter: exact states, and text in the prompt, file name, state or task id."""
+    if states is not None and job.state not in states:
+        return False
+    if not search:
+        return True
+    needle = search.casefold()
+    haystack = (job.settings.prompt, job.image_source.rsplit("/", 1)[-1], job.state.value,
+                STATE_WORDS[job.state], job.task_id or "")
+    return any(needle in text.casefold() for text in haystack)
+
+
+def _newest_first(job: Job) -> tuple[float, int]:
+    return (-job.created_at, -(job.id or 0))
+
+
 class JobTableModel(QAbstractTableModel):
+    """Job snapshots from the session, kept here: painting never waits on anything."""
+
     COLUMNS = ("Job", "State", "Time")
 
-    def __init__(self, store: JobStore, parent=None) -> None:
+    def __init__(self, request_thumbnail: Callable[[int], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self._states: list[JobState] | None = None
+        self._request_thumbnail = request_thumbnail
+        self._states: frozenset[JobState] | None = None
         self._search = ""
-        self._ids: list[int] = store.ids()
         self._jobs: dict[int, Job] = {}
-        self._thumbs: dict[int, QPixmap | None] = {}
-        self._ticker = QTimer(self)  # elapsed time of running jobs moves every second
+        self._ids: list[int] = []  # the shown rows, newest first
+        self._thumbs: dict[int, QPixmap | None] = {}  # None: asked for, not here (yet)
+        self._ticker = QTimer(self)  # running jobs' times and countdowns move every second
         self._ticker.timeout.connect(self._tick)
         self._ticker.start(1000)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
         return None
 
     def job_at(self, row: int) -> Job | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        job_id = self._ids[row]
-        if job_id not in self._jobs:  # loaded on first view: 10,000 rows cost nothing up front
-            job = self.store.get(job_id)
-            if job is None:
-                return None
-            self._jobs[job_id] = job
-        return self._jobs[job_id]
+        return self._jobs.get(self._ids[row]) if 0 <= row < len(self._ids) else None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def job(self, job_id: int) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def jobs(self) -> list[Job]:
+        return list(self._jobs.values())
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         job = self.job_at(index.row())
         if job is None:
             return None
@@ -88,34 +117,20 @@ class JobTableModel(QAbstractTableModel):
             return job.id
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                prompt = " ".join(job.params.get("prompt", "").split())
+                prompt = " ".join(job.settings.prompt.split())
                 return (prompt[:80] + "…" if len(prompt) > 80 else prompt) or "(no prompt)"
             if column == 1:
                 return state_text(job)
             if column == 2:
-                end = job.updated_at if job.state.finished or job.state is JobState.UNCERTAIN else time.time()
+                end = time.time() if job.state in RUNNING else job.updated_at
                 return format_duration(end - job.created_at)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return self._thumbnail(job.id)
+            return self._thumbnail(job.id or 0)
         if role == Qt.ItemDataRole.ToolTipRole:
-            params = VideoRequest(**{k: v for k, v in job.params.items()
-                                     if k in VideoRequest.__dataclass_fields__})
-            lines = [f"Prompt: {job.params.get('prompt') or '(none)'}", params.summary(),
-                     f"Image: {job.image_source}"]
-            if job.image_note:
-                lines.append(f"Image was {job.image_note}")
-            if job.seed:
-                lines.append(f"Seed used: {job.seed}")
-            if job.task_id:
-                lines.append(f"Task id: {job.task_id}")
-            if job.error:
-                lines.append(job.error)
-            if job.video_path:
-                lines.append(f"Video: {job.video_path}")
-            return "\n".join(lines)
-        if role == ProgressRole and column == 1:
-            if job.state in (JobState.PROCESSING, JobState.DOWNLOADING, JobState.QUEUED):
-                return job.progress if job.progress is not None else -1
+            return tooltip(job)
+        if role == ProgressRole and column == 1 and job.state in (
+                JobState.PROCESSING, JobState.DOWNLOADING, JobState.QUEUED):
+            return min(100.0, max(0.0, job.progress)) if job.progress is not None else -1
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and job.state in (
                 JobState.FAILED, JobState.UNCERTAIN):
             return QColor(220, 60, 50)
@@ -123,65 +138,111 @@ class JobTableModel(QAbstractTableModel):
 
     def _thumbnail(self, job_id: int) -> QPixmap | None:
         if job_id not in self._thumbs:
-            data = self.store.thumbnail(job_id)
-            pixmap = QPixmap()
-            if data and pixmap.loadFromData(data):
-                pixmap = pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                       Qt.TransformationMode.SmoothTransformation)
-                self._thumbs[job_id] = pixmap
-            else:
-                self._thumbs[job_id] = None
+            self._thumbs[job_id] = None
+            self._request_thumbnail(job_id)
         return self._thumbs[job_id]
 
-    def set_filter(self, states: list[JobState] | None, search: str) -> None:
-        """Show only jobs in these states whose prompt contains `search` (None: every state)."""
-        self.beginResetModel()
-        self._states, self._search = states, search.strip()
-        self._ids = self.store.ids(states, self._search)
-        self._jobs.clear()
-        self.endResetModel()
+    def set_thumbnail(self, job_id: int, image: QImage) -> None:
+        self._thumbs[job_id] = QPixmap.fromImage(image) if not image.isNull() else None
+        self._changed(job_id, 0, 0)
 
-    def _matches(self, job: Job) -> bool:
-        if self._states is not None and job.state not in self._states:
-            return False
-        return self._search.casefold() in job.params.get("prompt", "").casefold()
+    # -- snapshots in ---------------------------------------------------------------------
 
-    def refresh_job(self, job_id: int) -> None:
-        job = self.store.get(job_id)
-        if job is None:
-            self.remove_job(job_id)
+    def add_jobs(self, jobs: Iterable[Job]) -> None:
+        """A page of history (newest first, older than what is here) or a batch of updates."""
+        fresh = [job for job in jobs if job.id is not None and job.id not in self._jobs]
+        for job in jobs:
+            if job.id in self._jobs:
+                self.update_job(job)
+        if not fresh:
             return
-        if job_id not in self._ids:
-            if not self._matches(job):
-                return
-            self.beginInsertRows(QModelIndex(), 0, 0)
-            self._ids.insert(0, job_id)
-            self._jobs[job_id] = job
-            self.endInsertRows()
+        for job in fresh:
+            self._jobs[job.id or 0] = job
+        shown = sorted((job for job in fresh if matches(job, self._states, self._search)), key=_newest_first)
+        if not shown:
             return
+        if self._ids and _newest_first(shown[0]) < _newest_first(self._jobs[self._ids[-1]]):
+            self._reset()  # not strictly older than what is shown: sort again
+            return
+        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(shown) - 1)
+        self._ids.extend(job.id or 0 for job in shown)
+        self.endInsertRows()
+
+    def update_job(self, job: Job) -> None:
+        job_id = job.id or 0
+        known = job_id in self._jobs
         self._jobs[job_id] = job
-        if self._thumbs.get(job_id) is None:  # thumbnails only ever arrive, never change
-            self._thumbs.pop(job_id, None)
-        row = self._ids.index(job_id)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        shown = job_id in self._ids
+        wanted = matches(job, self._states, self._search)
+        if shown and wanted:
+            self._changed(job_id, 0, len(self.COLUMNS) - 1)
+        elif shown:
+            self._remove_row(job_id)
+        elif wanted:
+            row = 0 if not known else self._row_for(job)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._ids.insert(row, job_id)
+            self.endInsertRows()
 
     def remove_job(self, job_id: int) -> None:
+        self._jobs.pop(job_id, None)
+        self._thumbs.pop(job_id, None)
+        self._remove_row(job_id)
+
+    def _row_for(self, job: Job) -> int:
+        key = _newest_first(job)
+        return next((row for row, other in enumerate(self._ids)
+                     if _newest_first(self._jobs[other]) > key), len(self._ids))
+
+    def _remove_row(self, job_id: int) -> None:
         if job_id in self._ids:
             row = self._ids.index(job_id)
             self.beginRemoveRows(QModelIndex(), row, row)
             self._ids.pop(row)
-            self._jobs.pop(job_id, None)
-            self._thumbs.pop(job_id, None)
             self.endRemoveRows()
+
+    def set_filter(self, states: Iterable[JobState] | None, search: str) -> None:
+        """Show only jobs in these states that match `search` (None: every state)."""
+        self._states = frozenset(states) if states is not None else None
+        self._search = search.strip()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._ids = [job.id or 0 for job in sorted(
+            (job for job in self._jobs.values() if matches(job, self._states, self._search)),
+            key=_newest_first)]
+        self.endResetModel()
 
     def row_of(self, job_id: int) -> int:
         return self._ids.index(job_id) if job_id in self._ids else -1
 
+    def _changed(self, job_id: int, first: int, last: int) -> None:
+        row = self.row_of(job_id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, first), self.index(row, last))
+
     def _tick(self) -> None:
         for row, job_id in enumerate(self._ids[:200]):  # only recent rows can be running
             job = self._jobs.get(job_id)
-            if job and not job.state.finished and job.state is not JobState.UNCERTAIN:
-                self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+            if job and job.state in RUNNING:
+                self.dataChanged.emit(self.index(row, 1), self.index(row, 2))
+
+
+def tooltip(job: Job) -> str:
+    lines = [f"Prompt: {job.settings.prompt or '(none)'}", job.settings.summary(),
+             f"Image: {job.image_source}"]
+    if job.image_note:
+        lines.append(f"Image was {job.image_note}")
+    if job.seed:
+        lines.append(f"Seed used: {job.seed}")
+    if job.task_id:
+        lines.append(f"Task id: {job.task_id}")
+    if job.error:
+        lines.append(job.error)
+    if job.video_path:
+        lines.append(f"Video: {job.video_path}")
+    return "\n".join(lines)
 
 
 class _ProgressDelegate(QStyledItemDelegate):

@@ -1,29 +1,28 @@
 """The main window: images and parameters on the left, the player and the jobs on the right.
 
-Widgets only show state and forward intent: the job engine does the work in its threads.
+It builds and connects widgets, nothing more: the session owns the engine, the store and
+the connection; the window renders job snapshots and sends intents to the session.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QMainWindow, QMenu, QMessageBox, QPushButton, QSplitter,
                                QSystemTrayIcon, QVBoxLayout, QWidget)
 
-from .. import APP_NAME, __version__, credentials, paths, settings
+from .. import APP_NAME, __version__, paths, settings
 from ..core import errors
-from ..core.jobs import JobState, JobStore
-from ..core.novita import resolve_base_url
+from ..core.job import Job
+from ..core.lifecycle import JobState
 from ..core.request import is_web_url
-from ..logging_setup import register_secret
-from ..workers.engine import Connection, JobEngine
-from ..workers.services import DemoSimulator, run_in_background
+from ..session import Mode, Session
+from ..workers.services import run_in_background
 from .form import ParameterForm
 from .image_panel import ImagePanel, save_clipboard_image, sources_from_urls
 from .job_list import JobListView, JobTableModel
@@ -31,7 +30,6 @@ from .player import VideoPlayer
 from .settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
-DEMO_KEY = "demo"
 HISTORY_FILTERS = (
     ("All", None),
     ("Running", [JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING]),
@@ -48,18 +46,13 @@ def _is_file(text: str) -> bool:
 
 
 class MainWindow(QMainWindow):
-    connectionReady = Signal(str)  # "demo" or "novita": for tests and the status bar
-
-    def __init__(self, store: JobStore, initial_sources: list[str] | None = None) -> None:
+    def __init__(self, session: Session, initial_sources: list[str] | None = None) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
-        self.store = store
-        self.demo = DemoSimulator()
-        self.mode = ""  # "", "demo" or "novita"
+        self.session = session
         self._autoplayed_job = 0
         self._tray: QSystemTrayIcon | None = None
-        self.engine = JobEngine(store, settings.library_dir, self)
 
         self.images = ImagePanel()
         self.form = ParameterForm()
@@ -85,8 +78,8 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.problem_label)
         left_layout.addWidget(self.generate_button)
 
-        self.player = VideoPlayer()
-        self.jobs_model = JobTableModel(store, self)
+        self.player = VideoPlayer(lazy=True)  # QtMultimedia is loaded after the first frame
+        self.jobs_model = JobTableModel(session.request_thumbnail, self)
         self.jobs_view = JobListView(self.jobs_model)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.state_filter = QComboBox()
@@ -120,15 +113,22 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([380, 820])
         self.setCentralWidget(self.main_splitter)
-        self.connection_label = QLabel("Connecting…")
+        self.connection_label = QLabel(session.status)
+        self.connection_label.setAccessibleName("Connection")
         self.statusBar().addPermanentWidget(self.connection_label)
 
         self._build_menus()
         self.images.changed.connect(self._update_generate)
         self.form.changed.connect(self._update_generate)
         self.generate_button.clicked.connect(self.generate)
-        self.engine.jobChanged.connect(self.jobs_model.refresh_job)
-        self.engine.videoReady.connect(self._video_ready)
+        session.modeChanged.connect(self._mode_changed)
+        session.statusChanged.connect(self.connection_label.setText)
+        session.openFailed.connect(lambda words: QMessageBox.critical(self, APP_NAME, words))
+        session.jobsLoaded.connect(self.jobs_model.add_jobs)
+        session.jobChanged.connect(self.jobs_model.update_job)
+        session.jobRemoved.connect(self.jobs_model.remove_job)
+        session.thumbnailReady.connect(self.jobs_model.set_thumbnail)
+        session.videoReady.connect(self._video_ready)
         self.jobs_view.playRequested.connect(self.play_job)
         self.jobs_view.customContextMenuRequested.connect(self._job_menu)
         self.player.errorOccurred.connect(lambda words: self.statusBar().showMessage(words, 10000))
@@ -136,53 +136,20 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self._apply_filter)
 
         self._restore_state()
-        self._update_generate()
+        self._mode_changed(session.mode)
         if initial_sources:
             self.images.add_sources(initial_sources)
-        QTimer.singleShot(0, self.connect_to_service)
+        QTimer.singleShot(0, self.player.load_backend)  # after the first frame
 
-    # -- connection: key from the environment or keyring, else the demo simulator ------------------
+    # -- connection ---------------------------------------------------------------------------
 
-    def connect_to_service(self) -> None:
-        run_in_background(credentials.load_api_key, self._key_loaded,
-                          lambda exc: self._key_loaded(credentials.ApiKey(None, credentials.KeySource.NONE)),
-                          owner=self)
-
-    def _key_loaded(self, key: credentials.ApiKey) -> None:
-        if key.value:
-            try:
-                base_url = resolve_base_url(settings.base_url_setting())
-            except ValueError as exc:
-                self._set_mode("", f"Server address refused: {exc}")
-                return
-            register_secret(key.value)
-            self.demo.stop()
-            self.engine.set_connection(Connection(key.value, base_url))
-            suffix = "" if base_url.endswith("api.novita.ai") else f" at {base_url}"
-            self._set_mode("novita", f"Connected to Novita{suffix} · key from {key.source.value}")
-            self.engine.resume()
-            return
-        self._set_mode("", "No API key: starting Demo mode…")
-        run_in_background(self.demo.start, self._demo_started,
-                          lambda exc: self._set_mode("", "No API key, and the built-in simulator "
-                                                         f"could not start ({exc})."), owner=self)
-
-    def _demo_started(self, base_url: str) -> None:
-        self.engine.set_connection(Connection(DEMO_KEY, base_url))
-        self._set_mode("demo", f"Demo mode · built-in simulator at {base_url}")
-        self.engine.resume()
-
-    def _set_mode(self, mode: str, words: str) -> None:
-        self.mode = mode
-        self.connection_label.setText(words)
-        self.demo_banner.setVisible(mode == "demo")
+    def _mode_changed(self, mode: Mode) -> None:
+        self.demo_banner.setVisible(mode is Mode.DEMO)
         self.demo_banner.setText("<b>Demo mode</b> — videos come from the built-in simulator, "
                                  "nothing is charged. <a href='settings'>Add your Novita API key</a> "
                                  "to make real videos.")
-        self.setWindowTitle(f"{APP_NAME} — Demo mode" if mode == "demo" else APP_NAME)
+        self.setWindowTitle(f"{APP_NAME} — Demo mode" if mode is Mode.DEMO else APP_NAME)
         self._update_generate()
-        if mode:
-            self.connectionReady.emit(mode)
 
     # -- generating ----------------------------------------------------------------------------
 
@@ -192,9 +159,10 @@ class MainWindow(QMainWindow):
             blockers.append("Add an image to animate: drop it here, or use Open… (Ctrl+O).")
         blockers += self.images.problems()
         blockers += [p.message for p in self.form.problems()]
-        if not self.mode:
-            blockers.append(self.connection_label.text() if "refused" in self.connection_label.text()
-                            else "Waiting for a connection (API key or Demo mode)…")
+        if self.session.mode is Mode.OFFLINE:
+            blockers.append(self.session.status)
+        elif not self.session.mode.can_generate:
+            blockers.append("Waiting for a connection (API key or Demo mode)…")
         return blockers
 
     def _update_generate(self) -> None:
@@ -212,10 +180,8 @@ class MainWindow(QMainWindow):
         if self.generate_blockers():
             self._update_generate()
             return
-        params = self.form.params()
-        settings.set_value("form/last_params", json.dumps(params))
         sources = [image.source for image in self.images.images]
-        self.engine.generate(sources, params, self.images.thumbnails())
+        self.session.generate(sources, self.form.settings(), self.images.thumbnails())
         self.images.clear()
         self.statusBar().showMessage(f"Sent {len(sources)} job{'s' if len(sources) > 1 else ''}.", 5000)
 
@@ -287,14 +253,14 @@ class MainWindow(QMainWindow):
         QApplication.alert(self)
 
     def play_job(self, job_id: int | None) -> None:
-        job = self.store.get(job_id) if job_id else None
-        if job and job.video_path and Path(job.video_path).exists():
+        job = self.jobs_model.job(job_id) if job_id else None
+        if job and job.video_path:
             self.player.load(Path(job.video_path))
         elif job:
             self.statusBar().showMessage("This job has no video yet.", 4000)
 
-    def _selected_jobs(self):
-        return [job for job in (self.store.get(i) for i in self.jobs_view.selected_job_ids()) if job]
+    def _selected_jobs(self) -> list[Job]:
+        return [job for job in map(self.jobs_model.job, self.jobs_view.selected_job_ids()) if job]
 
     def retry_selected(self) -> None:
         for job in self._selected_jobs():
@@ -305,9 +271,9 @@ class MainWindow(QMainWindow):
                 if answer != QMessageBox.StandardButton.Yes:
                     continue
             if job.state in (JobState.FAILED, JobState.UNCERTAIN):
-                self.engine.retry(job.id)
+                self.session.retry(job.id or 0)
 
-    def _job_menu(self, position) -> None:
+    def _job_menu(self, position: QPoint) -> None:
         jobs = self._selected_jobs()
         if not jobs:
             return
@@ -315,12 +281,12 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.addAction("Play", lambda: self.play_job(job.id)).setEnabled(bool(job.video_path))
         menu.addAction("Show in folder", lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(Path(job.video_path).parent)))).setEnabled(bool(job.video_path))
+            QUrl.fromLocalFile(str(Path(job.video_path or "").parent)))).setEnabled(bool(job.video_path))
         menu.addAction("Retry", self.retry_selected).setEnabled(
             job.state in (JobState.FAILED, JobState.UNCERTAIN))
-        menu.addAction("Save a copy…", lambda: self.save_copy(job.id)).setEnabled(bool(job.video_path))
-        menu.addAction("Re-run with these settings", lambda: self.rerun(job.id))
-        menu.addAction("Use these settings", lambda: self.form.set_params(job.params))
+        menu.addAction("Save a copy…", lambda: self.save_copy(job)).setEnabled(bool(job.video_path))
+        menu.addAction("Re-run with these settings", lambda: self.rerun(job))
+        menu.addAction("Use these settings", lambda: self.form.set_settings(job.settings))
         menu.addAction("Reuse its seed", lambda: self.form.seed.setValue(job.seed or 0)).setEnabled(bool(job.seed))
         menu.addAction("Copy task id", lambda: QGuiApplication.clipboard().setText(job.task_id or "")
                        ).setEnabled(bool(job.task_id))
@@ -328,59 +294,50 @@ class MainWindow(QMainWindow):
         menu.addAction("Delete…", self.delete_selected)
         menu.exec(self.jobs_view.viewport().mapToGlobal(position))
 
-    def rerun(self, job_id: int) -> None:
+    def rerun(self, job: Job) -> None:
         """Load a job's image and settings back into the form, ready for Generate."""
-        job = self.store.get(job_id)
-        if job is None:
-            return
-        self.form.set_params(job.params)
+        self.form.set_settings(job.settings)
         source = job.image_source
-        if not is_web_url(source) and not Path(source).is_file() and job.image_file:
+        if not is_web_url(source) and not _is_file(source) and job.image_file:
             source = job.image_file  # the original moved: the copy that was sent is kept
         self.images.clear()
         self.images.add_sources([source])
 
-    def save_copy(self, job_id: int) -> None:
-        job = self.store.get(job_id)
-        if not (job and job.video_path and Path(job.video_path).is_file()):
+    def save_copy(self, job: Job) -> None:
+        if not job.video_path:
             return
-        target, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(Path.home() / Path(job.video_path).name),
+        source = job.video_path
+        target, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(Path.home() / Path(source).name),
                                                 "MP4 video (*.mp4)")
         if target:
-            run_in_background(lambda: shutil.copyfile(job.video_path, target),
+            run_in_background(lambda: shutil.copyfile(source, target),
                               lambda _: self.statusBar().showMessage(f"Saved {target}", 5000),
                               lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
                               owner=self)
 
     def delete_selected(self) -> None:
         jobs = self._selected_jobs()
-        busy = [job for job in jobs if job.state in (JobState.SUBMITTING, JobState.DOWNLOADING)]
-        if busy:
+        if any(Session.is_busy(job) for job in jobs):
             self.statusBar().showMessage("A job that is being sent or downloaded cannot be deleted "
                                          "yet; try again in a moment.", 8000)
             return
         if not jobs:
             return
-        with_files = [job for job in jobs if job.video_path and Path(job.video_path).exists()]
+        with_files = [job for job in jobs if job.video_path]
         words = (f"Delete {len(jobs)} job{'s' if len(jobs) > 1 else ''}"
                  + (f" and {len(with_files)} video file{'s' if len(with_files) > 1 else ''}" if with_files else "")
                  + "? This cannot be undone.")
         if QMessageBox.question(self, "Delete", words) != QMessageBox.StandardButton.Yes:
             return
-        self.delete_jobs([job.id for job in jobs])
+        self.delete_jobs([job.id or 0 for job in jobs])
 
     def delete_jobs(self, job_ids: list[int]) -> None:
+        playing = self.player.current_path()
         for job_id in job_ids:
-            job = self.store.get(job_id)
-            if job is None:
-                continue
-            if job.video_path and self.player.current_path() == Path(job.video_path):
+            job = self.jobs_model.job(job_id)
+            if job and job.video_path and playing == Path(job.video_path):
                 self.player.unload()  # release the file first (Windows locks open files)
-            for path in (job.video_path, job.image_file):
-                if path:
-                    Path(path).unlink(missing_ok=True)
-            self.store.delete(job_id)
-            self.jobs_model.remove_job(job_id)
+        self.session.delete(job_ids)
 
     # -- menus, settings, state ----------------------------------------------------------------
 
@@ -426,7 +383,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self, first_run: bool = False) -> None:
         dialog = SettingsDialog(self, first_run=first_run)
-        dialog.keyChanged.connect(self.connect_to_service)
+        dialog.keyChanged.connect(self.session.connect_to_service)
         dialog.exec()
 
     def _restore_state(self) -> None:
@@ -439,10 +396,7 @@ class MainWindow(QMainWindow):
         self._splitter_states = [(splitter, settings.value(key, QByteArray(), QByteArray))
                                  for key, splitter in (("window/main_splitter", self.main_splitter),
                                                        ("window/right_splitter", self.right_splitter))]
-        try:
-            self.form.set_params(json.loads(settings.value("form/last_params", "{}", str)))
-        except (ValueError, TypeError):
-            pass
+        self.form.set_settings(settings.last_video_settings())
         self.player.set_volume(settings.value("player/volume", 80, int))
         self.player.set_muted(settings.value("player/muted", False, bool))
         self.player.set_loop(settings.value("player/loop", True, bool))
@@ -459,12 +413,10 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/main_splitter", self.main_splitter.saveState())
         store.setValue("window/right_splitter", self.right_splitter.saveState())
-        store.setValue("form/last_params", json.dumps(self.form.params()))
+        store.setValue("form/last_settings", self.form.settings().to_json())
         store.setValue("player/volume", self.player.volume())
         store.setValue("player/muted", self.player.muted())
         store.setValue("player/loop", self.player.loop())
         store.sync()
         self.player.unload()
-        self.engine.shutdown()
-        self.demo.stop()
         super().closeEvent(event)

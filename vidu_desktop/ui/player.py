@@ -94,7 +94,9 @@ class VideoPlayer(QWidget):
     volumeChanged = Signal(int)  # so the window can remember it
     mutedChanged = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, lazy: bool = False) -> None:
+        """`lazy`: QtMultimedia is loaded by load_backend() (or the first load()), so a window
+        can show its first frame without paying for it."""
         super().__init__(parent)
         self._path: Path | None = None
         self._playing = False
@@ -109,8 +111,10 @@ class VideoPlayer(QWidget):
         self._video: QVideoWidget | None = None
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so Space/Left/Right reach us
+        self._backend_tried = False
         self._build_ui()
-        self._build_media()
+        if not lazy:
+            self.load_backend()
         self._set_controls_enabled(False)
 
     # ---------------------------------------------------------------- construction
@@ -176,7 +180,10 @@ class VideoPlayer(QWidget):
         self._update_mute_button()
         self._update_time(0, 0)
 
-    def _build_media(self) -> None:
+    def load_backend(self) -> None:
+        if self._backend_tried:
+            return
+        self._backend_tried = True
         mm = _import_multimedia()
         if mm is None:
             self._unavailable = MISSING_TEXT
@@ -219,6 +226,7 @@ class VideoPlayer(QWidget):
     # ---------------------------------------------------------------- public API
 
     def load(self, path: Path, autoplay: bool = True) -> None:
+        self.load_backend()
         path = Path(path)
         if self._player is None:
             self._fail(self._unavailable or MISSING_TEXT)

@@ -1,32 +1,46 @@
-"""The job engine: three worker threads (submit, poll, download) around the pure core.
+"""The job engine: the only owner of the job store, on a thread of its own.
 
-The job store is the single source of truth. Workers change it and announce the job id
-through signals; the window re-reads the job. Workers never touch widgets. Polling all jobs
-needs one thread, not one sleeping thread per job: a heap says which job is due next.
+Three network workers (submit, poll, download) run in their own threads and never touch
+the store: they receive immutable job snapshots and report what happened through signals.
+The engine applies every change to the store (its own SQLite connection, on its own
+thread) and announces the new snapshot; the window keeps snapshots in its model and never
+opens the database. Live numbers (download progress, the server's estimate) travel as
+snapshots too but are written to disk only with the next state change.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QImage
 
-from ..core import errors
-from ..core.jobs import Job, JobState, JobStore
-from ..core.library import destination_in, looks_like_mp4, video_filename
-from ..core.novita import NovitaClient, RetryPolicy, TaskStatus
-from ..core.polling import PollSchedule, next_delay
-from ..core.imageinfo import sniff
-from ..core.request import VideoRequest, data_uri, is_web_url
-from ..media.images import ImageRejected, prepare_image
 from .. import paths
+from ..core import errors
+from ..core.job import Job
+from ..core.library import destination_in, looks_like_mp4, video_filename
+from ..core.lifecycle import JobState
+from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
+from ..core.novita import NovitaClient, TaskStatus
+from ..core.polling import PollSchedule, next_delay
+from ..core.request import VideoSettings, data_uri, image_problems, is_web_url
+from ..core.store import JobStore
+from ..media.images import ImageRejected, prepare_image
 
 log = logging.getLogger(__name__)
+
+THUMBNAIL_PX = 48
+FIRST_SCREENFUL = 60  # jobs sent before anything else at start; the rest follow in pages
+HISTORY_PAGE = 2000
+PROGRESS_EVERY_S = 0.25
+RATE_LIMIT_RESENDS = 3  # a 429 created no task: waiting and sending again is safe
 
 
 @dataclass(frozen=True)
@@ -45,140 +59,132 @@ class Connection:
                 raise errors.Cancelled("the app is closing")
 
         return NovitaClient(self.api_key, base_url=self.base_url,
-                            retry=RetryPolicy(attempts=attempts, sleep=wait))
+                            retry=dataclasses.replace(READS, attempts=attempts, sleep=wait))
 
     def serves(self, job: Job) -> bool:
         """A job belongs to the server it was made for: demo jobs never reach Novita."""
         return not job.server or job.server == self.base_url
 
 
-class _Worker(QObject):
-    """Base for the three workers: a client per thread, and one way to record a failure."""
+@dataclass(frozen=True)
+class Failure:
+    """A worker's report that a job ended badly: already in words, never the raw exception."""
 
-    jobChanged = Signal(int)
+    job_id: int
+    state: JobState
+    words: str
+    kind: str
 
-    def __init__(self, store: JobStore, stopping: threading.Event) -> None:
+
+def failure(job_id: int, error: BaseException, state: JobState = JobState.FAILED) -> Failure:
+    if isinstance(error, errors.ViduError | ImageRejected):
+        log.warning("job %s: %s: %s", job_id, type(error).__name__, error)
+    else:
+        log.error("job %s: unexpected error", job_id, exc_info=error)
+    words = str(error) if isinstance(error, ImageRejected) else errors.describe(error)
+    return Failure(job_id, state, words, type(error).__name__)
+
+
+class _NetworkWorker(QObject):
+    """Base of the three network workers: a client per thread, one way to report a failure."""
+
+    failed = Signal(object)  # Failure
+
+    def __init__(self, stopping: threading.Event) -> None:
         super().__init__()
-        self.store = store
         self.stopping = stopping
         self._connection: Connection | None = None
         self._client: NovitaClient | None = None
+        self._attempts = 1
 
     @Slot(object)
     def set_connection(self, connection: Connection | None) -> None:
         self._connection, self._client = connection, None
 
-    def client(self, attempts: int = 1) -> NovitaClient:
+    def client(self) -> NovitaClient:
         if self._connection is None:
             raise errors.AuthError(0, "MISSING_API_KEY", "no API key")
         if self._client is None:
-            self._client = self._connection.client(attempts, self.stopping)
+            self._client = self._connection.client(self._attempts, self.stopping)
         return self._client
 
-    def mine(self, job: Job | None) -> bool:
-        """Whether this worker may act on the job now (connected to the job's server)."""
-        return job is not None and self._connection is not None and self._connection.serves(job)
 
-    def update(self, job_id: int, **changes) -> Job | None:
+class SubmitWorker(_NetworkWorker):
+    """Prepares a job's image (fit to the API's limits), then, once the engine has claimed
+    the job, sends it. A submit is never repeated here: the engine decides."""
+
+    prepared = Signal(int, object)  # job id, dict of job fields to store (may be empty)
+    accepted = Signal(int, str)  # job id, task id
+    rateLimited = Signal(int, float)  # job id, seconds to wait
+
+    @Slot(object)
+    def prepare(self, job: Job) -> None:
         try:
-            job = self.store.update(job_id, **changes)
-        except KeyError:  # deleted by the user meanwhile: nothing left to report
-            return None
-        self.jobChanged.emit(job_id)
-        return job
-
-    def fail(self, job_id: int, error: BaseException, *, state: JobState = JobState.FAILED) -> None:
-        if isinstance(error, errors.ViduError):
-            log.warning("job %s: %s: %s", job_id, type(error).__name__, error)
-        else:
-            log.exception("job %s: unexpected error", job_id, exc_info=error)
-        self.update(job_id, state=state, error=errors.describe(error),
-                    error_kind=type(error).__name__, note=type(error).__name__)
-
-
-class SubmitWorker(_Worker):
-    submitted = Signal(int)
-    RATE_LIMIT_RETRIES = 3  # a 429 created no task: waiting and sending again is safe
-
-    def __init__(self, store: JobStore, stopping: threading.Event) -> None:
-        super().__init__(store, stopping)
-        self._rate_limited: dict[int, int] = {}
-
-    @Slot(int)
-    def submit(self, job_id: int) -> None:
-        job = self.store.get(job_id)
-        if not self.mine(job) or job.state is not JobState.SUBMITTING or job.task_id:
-            return
-        try:
-            image = self._image_reference(job)
-            request = VideoRequest(images=(image,), **job.request_params())
-            problems = request.validate()
+            problems = [p.message for p in job.settings.problems()]
             if problems:
-                raise errors.InvalidRequestError(0, "", " ".join(p.message for p in problems))
-            client = self.client(attempts=1)
-            if self.stopping.is_set():
-                return  # not sent: it goes out at the next start
-            # Claimed and counted before it leaves: a crash now means "uncertain", and a second
-            # sender (another process, a racing retry) finds it claimed and does not send.
-            if self.store.mark_sent(job_id, job.submissions) is None:
-                return
-            task_id = client.submit(request)
-        except errors.SubmissionUncertain as exc:
-            self.fail(job_id, exc, state=JobState.UNCERTAIN)
-            return
-        except errors.RateLimitError as exc:
-            tries = self._rate_limited.get(job_id, 0)
-            if tries < self.RATE_LIMIT_RETRIES:
-                self._rate_limited[job_id] = tries + 1
-                delay = exc.retry_after if exc.retry_after is not None else 10.0 * 2 ** tries
-                log.info("job %s: rate limited; sending again in %.0f s", job_id, delay)
-                QTimer.singleShot(int(delay * 1000), lambda: self.submit(job_id))
-                return
-            self.fail(job_id, exc)
-            return
-        except ImageRejected as exc:
-            self.update(job_id, state=JobState.FAILED, error=str(exc), error_kind="ImageRejected")
-            return
+                raise errors.InvalidRequestError(0, "", " ".join(problems))
+            self.prepared.emit(job.id, self._prepare_image(job))
         except Exception as exc:  # noqa: BLE001 - every failure ends as words on the job
-            self.fail(job_id, exc)
-            return
-        log.info("job %s: accepted as task %s", job_id, task_id)  # paid for: never lose it
-        self._rate_limited.pop(job_id, None)
-        try:
-            self.update(job_id, task_id=task_id, state=JobState.QUEUED, error="", error_kind="")
-        except Exception:  # noqa: BLE001 - the task id is in the log line above
-            log.exception("job %s: could not store task id %s", job_id, task_id)
-            return
-        self.submitted.emit(job_id)
+            self.failed.emit(failure(job.id or 0, exc))
 
-    def _image_reference(self, job: Job) -> str:
-        if is_web_url(job.image_source):
-            return job.image_source
-        if job.image_file and Path(job.image_file).exists():
-            data = Path(job.image_file).read_bytes()
-            return data_uri(data, sniff(data).media_type)
-        prepared = prepare_image(Path(job.image_source), job.params.get("resolution", "720p"))
+    def _prepare_image(self, job: Job) -> dict[str, Any]:
+        if is_web_url(job.image_source) or (job.image_file and Path(job.image_file).is_file()):
+            return {}
+        prepared = prepare_image(Path(job.image_source), job.settings.resolution)
         # Keep the exact bytes that are sent: a re-run or a re-send needs no original.
         copy = paths.ensure(paths.inputs_dir()) / f"job-{job.id}{_suffix(prepared.media_type)}"
         copy.write_bytes(prepared.data)
-        self.update(job.id, image_file=str(copy), image_note=prepared.note,
-                    thumbnail=prepared.thumbnail_png)
-        return prepared.data_uri()
+        return {"image_file": str(copy), "image_note": prepared.note,
+                "thumbnail": prepared.thumbnail_png}
+
+    @Slot(object)
+    def send(self, job: Job) -> None:
+        """The job is claimed (counted as sent) already: from here on, a lost answer is uncertain."""
+        job_id = job.id or 0
+        try:
+            task_id = self.client().submit(job.settings, self._image_reference(job))
+        except errors.RateLimitError as exc:
+            self.rateLimited.emit(job_id, exc.retry_after if exc.retry_after is not None else -1.0)
+            return
+        except (errors.SubmissionUncertain, errors.ProtocolError, errors.Cancelled) as exc:
+            self.failed.emit(failure(job_id, exc, JobState.UNCERTAIN))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.failed.emit(failure(job_id, exc))
+            return
+        log.info("job %s: accepted as task %s", job_id, task_id)  # paid for: never lose it
+        self.accepted.emit(job_id, task_id)
+
+    @staticmethod
+    def _image_reference(job: Job) -> str:
+        if is_web_url(job.image_source):
+            return job.image_source
+        if not job.image_file:
+            raise errors.StorageError("the prepared copy of the image is missing")
+        data = Path(job.image_file).read_bytes()
+        info, problems = image_problems(data)
+        if problems or info is None:
+            raise ImageRejected("; ".join(problems) or "it is not an image")
+        return data_uri(data, info.media_type)
 
 
 def _suffix(media_type: str) -> str:
     return {"image/png": ".png", "image/webp": ".webp"}.get(media_type, ".jpg")
 
 
-class PollWorker(_Worker):
-    """Asks about every unfinished job as rarely as the server's estimate allows."""
+class PollWorker(_NetworkWorker):
+    """Asks about every unfinished job as rarely as the server's estimate allows: one heap
+    says which job is due next, so one thread serves them all."""
 
-    succeeded = Signal(int)
+    polled = Signal(int, object)  # job id, dict of changes (state, progress, eta_s, seed)
+    succeeded = Signal(int, object)  # job id, dict of changes (video link, seed)
 
-    def __init__(self, store: JobStore, stopping: threading.Event) -> None:
-        super().__init__(store, stopping)
+    def __init__(self, stopping: threading.Event) -> None:
+        super().__init__(stopping)
         self.schedule = PollSchedule()
-        self._last_delay: dict[int, float] = {}
+        self._jobs: dict[int, Job] = {}
+        self._delay: dict[int, float] = {}
+        self._errors: dict[int, int] = {}
         self._timer: QTimer | None = None
 
     @Slot()
@@ -187,10 +193,16 @@ class PollWorker(_Worker):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._poll_due)
 
-    @Slot(int)
-    def track(self, job_id: int) -> None:
-        self.schedule.set(str(job_id), time.monotonic())
+    @Slot(object)
+    def track(self, job: Job) -> None:
+        self._jobs[job.id or 0] = job
+        self.schedule.set(str(job.id), time.monotonic())
         self._rearm()
+
+    @Slot(int)
+    def forget(self, job_id: int) -> None:
+        self._jobs.pop(job_id, None)
+        self.schedule.remove(str(job_id))
 
     def _rearm(self) -> None:
         due = self.schedule.next_due()
@@ -203,80 +215,97 @@ class PollWorker(_Worker):
             for key in self.schedule.pop_due(time.monotonic()):
                 if self.stopping.is_set():
                     return
+                job = self._jobs.get(int(key))
+                if job is None:
+                    continue
                 try:
-                    self._poll(int(key))
+                    self._poll(job)
                 except Exception:  # noqa: BLE001 - one bad job must not stop the others
                     log.exception("job %s: polling failed; trying again later", key)
-                    self._again(int(key), 30.0)
+                    self._again(job, POLL_AFTER_FAILURE.delay(self._next_error(job)))
         finally:
             self._rearm()
 
-    def _poll(self, job_id: int) -> None:
-        job = self.store.get(job_id)
-        if (not self.mine(job) or not job.task_id or job.state.finished
-                or job.state is JobState.DOWNLOADING):
-            return
+    def _next_error(self, job: Job) -> int:
+        """How many polls of this job failed in a row before this one (0 for the first)."""
+        count = self._errors.get(job.id or 0, 0)
+        self._errors[job.id or 0] = count + 1
+        return count
+
+    def _poll(self, job: Job) -> None:
+        job_id = job.id or 0
         try:
-            result = self.client(attempts=1).task_result(job.task_id)
+            result = self.client().task_result(job.task_id or "")
         except errors.ViduError as exc:
-            if exc.retryable:  # try again later, without blocking the other jobs
-                delay = getattr(exc, "retry_after", None) or min(60.0, 2 * self._last_delay.get(job_id, 2.5))
+            if exc.retryable:  # try again later, without holding up the other jobs
+                delay = POLL_AFTER_FAILURE.delay(self._next_error(job), getattr(exc, "retry_after", None))
                 log.info("job %s: poll failed (%s); again in %.0f s", job_id, exc, delay)
-                self._again(job_id, delay)
+                self._again(job, delay)
             else:
-                self.fail(job_id, exc)
+                self.forget(job_id)
+                self.failed.emit(failure(job_id, exc))
             return
+        self._errors.pop(job_id, None)
         if result.status is TaskStatus.SUCCEED:
             link = result.videos[0]
-            self.update(job_id, state=JobState.DOWNLOADING, progress=0.0, eta_s=None,
-                        seed=result.seed, video_url=link.url, video_url_expires_at=link.expires_at)
-            self.succeeded.emit(job_id)
+            self.forget(job_id)
+            self.succeeded.emit(job_id, {"state": JobState.DOWNLOADING, "progress": 0.0, "eta_s": None,
+                                         "seed": result.seed if result.seed is not None else job.seed,
+                                         "video_url": link.url,
+                                         "video_url_expires_at": link.expires_at})
         elif result.status is TaskStatus.FAILED:
-            self.fail(job_id, errors.TaskFailedError(result.reason))
+            self.forget(job_id)
+            self.failed.emit(failure(job_id, errors.TaskFailedError(result.reason)))
         else:
-            state = JobState.QUEUED if result.status is TaskStatus.QUEUED else JobState.PROCESSING
-            if result.status is TaskStatus.UNKNOWN:
-                state = job.state
-            self.update(job_id, state=state, progress=result.progress_percent, eta_s=result.eta_s,
-                        seed=result.seed if result.seed is not None else job.seed)
-            delay = next_delay(eta_s=result.eta_s, progress_percent=result.progress_percent,
-                               elapsed_s=time.time() - job.created_at,
-                               previous_delay_s=self._last_delay.get(job_id),
-                               queued=state is JobState.QUEUED,
-                               off_peak=bool(job.params.get("off_peak")))
-            self._again(job_id, delay)
+            state = {TaskStatus.QUEUED: JobState.QUEUED,
+                     TaskStatus.PROCESSING: JobState.PROCESSING}.get(result.status, job.state)
+            changes = {"state": state, "progress": result.progress_percent, "eta_s": result.eta_s,
+                       "seed": result.seed if result.seed is not None else job.seed}
+            job = dataclasses.replace(job, **changes)
+            self._jobs[job_id] = job
+            self.polled.emit(job_id, changes)
+            self._again(job, next_delay(eta_s=result.eta_s, progress_percent=result.progress_percent,
+                                        elapsed_s=time.time() - job.created_at,
+                                        previous_delay_s=self._delay.get(job_id),
+                                        queued=state is JobState.QUEUED,
+                                        off_peak=job.settings.off_peak))
 
-    def _again(self, job_id: int, delay: float) -> None:
-        self._last_delay[job_id] = delay
-        self.schedule.set(str(job_id), time.monotonic() + delay)
+    def _again(self, job: Job, delay: float) -> None:
+        self._delay[job.id or 0] = delay
+        self.schedule.set(str(job.id), time.monotonic() + delay)
 
 
-class DownloadWorker(_Worker):
-    videoReady = Signal(int, str)
+class DownloadWorker(_NetworkWorker):
+    """Fetches a finished job's video into the library; resumes, refreshes expired links."""
 
-    def __init__(self, store: JobStore, stopping: threading.Event,
-                 library_dir: Callable[[], Path]) -> None:
-        super().__init__(store, stopping)
+    downloaded = Signal(int, str)  # job id, file
+    progressed = Signal(int, float)  # job id, percent (in memory only)
+    linkRefreshed = Signal(int, str, object)  # job id, url, expires_at
+
+    def __init__(self, stopping: threading.Event, library_dir: Callable[[], Path],
+                 cancelled: Callable[[int], bool]) -> None:
+        super().__init__(stopping)
+        self._attempts = 4
         self.library_dir = library_dir
+        self.cancelled = cancelled
         self._last_emit = 0.0
 
-    @Slot(int)
-    def download(self, job_id: int) -> None:
-        job = self.store.get(job_id)
-        if not self.mine(job) or job.state is not JobState.DOWNLOADING:
-            return
+    @Slot(object)
+    def download(self, job: Job) -> None:
+        job_id = job.id or 0
         try:
             library = paths.ensure(self.library_dir())
-            target = destination_in(library, video_filename(job.created_at, job.params.get("prompt", ""),
+            target = destination_in(library, video_filename(job.created_at, job.settings.prompt,
                                                             job.task_id or str(job.id)))
-            url = job.video_url
+            link = job.video_link()
+            url = link.url if link and not link.expired() else None
             for attempt in range(3):
-                if not url or (job.video_url_expires_at and time.time() > job.video_url_expires_at - 5):
+                if url is None:
                     url = self._fresh_link(job)
                 try:
-                    self.client(attempts=4).download(
+                    self.client().download(
                         url, target, progress=lambda got, total: self._progress(job_id, got, total),
-                        should_stop=self.stopping.is_set)
+                        should_stop=lambda: self.stopping.is_set() or self.cancelled(job_id))
                     break
                 except errors.LinkExpiredError:
                     url = None
@@ -288,129 +317,364 @@ class DownloadWorker(_Worker):
         except errors.Cancelled:
             return
         except OSError as exc:
-            self.fail(job_id, errors.StorageError(f"{exc.strerror or exc} ({exc.filename or ''})"))
+            self.failed.emit(failure(job_id, errors.StorageError(f"{exc.strerror or exc} "
+                                                                 f"({exc.filename or ''})")))
             return
         except Exception as exc:  # noqa: BLE001
-            self.fail(job_id, exc)
+            self.failed.emit(failure(job_id, exc))
             return
-        self.update(job_id, state=JobState.DONE, video_path=str(target), progress=100.0,
-                    error="", error_kind="")
-        self.videoReady.emit(job_id, str(target))
+        self.downloaded.emit(job_id, str(target))
 
     def _fresh_link(self, job: Job) -> str:
-        result = self.client(attempts=4).task_result(job.task_id or "")
+        result = self.client().task_result(job.task_id or "")
         if not result.videos:
             raise errors.ProtocolError("no video link in the task result")
         link = result.videos[0]
-        self.store.update(job.id, video_url=link.url, video_url_expires_at=link.expires_at)
+        self.linkRefreshed.emit(job.id or 0, link.url, link.expires_at)
         return link.url
 
     def _progress(self, job_id: int, got: int, total: int | None) -> None:
         now = time.monotonic()
-        if total and (now - self._last_emit > 0.5 or got == total):
+        if total and (now - self._last_emit > PROGRESS_EVERY_S or got >= total):
             self._last_emit = now
-            if self.update(job_id, progress=100.0 * got / total) is None:
-                raise errors.Cancelled("the job was deleted")
+            self.progressed.emit(job_id, min(100.0, 100.0 * got / total))
 
 
 class JobEngine(QObject):
-    """What the window talks to. Calls return at once; the work happens in the threads."""
+    """The store's one owner. Every public slot runs on the engine's thread; the session
+    calls them through queued signals, and learns of changes through the signals below."""
 
-    jobChanged = Signal(int)
+    opened = Signal()
+    openFailed = Signal(str)  # words
+    jobsLoaded = Signal(object)  # tuple[Job, ...]: a page of history, newest first
+    jobChanged = Signal(object)  # Job
+    jobRemoved = Signal(int)
     videoReady = Signal(int, str)
-    _submit = Signal(int)
-    _track = Signal(int)
-    _download = Signal(int)
-    _connection = Signal(object)
+    thumbnailReady = Signal(int, QImage)
+    pendingChanged = Signal(int)  # jobs not yet finished or uncertain
 
-    def __init__(self, store: JobStore, library_dir: Callable[[], Path], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self._stopping = threading.Event()
-        self._recovered = False
+    _prepare = Signal(object)
+    _send = Signal(object)
+    _track = Signal(object)
+    _forget = Signal(int)
+    _download = Signal(object)
+    _connect_workers = Signal(object)
+    finish = Signal()  # from the session: stop after what is queued now
+
+    def __init__(self, database: Path | str, library_dir: Callable[[], Path],
+                 stopping: threading.Event) -> None:
+        super().__init__()
+        self.database = database
+        self.store: JobStore | None = None
+        self.stopping = stopping
         self.connection: Connection | None = None
-        self._threads: list[QThread] = []
-        self.submitter = SubmitWorker(store, self._stopping)
-        self.poller = PollWorker(store, self._stopping)
-        self.downloader = DownloadWorker(store, self._stopping, library_dir)
-        for name, worker in (("submit", self.submitter), ("poll", self.poller),
-                             ("download", self.downloader)):
-            thread = QThread(self)
-            thread.setObjectName(f"vidu-{name}")
-            worker.moveToThread(thread)
-            thread.finished.connect(worker.deleteLater)  # its timers die in their own thread
-            worker.jobChanged.connect(self.jobChanged)
-            self._connection.connect(worker.set_connection)
-            self._threads.append(thread)
-        self._submit.connect(self.submitter.submit)
+        self._recovered = False
+        self._pending: set[int] = set()
+        self._cancelled: set[int] = set()
+        self._cancelled_lock = threading.Lock()
+        self._resends: dict[int, int] = {}
+        self.submitter = SubmitWorker(stopping)
+        self.poller = PollWorker(stopping)
+        self.downloader = DownloadWorker(stopping, library_dir, self._is_cancelled)
+        self.workers: tuple[_NetworkWorker, ...] = (self.submitter, self.poller, self.downloader)
+        for worker in self.workers:
+            worker.failed.connect(self._failed)
+            self._connect_workers.connect(worker.set_connection)
+        self._prepare.connect(self.submitter.prepare)
+        self._send.connect(self.submitter.send)
         self._track.connect(self.poller.track)
+        self._forget.connect(self.poller.forget)
         self._download.connect(self.downloader.download)
-        self.submitter.submitted.connect(self.poller.track)
-        self.poller.succeeded.connect(self.downloader.download)
-        self.downloader.videoReady.connect(self.videoReady)
-        self._threads[1].started.connect(self.poller.start)
-        for thread in self._threads:
-            thread.start()
+        self.submitter.prepared.connect(self._prepared)
+        self.submitter.accepted.connect(self._accepted)
+        self.submitter.rateLimited.connect(self._rate_limited)
+        self.poller.polled.connect(self._polled)
+        self.poller.succeeded.connect(self._succeeded)
+        self.downloader.progressed.connect(self._progressed)
+        self.downloader.linkRefreshed.connect(
+            lambda job_id, url, expires: self._change(job_id, video_url=url, video_url_expires_at=expires))
+        self.downloader.downloaded.connect(self._downloaded)
+        self.finish.connect(self._finish_thread)
 
+    # -- opening and history --------------------------------------------------------------
+
+    @Slot()
+    def open(self) -> None:
+        try:
+            self.store = JobStore(self.database)
+        except Exception as exc:  # noqa: BLE001 - said in words; the file is kept for recovery
+            log.exception("cannot open the job database")
+            self.openFailed.emit(f"The job list at {self.database} could not be opened ({exc}). "
+                                 "Nothing was changed.")
+            return
+        self.opened.emit()
+        self._pending = set(self.store.ids([JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING,
+                                            JobState.DOWNLOADING]))
+        self.pendingChanged.emit(len(self._pending))
+        self.jobsLoaded.emit(tuple(self.store.list(limit=FIRST_SCREENFUL)))
+        QTimer.singleShot(0, lambda: self._load_history(FIRST_SCREENFUL))
+
+    def _load_history(self, offset: int) -> None:
+        if self.store is None or self.stopping.is_set():
+            return
+        page = self.store.list(limit=HISTORY_PAGE, offset=offset)
+        if page:
+            self.jobsLoaded.emit(tuple(page))
+            QTimer.singleShot(0, lambda: self._load_history(offset + len(page)))
+
+    @Slot(int)
+    def load_thumbnail(self, job_id: int) -> None:
+        """Decode once, here, at list size; the window only converts it for painting."""
+        data = self.store.thumbnail(job_id) if self.store else None
+        image = QImage()
+        if data and image.loadFromData(data):
+            image = image.scaled(THUMBNAIL_PX, THUMBNAIL_PX, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        self.thumbnailReady.emit(job_id, image)
+
+    # -- intents from the session ---------------------------------------------------------
+
+    @Slot(object)
     def set_connection(self, connection: Connection | None) -> None:
         self.connection = connection
-        self._connection.emit(connection)
+        self._connect_workers.emit(connection)
 
-    def generate(self, sources: list[str], params: dict, thumbnails: dict[str, bytes] | None = None) -> list[int]:
-        """One job per image, all with the same settings; committed before anything is sent."""
-        ids = []
+    @Slot(object, object, object)
+    def generate(self, sources: list[str], settings: VideoSettings,
+                 thumbnails: dict[str, bytes] | None = None) -> None:
+        """One job per image; each is on disk before anything is sent."""
+        if self.store is None:
+            return
         for source in sources:
-            job = self.store.add(Job(state=JobState.SUBMITTING, params=dict(params), image_source=source,
+            job = self.store.add(Job(state=JobState.SUBMITTING, settings=settings, image_source=source,
                                      thumbnail=(thumbnails or {}).get(source),
-                                     server=self.connection.base_url if self.connection else ""))
-            ids.append(job.id)
-            self.jobChanged.emit(job.id)
-            self._submit.emit(job.id)
-        return ids
+                                     server=(self.connection.base_url or "") if self.connection else ""))
+            self._announce(job)
+            if self._serves(job):
+                self._prepare.emit(job)
 
+    @Slot(int)
     def retry(self, job_id: int) -> None:
-        """Carry on from where a job stopped; a job never sent goes again, an uncertain one only here."""
-        job = self.store.get(job_id)
+        """Carry on from where a job stopped; an uncertain one is sent again only from here."""
+        job = self.store.get(job_id) if self.store else None
         if job is None or job.state is JobState.DONE:
             return
         if job.task_id is None:
-            self.store.update(job_id, state=JobState.SUBMITTING, error="", error_kind="",
-                              note="sent again by the user")
-            self._submit.emit(job_id)
+            job = self._change(job_id, state=JobState.SUBMITTING, error="", error_kind="",
+                               note="sent again by the user")
+            if job and self._serves(job):
+                self._prepare.emit(job)
         elif job.video_url or job.state is JobState.DOWNLOADING:
-            self.store.update(job_id, state=JobState.DOWNLOADING, error="", error_kind="")
-            self._download.emit(job_id)
+            job = self._change(job_id, state=JobState.DOWNLOADING, error="", error_kind="")
+            if job and self._serves(job):
+                self._download.emit(job)
         else:
-            self.store.update(job_id, state=JobState.QUEUED, error="", error_kind="")
-            self._track.emit(job_id)
-        self.jobChanged.emit(job_id)
+            job = self._change(job_id, state=JobState.QUEUED, error="", error_kind="")
+            if job and self._serves(job):
+                self._track.emit(job)
 
+    @Slot(object)
+    def delete(self, job_ids: list[int]) -> None:
+        """Forget jobs and remove their files (the window has let go of a playing video)."""
+        for job_id in job_ids:
+            job = self.store.get(job_id) if self.store else None
+            if job is None or self.store is None:
+                continue
+            with self._cancelled_lock:
+                self._cancelled.add(job_id)
+            self._forget.emit(job_id)
+            for path in (job.video_path, job.image_file):
+                if path:
+                    try:
+                        Path(path).unlink(missing_ok=True)
+                    except OSError:
+                        log.warning("could not delete %s", path, exc_info=True)
+            self.store.delete(job_id)
+            self._set_pending(job_id, False)
+            self.jobRemoved.emit(job_id)
+
+    @Slot()
     def resume(self) -> None:
-        """Check every unfinished job with a task id now, whatever happened before.
-
-        Recovery (stranded submits become "uncertain") runs once per process: later calls,
-        after a key change, must not touch a submit that is in flight right now.
-        """
+        """Check every unfinished job now. Recovery (stranded submits become uncertain) runs
+        once per process: after a key change, a submit in flight must not be touched."""
+        if self.store is None:
+            return
         if self._recovered:
-            jobs = [job for job in map(self.store.get, self.store.ids(
-                [JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING])) if job]
+            jobs = self.store.list(states=[JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING],
+                                   limit=1_000_000)
         else:
             self._recovered = True
             jobs = self.store.recover_after_start()
+            for job_id in list(self._pending):
+                recovered = self.store.get(job_id)
+                if recovered and recovered.state is JobState.UNCERTAIN:
+                    self._announce(recovered)
         for job in jobs:
-            if not (self.connection and self.connection.serves(job)):
+            if not self._serves(job):
                 continue  # made for another server (demo vs Novita): it waits for that one
             if job.state is JobState.SUBMITTING:  # never sent before the app stopped
-                self._submit.emit(job.id)
+                self._prepare.emit(job)
             elif job.state is JobState.DOWNLOADING:
-                self._download.emit(job.id)
+                self._download.emit(job)
             else:
-                self._track.emit(job.id)
+                self._track.emit(job)
 
-    def shutdown(self) -> None:
-        """Stop the workers and wait for them: a submit in flight must get to store its task id."""
-        self._stopping.set()
-        for thread in self._threads:
+    # -- reports from the workers ---------------------------------------------------------
+
+    def _prepared(self, job_id: int, fields: dict[str, Any]) -> None:
+        if fields and self._change(job_id, **fields) is None:
+            return
+        self._claim_and_send(job_id)
+
+    def _claim_and_send(self, job_id: int) -> None:
+        job = self.store.get(job_id) if self.store else None
+        if (self.store is None or job is None or self.stopping.is_set() or not self._serves(job)
+                or job.state is not JobState.SUBMITTING):
+            return  # not sent: it goes out at the next start
+        # Claimed and counted before it leaves: a crash now means "uncertain", and a second
+        # sender (another process) finds it claimed and does not send.
+        claimed = self.store.mark_sent(job_id, job.submissions)
+        if claimed is not None:
+            self._send.emit(claimed)
+
+    def _accepted(self, job_id: int, task_id: str) -> None:
+        self._resends.pop(job_id, None)
+        job = self._change(job_id, task_id=task_id, state=JobState.QUEUED, error="", error_kind="")
+        if job is not None:
+            self._track.emit(job)
+
+    def _rate_limited(self, job_id: int, retry_after: float) -> None:
+        tries = self._resends.get(job_id, 0) + 1
+        self._resends[job_id] = tries
+        if tries > RATE_LIMIT_RESENDS:
+            self._failed(Failure(job_id, JobState.FAILED, errors.describe(
+                errors.RateLimitError(429, "RATE_LIMIT_EXCEEDED", "")), "RateLimitError"))
+            return
+        delay = RATE_LIMITED.delay(tries - 1, retry_after if retry_after >= 0 else None)
+        log.info("job %s: rate limited; sending again in %.0f s", job_id, delay)
+        QTimer.singleShot(int(delay * 1000), lambda: self._claim_and_send(job_id))
+
+    def _polled(self, job_id: int, changes: dict[str, Any]) -> None:
+        job = self.store.get(job_id) if self.store else None
+        if job is None:
+            return
+        if changes["state"] is not job.state or changes["seed"] != job.seed:
+            self._change(job_id, **changes)
+        else:  # the estimate only: shown, not written
+            self.jobChanged.emit(dataclasses.replace(job, progress=changes["progress"],
+                                                     eta_s=changes["eta_s"], updated_at=time.time()))
+
+    def _succeeded(self, job_id: int, changes: dict[str, Any]) -> None:
+        job = self._change(job_id, **changes)
+        if job is not None:
+            self._download.emit(job)
+
+    def _progressed(self, job_id: int, percent: float) -> None:
+        job = self.store.get(job_id) if self.store else None
+        if job is not None and job.state is JobState.DOWNLOADING:
+            self.jobChanged.emit(dataclasses.replace(job, progress=percent))
+
+    def _downloaded(self, job_id: int, path: str) -> None:
+        if self._change(job_id, state=JobState.DONE, video_path=path, progress=100.0,
+                        error="", error_kind="") is not None:
+            self.videoReady.emit(job_id, path)
+
+    @Slot(object)
+    def _failed(self, report: Failure) -> None:
+        self._change(report.job_id, state=report.state, error=report.words, error_kind=report.kind,
+                     note=report.kind)
+
+    # -- the one way a job changes ---------------------------------------------------------
+
+    def _change(self, job_id: int, *, note: str = "", **changes: Any) -> Job | None:
+        if self.store is None:
+            return None
+        try:
+            job = self.store.update(job_id, note=note, **changes)
+        except KeyError:  # deleted by the user meanwhile: nothing left to report
+            return None
+        except errors.IllegalTransition:
+            log.warning("job %s: ignored a change that the lifecycle forbids: %s", job_id, changes.get("state"))
+            return None
+        except Exception:  # noqa: BLE001 - a full disk must not kill the engine
+            log.exception("job %s: could not store %s", job_id, sorted(changes))
+            return None
+        self._announce(job)
+        return job
+
+    def _announce(self, job: Job) -> None:
+        self._set_pending(job.id or 0, job.state in (JobState.SUBMITTING, JobState.QUEUED,
+                                                     JobState.PROCESSING, JobState.DOWNLOADING))
+        self.jobChanged.emit(dataclasses.replace(job, thumbnail=None))
+
+    def _set_pending(self, job_id: int, pending: bool) -> None:
+        before = len(self._pending)
+        if pending:
+            self._pending.add(job_id)
+        else:
+            self._pending.discard(job_id)
+        if len(self._pending) != before:
+            self.pendingChanged.emit(len(self._pending))
+
+    def _serves(self, job: Job) -> bool:
+        return self.connection is not None and self.connection.serves(job)
+
+    def _is_cancelled(self, job_id: int) -> bool:
+        with self._cancelled_lock:
+            return job_id in self._cancelled
+
+    @Slot()
+    def _finish_thread(self) -> None:
+        thread = self.thread()
+        if thread is not None:
             thread.quit()
-        for thread in self._threads:
-            thread.wait()  # bounded by the client's timeouts; back-off waits end at once
+
+    @Slot()
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+class EngineThreads:
+    """The engine and its three workers, each on a thread of its own; bounded shutdown."""
+
+    def __init__(self, database: Path | str, library_dir: Callable[[], Path],
+                 parent: QObject | None = None) -> None:
+        self.stopping = threading.Event()
+        self.engine = JobEngine(database, library_dir, self.stopping)
+        self.threads: list[QThread] = []
+        for name, obj in (("engine", self.engine), ("submit", self.engine.submitter),
+                          ("poll", self.engine.poller), ("download", self.engine.downloader)):
+            thread = QThread(parent)
+            thread.setObjectName(f"vidu-{name}")
+            obj.moveToThread(thread)
+            thread.finished.connect(obj.deleteLater)  # its timers die in their own thread
+            self.threads.append(thread)
+        self.threads[0].started.connect(self.engine.open)
+        # The store is closed by the thread that opened it, as that thread ends.
+        self.threads[0].finished.connect(self.engine.close, Qt.ConnectionType.DirectConnection)
+        self.threads[2].started.connect(self.engine.poller.start)
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self, deadline: float) -> bool:
+        """End every thread by `deadline` (time.monotonic()). True when all ended; False when
+        a network call is still stuck (its job stays resumable: the store says where it was)."""
+        self.stopping.set()
+        engine_thread, *network = self.threads
+        ended = True
+        for thread in network:
+            thread.quit()
+        for thread in network:
+            if not thread.wait(max(0, int((deadline - 0.3 - time.monotonic()) * 1000))):
+                log.warning("%s did not stop in time", thread.objectName())
+                ended = False
+        # Queued after the workers' last reports, so a task id that just arrived is stored.
+        self.engine.finish.emit()
+        if not engine_thread.wait(max(0, int((deadline - time.monotonic()) * 1000))):
+            log.warning("the engine did not stop in time")
+            ended = False
+        return ended

@@ -1,4 +1,4 @@
-"""`python -m vidu_desktop.workers.headless`: the job engine without a window.
+"""`python -m vidu_desktop.workers.headless`: the session without a window.
 
 Generates jobs from images given on the command line, resumes every unfinished job in the
 job store, and exits when nothing is left to wait for. Scripts can use it; the durability
@@ -13,75 +13,76 @@ import os
 import signal
 import sys
 
-from .. import credentials, paths, settings
-from ..core.jobs import JobState, JobStore
-from ..core.novita import resolve_base_url
-from ..core.request import VideoRequest
-
-WAITING = (JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING)
+from ..core.request import VideoSettings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vidu_desktop.workers.headless",
                                      description="Run Vidu jobs without a window.")
     parser.add_argument("images", nargs="*", help="image files or http(s) links: one job each")
-    defaults = VideoRequest()
+    defaults = VideoSettings()
     parser.add_argument("--prompt", default=defaults.prompt)
     parser.add_argument("--duration", type=int, default=defaults.duration)
     parser.add_argument("--resolution", default=defaults.resolution)
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--no-audio", action="store_true")
     args = parser.parse_args(argv)
-    params = {**VideoRequest().to_payload(), "prompt": args.prompt, "duration": args.duration,
-              "resolution": args.resolution, "seed": args.seed, "audio": not args.no_audio}
-    params.pop("images")
-    problems = VideoRequest(images=("https://example.invalid/x.png",), **params).validate()
+    chosen = VideoSettings(prompt=args.prompt, duration=args.duration, resolution=args.resolution,
+                           seed=args.seed, audio=not args.no_audio)
+    problems = chosen.problems()
     if problems:
         print("\n".join(p.message for p in problems), file=sys.stderr)
-        return 2
-    key = credentials.load_api_key()
-    if not key.value:
-        print("No API key: set NOVITA_API_KEY or store one with `keyring set vidu-desktop api-key`.",
-              file=sys.stderr)
         return 2
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication  # image fitting uses QImage
 
-    from ..logging_setup import register_secret, setup_logging
-    from .engine import Connection, JobEngine
+    from .. import instance
+    from ..logging_setup import setup_logging
+    from ..session import Mode, Session, exit_now
 
     setup_logging()
-    register_secret(key.value)
+    log = logging.getLogger(__name__)
     app = QGuiApplication(sys.argv[:1])
-    from .. import instance
-
     lock = instance.acquire_lock()
     if lock is None:
         print("Vidu Desktop is running and looks after the jobs; not starting a second engine.",
               file=sys.stderr)
         return 3
-    store = JobStore(paths.job_database())
-    engine = JobEngine(store, settings.library_dir)
-    engine.set_connection(Connection(key.value, resolve_base_url(settings.base_url_setting())))
-    engine.resume()
-    engine.generate(args.images, params)
+    session = Session(allow_demo=False)
+    outcome = {"code": 0, "sent": False}
+
+    def connected(mode: Mode) -> None:
+        if mode is Mode.OFFLINE:
+            print(session.status, file=sys.stderr)
+            outcome["code"] = 2
+            app.quit()
+        elif mode.can_generate and not outcome["sent"]:
+            outcome["sent"] = True
+            if args.images:
+                session.generate(args.images, chosen)
+            QTimer.singleShot(0, stop_when_idle)
 
     def stop_when_idle() -> None:
-        if store.count(WAITING) == 0:
+        if outcome["sent"] and session.pending == 0:
             app.quit()
 
-    engine.jobChanged.connect(lambda _: stop_when_idle())
-    QTimer.singleShot(0, stop_when_idle)
+    session.modeChanged.connect(connected)
+    session.pendingChanged.connect(lambda _count: stop_when_idle())
+    session.jobChanged.connect(lambda job: log.info("job %s is %s", job.id, job.state.value))
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    QTimer.singleShot(0, session.start)
+    # Python handles signals between bytecodes: a slow no-op timer lets SIGTERM through.
+    wake = QTimer()
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
     app.exec()
-    engine.shutdown()
-    for job in store.list(limit=len(args.images) or 1):
-        logging.getLogger(__name__).info("job %s ended %s", job.id, job.state.value)
-    store.close()
+    ended = session.shutdown()
     lock.unlock()
-    return 0
+    if not ended:
+        exit_now(outcome["code"])
+    return outcome["code"]
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ class DemoSimulator:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(5)
+                self.process.wait(1)
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.process, self.base_url = None, None

@@ -1,0 +1,189 @@
+"""The session: the one object that owns the running app's parts.
+
+It starts the job engine (its threads, its store), finds the connection (a key from the
+environment or the keyring, else the built-in simulator in Demo mode), knows the library
+folder and the settings, and ends it all within a bounded time. The window and the
+headless runner both drive a Session; neither wires these parts itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from . import credentials, paths, settings
+from .core.job import Job
+from .core.lifecycle import JobState
+from .core.novita import resolve_base_url
+from .core.request import VideoSettings
+from .logging_setup import register_secret
+from .workers.engine import Connection, EngineThreads
+from .workers.services import DemoSimulator, run_in_background
+
+log = logging.getLogger(__name__)
+
+DEMO_KEY = "demo"
+SHUTDOWN_BUDGET_S = 2.5  # quit ends the process within 3 s, whatever the network does
+
+
+class Mode(Enum):
+    CONNECTING = "connecting"
+    DEMO = "demo"
+    NOVITA = "novita"
+    OFFLINE = "offline"  # no usable connection; the status says why
+
+    @property
+    def can_generate(self) -> bool:
+        return self in (Mode.DEMO, Mode.NOVITA)
+
+
+class Session(QObject):
+    modeChanged = Signal(object)  # Mode
+    statusChanged = Signal(str)  # the connection in words, for the status bar
+    openFailed = Signal(str)
+    jobsLoaded = Signal(object)  # tuple[Job, ...]
+    jobChanged = Signal(object)  # Job
+    jobRemoved = Signal(int)
+    videoReady = Signal(int, str)
+    thumbnailReady = Signal(int, QImage)
+    pendingChanged = Signal(int)
+
+    # Intents, queued to the engine's thread.
+    _generate = Signal(object, object, object)
+    _retry = Signal(int)
+    _delete = Signal(object)
+    _resume = Signal()
+    _connect = Signal(object)
+    _thumbnail = Signal(int)
+
+    def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
+                 library_dir: Callable[[], Path] = settings.library_dir,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.mode = Mode.CONNECTING
+        self.status = "Connecting…"
+        self.allow_demo = allow_demo
+        self.library_dir = library_dir
+        self.pending = 0
+        self.demo = DemoSimulator()
+        self._threads = EngineThreads(database or paths.job_database(), library_dir)
+        engine = self._threads.engine
+        self._generate.connect(engine.generate)
+        self._retry.connect(engine.retry)
+        self._delete.connect(engine.delete)
+        self._resume.connect(engine.resume)
+        self._connect.connect(engine.set_connection)
+        self._thumbnail.connect(engine.load_thumbnail)
+        engine.openFailed.connect(self.openFailed)
+        engine.jobsLoaded.connect(self.jobsLoaded)
+        engine.jobChanged.connect(self.jobChanged)
+        engine.jobRemoved.connect(self.jobRemoved)
+        engine.videoReady.connect(self.videoReady)
+        engine.thumbnailReady.connect(self.thumbnailReady)
+        engine.pendingChanged.connect(self._pending_changed)
+        self._started = False
+        self._stopped = False
+
+    # -- starting and connecting ----------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the store and look for a key, both off the GUI thread; returns at once."""
+        if not self._started:
+            self._started = True
+            self._threads.start()
+        self.connect_to_service()
+
+    def connect_to_service(self) -> None:
+        """(Re)read the key: after a start, or after Settings stored or removed one."""
+        run_in_background(credentials.load_api_key, self._key_loaded,
+                          lambda _exc: self._key_loaded(credentials.ApiKey(None, credentials.KeySource.NONE)),
+                          owner=self)
+
+    def _key_loaded(self, key: credentials.ApiKey) -> None:
+        if self._stopped:
+            return
+        if key.value:
+            try:
+                base_url = resolve_base_url(settings.base_url_setting())
+            except ValueError as exc:
+                self._set_mode(Mode.OFFLINE, f"Server address refused: {exc}")
+                return
+            register_secret(key.value)
+            self.demo.stop()
+            self._connect.emit(Connection(key.value, base_url))
+            suffix = "" if base_url.endswith("api.novita.ai") else f" at {base_url}"
+            self._set_mode(Mode.NOVITA, f"Novita{suffix} · key from {key.source.value}")
+            self._resume.emit()
+            return
+        if not self.allow_demo:
+            self._set_mode(Mode.OFFLINE, "No API key: set NOVITA_API_KEY or add one in Settings.")
+            return
+        self._set_mode(Mode.CONNECTING, "No API key: starting Demo mode…")
+        run_in_background(self.demo.start, self._demo_started,
+                          lambda exc: self._set_mode(Mode.OFFLINE, "No API key, and the built-in "
+                                                     f"simulator could not start ({exc})."), owner=self)
+
+    def _demo_started(self, base_url: str) -> None:
+        if self._stopped:
+            self.demo.stop()
+            return
+        self._connect.emit(Connection(DEMO_KEY, base_url))
+        self._set_mode(Mode.DEMO, f"Demo mode · built-in simulator at {base_url}")
+        self._resume.emit()
+
+    def _set_mode(self, mode: Mode, words: str) -> None:
+        self.mode, self.status = mode, words
+        self.statusChanged.emit(words)
+        self.modeChanged.emit(mode)
+
+    def _pending_changed(self, count: int) -> None:
+        self.pending = count
+        self.pendingChanged.emit(count)
+
+    # -- intents ------------------------------------------------------------------------------
+
+    def generate(self, sources: list[str], video_settings: VideoSettings,
+                 thumbnails: dict[str, bytes] | None = None) -> None:
+        settings.save_last_video_settings(video_settings)
+        self._generate.emit(list(sources), video_settings, dict(thumbnails or {}))
+
+    def retry(self, job_id: int) -> None:
+        self._retry.emit(job_id)
+
+    def delete(self, job_ids: list[int]) -> None:
+        self._delete.emit(list(job_ids))
+
+    def request_thumbnail(self, job_id: int) -> None:
+        self._thumbnail.emit(job_id)
+
+    @staticmethod
+    def is_busy(job: Job) -> bool:
+        """Being sent or downloaded right now: not to be deleted under the worker's feet."""
+        return job.state in (JobState.SUBMITTING, JobState.DOWNLOADING)
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def shutdown(self, budget_s: float = SHUTDOWN_BUDGET_S) -> bool:
+        """Stop everything within `budget_s`. Every job stays resumable: the store already
+        says where each one was. False when a network call had to be abandoned."""
+        if self._stopped:
+            return True
+        self._stopped = True
+        deadline = time.monotonic() + budget_s
+        ended = self._threads.stop(deadline) if self._started else True
+        self.demo.stop()
+        log.info("session stopped (%s)", "cleanly" if ended else "abandoning a stuck network call")
+        return ended
+
+
+def exit_now(code: int) -> None:
+    """End the process without waiting for a thread stuck in a network call."""
+    logging.shutdown()
+    os._exit(code)
