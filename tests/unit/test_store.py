@@ -1,24 +1,28 @@
-"""The job store: durable, consistent under threads, fast enough for 10,000 jobs."""
+"""The job store: durable, lifecycle-checked, migrated, fast enough for 10,000 jobs."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from vidu_desktop.core import jobs
-from vidu_desktop.core.jobs import RECOVERED_NOTE, Job, JobState, JobStore
+from vidu_desktop.core import errors, store as store_module
+from vidu_desktop.core.job import Job
+from vidu_desktop.core.lifecycle import JobState
+from vidu_desktop.core.links import VideoLink
+from vidu_desktop.core.request import VideoSettings
+from vidu_desktop.core.store import RECOVERED_NOTE, JobStore
 
-PARAMS = {"prompt": "A cat walks on the beach", "duration": 5, "resolution": "720p", "seed": 0,
-          "audio": True, "audio_type": "all", "is_rec": False, "off_peak": False}
+SETTINGS = VideoSettings(prompt="A cat walks on the beach")
 
 
 @pytest.fixture
@@ -29,7 +33,8 @@ def store(tmp_path: Path):
 
 
 def full_job() -> Job:
-    return Job(state=JobState.PROCESSING, params=dict(PARAMS, prompt="Ünïcode «prompt» 🎬"),
+    return Job(state=JobState.PROCESSING,
+               settings=SETTINGS.replace(prompt="Ünïcode «prompt» 🎬", seed=5, off_peak=True),
                image_source="https://example.com/cat.png", image_file="/data/images/1.png",
                image_note="downscaled 6000×4000 → 3840×2560, 4.1 MB", thumbnail=b"\x89PNG\x00\xff" * 50,
                task_id="task-123", progress=42.5, eta_s=17.0, error="Something broke",
@@ -38,14 +43,22 @@ def full_job() -> Job:
                submissions=2)
 
 
-def test_states():
-    assert {s for s in JobState if s.finished} == {JobState.DONE, JobState.FAILED}
-    assert {s for s in JobState if s.active} == {JobState.QUEUED, JobState.PROCESSING,
-                                                 JobState.DOWNLOADING}
-    job = Job(params={"prompt": "x"})
-    copy = job.request_params()
-    copy["prompt"] = "y"
-    assert job.params == {"prompt": "x"}
+def test_a_job_is_an_immutable_snapshot():
+    job = Job(settings=VideoSettings(prompt="x"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        job.state = JobState.DONE  # type: ignore[misc]
+    assert replace(job, state=JobState.QUEUED).state is JobState.QUEUED and job.state is JobState.SUBMITTING
+    assert Job().settings == VideoSettings()
+
+
+def test_video_link_is_built_from_the_stored_url_and_expiry():
+    assert Job().video_link() is None
+    link = Job(video_url="https://cdn/v.mp4", video_url_expires_at=1000.0).video_link()
+    assert link == VideoLink(url="https://cdn/v.mp4", expires_at=1000.0)
+    assert not link.expired(now=994.0) and link.expired(now=995.0)  # 5 s margin
+    assert not Job(video_url="https://cdn/v.mp4").video_link().expired(now=1e12)  # unknown: never
+    fresh = VideoLink.from_ttl("https://cdn/v.mp4", 60, received_at=100.0)
+    assert (fresh.expires_at, fresh.ttl_s, fresh.video_type) == (160.0, 60, "mp4")
 
 
 def test_round_trip_of_every_field(tmp_path: Path):
@@ -54,8 +67,7 @@ def test_round_trip_of_every_field(tmp_path: Path):
     before = time.time()
     added = store.add(full_job())
     assert added.id is not None and before <= added.created_at == added.updated_at <= time.time()
-    expected = full_job()
-    expected.id, expected.created_at, expected.updated_at = added.id, added.created_at, added.updated_at
+    expected = replace(full_job(), id=added.id, created_at=added.created_at, updated_at=added.updated_at)
     assert added == expected
     assert store.get(added.id) == expected
     store.close()
@@ -69,14 +81,15 @@ def test_round_trip_of_every_field(tmp_path: Path):
 def test_defaults_round_trip(store: JobStore):
     job = store.add(Job())
     assert store.get(job.id) == job
-    assert job.thumbnail is None and job.task_id is None and job.params == {}
+    assert job.thumbnail is None and job.task_id is None and job.settings == VideoSettings()
 
 
 def test_update_changes_only_known_fields(store: JobStore):
-    job = store.add(Job(params=dict(PARAMS)))
+    job = store.add(Job(settings=SETTINGS))
     time.sleep(0.01)
     updated = store.update(job.id, task_id="t1", progress=10.0, thumbnail=b"thumb",
-                           params=dict(PARAMS, prompt="A dog"))
+                           settings=SETTINGS.replace(prompt="A dog"))
+    assert updated.settings == SETTINGS.replace(prompt="A dog")
     assert updated.updated_at > job.updated_at and updated.created_at == job.created_at
     assert (updated.task_id, updated.progress, updated.thumbnail) == ("t1", 10.0, b"thumb")
     assert store.ids(search="dog") == [job.id] and store.ids(search="cat") == []
@@ -89,6 +102,10 @@ def test_update_changes_only_known_fields(store: JobStore):
         store.update(12345, progress=1.0)
     with pytest.raises(ValueError):
         store.update(job.id, state="nonsense")
+    with pytest.raises(TypeError):
+        store.update(job.id, settings={"prompt": "a dict is no longer accepted"})
+    with pytest.raises(errors.IllegalTransition):
+        store.update(job.id, state=JobState.DONE, progress=99.0)
     after = store.get(job.id)  # the refused changes left it as it was
     assert replace(after, updated_at=0.0) == replace(updated, thumbnail=None, updated_at=0.0)
 
@@ -107,6 +124,27 @@ def test_events_recorded_on_state_change(store: JobStore):
     times = [at for at, _, _ in events]
     assert times == sorted(times)
     assert store.events(999) == []
+
+
+def test_every_state_change_is_checked_by_the_lifecycle(store: JobStore):
+    job = store.add(Job(state=JobState.QUEUED, task_id="t"))
+    with pytest.raises(errors.IllegalTransition):
+        store.update(job.id, state=JobState.SUBMITTING, note="never: it has a task")
+    assert store.get(job.id) == job and len(store.events(job.id)) == 1  # nothing changed
+    store.update(job.id, state=JobState.DOWNLOADING, video_url="u")
+    done = store.update(job.id, state=JobState.DONE, video_path="/v.mp4")
+    for state in JobState:
+        if state is not JobState.DONE:
+            with pytest.raises(errors.IllegalTransition):
+                store.update(job.id, state=state)
+    assert store.get(job.id) == done
+    # Retry paths from FAILED: again with no task, or poll / download again with one.
+    failed = store.add(Job(state=JobState.FAILED))
+    assert store.update(failed.id, state=JobState.SUBMITTING).state is JobState.SUBMITTING
+    uncertain = store.add(Job(state=JobState.UNCERTAIN))
+    with pytest.raises(errors.IllegalTransition):
+        store.update(uncertain.id, state=JobState.QUEUED)
+    assert store.update(uncertain.id, state=JobState.SUBMITTING, note="user").state is JobState.SUBMITTING
 
 
 def test_mark_sent_counts(store: JobStore):
@@ -165,8 +203,8 @@ def test_search_state_filters_order_and_paging(store: JobStore):
     prompts = ["A Cat on a roof", "a dog", "Café au lait", "CAFÉ NOIR", "", "the cat again"]
     states = [JobState.DONE, JobState.FAILED, JobState.QUEUED, JobState.DONE, JobState.UNCERTAIN,
               JobState.PROCESSING]
-    ids = [store.add(Job(state=s, params={"prompt": p}, thumbnail=b"png")).id
-           for p, s in zip(prompts, states)]
+    ids = [store.add(Job(state=s, settings=VideoSettings(prompt=p), thumbnail=b"png")).id
+           for p, s in zip(prompts, states, strict=True)]
     assert store.ids() == ids[::-1] and store.ids(newest_first=False) == ids
     assert store.count() == 6
     assert store.ids(search="CAT") == [ids[5], ids[0]]
@@ -188,56 +226,31 @@ def test_search_state_filters_order_and_paging(store: JobStore):
     assert [j.id for j in store.list(search="cat", limit=1)] == [ids[5]]
 
 
-def test_concurrent_updates_stay_consistent(store: JobStore):
-    shared = store.add(Job()).id
-    own = [store.add(Job(state=JobState.QUEUED)).id for _ in range(4)]
-    errors: list[BaseException] = []
-    stop = threading.Event()
-
-    def worker(index: int) -> None:
-        try:
-            for n in range(200):
-                store.mark_sent(shared)
-                state = JobState.PROCESSING if n % 2 == 0 else JobState.QUEUED
-                store.update(own[index], progress=float(n), state=state)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    def reader() -> None:  # the GUI thread, reading all along
-        try:
-            while not stop.is_set():
-                assert store.count() == 5
-                assert len(store.list()) == 5
-                assert store.get(shared) is not None
-        except BaseException as exc:  # pragma: no cover
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
-    gui = threading.Thread(target=reader)
-    gui.start()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    stop.set()
-    gui.join()
-    assert errors == []
-    assert store.get(shared).submissions == 800
-    for job_id in own:
-        job = store.get(job_id)
-        assert job.progress == 199.0 and job.state is JobState.QUEUED
-        assert len(store.events(job_id)) == 1 + 200  # created, then every change of state
-    assert store.integrity_ok()
+def test_search_matches_prompt_file_name_state_and_task_id(store: JobStore):
+    photo = store.add(Job(settings=VideoSettings(prompt="sunset"), image_source="/home/ana/Fotos/Straße.JPG")).id
+    link = store.add(Job(image_source="https://example.com/pics/Beach.png?x=1")).id
+    windows = store.add(Job(image_source="C:\\Users\\bo\\Pictures\\Hund.webp")).id
+    task = store.add(Job(state=JobState.QUEUED, task_id="TASK-Abc-123")).id
+    failed = store.add(Job(state=JobState.FAILED, settings=VideoSettings(prompt="it broke"))).id
+    assert store.ids(search="STRASSE.jpg") == [photo]  # casefolded: ß matches SS
+    assert store.ids(search="fotos") == []  # the file name, not the folders
+    assert store.ids(search="beach") == [link]
+    assert store.ids(search="hund") == [windows] and store.ids(search="bo") == []
+    assert store.ids(search="abc-123") == [task]
+    assert store.ids(search="queued") == [task] and store.ids(search="FAIL") == [failed]
+    assert store.count(search="sunset") == 1
+    # Changing what is searched keeps the search up to date.
+    store.update(task, task_id="other", settings=VideoSettings(prompt="now a sunset too"))
+    assert store.ids(search="abc") == [] and store.ids(search="sunset") == [task, photo]
+    store.update(link, image_source="/x/renamed.png")
+    assert store.ids(search="beach") == [] and store.ids(search="RENAMED") == [link]
 
 
-def test_memory_store_is_shared_between_threads():
-    store = JobStore(":memory:")
-    job_id = store.add(Job()).id
-    done = threading.Thread(target=lambda: store.update(job_id, state=JobState.QUEUED))
-    done.start()
-    done.join()
-    assert store.get(job_id).state is JobState.QUEUED
-    store.close()
+@pytest.mark.parametrize("needle", ["'; DROP TABLE jobs; --", "%", "_", "\\", "\x1f", "' OR 1=1 --", "\x00"])
+def test_search_is_injection_safe(store: JobStore, needle: str):
+    store.add(Job(settings=VideoSettings(prompt="plain"), image_source="a.png", task_id="t1"))
+    assert store.ids(search=needle) in ([], store.ids())
+    assert store.count() == 1 and store.integrity_ok()
 
 
 def _user_version(path: Path) -> int:
@@ -254,12 +267,12 @@ def test_migrations(tmp_path: Path):
     assert _user_version(path) == 0
     store = JobStore(path)
     assert JobStore.SCHEMA_VERSION >= 1 and _user_version(path) == JobStore.SCHEMA_VERSION
-    job_id = store.add(Job(params=dict(PARAMS))).id
+    job_id = store.add(Job(settings=SETTINGS)).id
     store.close()
 
     store = JobStore(path)  # reopened: nothing re-run, nothing lost
     assert _user_version(path) == JobStore.SCHEMA_VERSION
-    assert store.get(job_id).params == PARAMS
+    assert store.get(job_id).settings == SETTINGS
     store.close()
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -278,8 +291,8 @@ def test_newer_schema_is_refused(tmp_path: Path):
 def test_failed_migration_leaves_nothing_half_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "jobs.sqlite3"
     JobStore(path).close()
-    broken = [*jobs._MIGRATIONS, ("CREATE TABLE extra (x)", "THIS IS NOT SQL")]
-    monkeypatch.setattr(jobs, "_MIGRATIONS", broken)
+    broken = [*store_module._MIGRATIONS, ("CREATE TABLE extra (x)", "THIS IS NOT SQL")]
+    monkeypatch.setattr(store_module, "_MIGRATIONS", broken)
     monkeypatch.setattr(JobStore, "SCHEMA_VERSION", len(broken))
     with pytest.raises(sqlite3.OperationalError):
         JobStore(path)
@@ -294,7 +307,7 @@ def test_ten_thousand_jobs(tmp_path: Path):
     states = list(JobState)
     start = time.perf_counter()
     for i in range(10_000):
-        store.add(Job(state=states[i % len(states)], params=dict(PARAMS, prompt=f"shot {i}"),
+        store.add(Job(state=states[i % len(states)], settings=VideoSettings(prompt=f"shot {i}"),
                       thumbnail=b"x" * 2000))
     inserted = time.perf_counter() - start
 
@@ -321,14 +334,17 @@ def test_ten_thousand_jobs(tmp_path: Path):
 
 CHILD = textwrap.dedent("""
     import os, sys
-    from vidu_desktop.core.jobs import Job, JobState, JobStore
+    from vidu_desktop.core.job import Job
+    from vidu_desktop.core.lifecycle import JobState
+    from vidu_desktop.core.request import VideoSettings
+    from vidu_desktop.core.store import JobStore
     store = JobStore(sys.argv[1])
     if sys.argv[2] == "once":
-        job = store.add(Job(params={"prompt": "survive"}, thumbnail=b"t"))
+        job = store.add(Job(settings=VideoSettings(prompt="survive"), thumbnail=b"t"))
         store.mark_sent(job.id)
         os._exit(0)  # no close(), no atexit, no flush: as if killed
     while True:
-        job = store.add(Job(params={"prompt": "loop"}))
+        job = store.add(Job(settings=VideoSettings(prompt="loop")))
         store.update(job.id, state=JobState.QUEUED, task_id="t%d" % job.id)
         print(job.id, flush=True)
 """)
@@ -339,7 +355,7 @@ def test_a_returned_write_survives_a_crash(tmp_path: Path):
     subprocess.run([sys.executable, "-c", CHILD, str(path), "once"], check=True, timeout=60)
     store = JobStore(path)
     [job] = store.list()
-    assert job.params == {"prompt": "survive"} and job.submissions == 1
+    assert job.settings == VideoSettings(prompt="survive") and job.submissions == 1
     assert store.thumbnail(job.id) == b"t" and store.integrity_ok()
     store.close()
 
@@ -365,7 +381,7 @@ def test_integrity_ok_notices_damage(tmp_path: Path):
     store = JobStore(path)
     assert store.integrity_ok()
     for i in range(300):
-        store.add(Job(params={"prompt": f"job {i} " * 20}))
+        store.add(Job(settings=VideoSettings(prompt=f"job {i} " * 20)))
     store.close()
     data = bytearray(path.read_bytes())
     page = 4096
@@ -375,3 +391,100 @@ def test_integrity_ok_notices_damage(tmp_path: Path):
     store = JobStore(path)
     assert not store.integrity_ok()
     store.close()
+
+
+def test_a_store_can_be_handed_to_the_thread_that_uses_it(tmp_path: Path):
+    """Built in one thread, used in another (the engine's): one thread at a time, no lock."""
+    import threading
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job_id = store.add(Job()).id
+    result: list[Job] = []
+    worker = threading.Thread(target=lambda: result.append(store.update(job_id, state=JobState.QUEUED)))
+    worker.start()
+    worker.join()
+    assert result[0].state is JobState.QUEUED and store.get(job_id).state is JobState.QUEUED
+    store.close()
+
+
+# A version 2 database as the app shipped it, written out by hand (not from _MIGRATIONS).
+V2_SCHEMA = """
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY, created_at REAL NOT NULL, updated_at REAL NOT NULL, state TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}', prompt_key TEXT NOT NULL DEFAULT '',
+    image_source TEXT NOT NULL DEFAULT '', image_file TEXT, image_note TEXT NOT NULL DEFAULT '',
+    task_id TEXT, progress REAL, eta_s REAL, error TEXT NOT NULL DEFAULT '',
+    error_kind TEXT NOT NULL DEFAULT '', video_url TEXT, video_url_expires_at REAL, video_path TEXT,
+    seed INTEGER, submissions INTEGER NOT NULL DEFAULT 0, server TEXT NOT NULL DEFAULT '');
+CREATE INDEX jobs_created ON jobs (created_at);
+CREATE INDEX jobs_state_created ON jobs (state, created_at);
+CREATE TABLE job_thumbnails (job_id INTEGER PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+                             data BLOB NOT NULL);
+CREATE TABLE job_events (id INTEGER PRIMARY KEY,
+                         job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                         at REAL NOT NULL, state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');
+CREATE INDEX job_events_job ON job_events (job_id);
+PRAGMA user_version = 2;
+"""
+
+OLD_ROWS = [  # (params as v2 stored them, what v3 must read)
+    (json.dumps({"prompt": "A Cat", "duration": 8, "resolution": "1080p", "seed": 7, "audio": False,
+                 "audio_type": "all", "is_rec": True, "off_peak": True}),
+     VideoSettings(prompt="A Cat", duration=8, resolution="1080p", seed=7, audio=False, is_rec=True,
+                   off_peak=True)),
+    (json.dumps({"prompt": "bad numbers", "duration": 99, "seed": -3, "resolution": "4k",
+                 "audio": "loud", "colour": "red"}),
+     VideoSettings(prompt="bad numbers")),
+    ("{}", VideoSettings()),
+    ("this is not json", VideoSettings()),
+    (json.dumps(["a", "list"]), VideoSettings()),
+    (json.dumps({"prompt": 12345, "duration": "6"}), VideoSettings(duration=6)),
+]
+
+
+def test_migration_v3_rewrites_old_params_into_versioned_settings(tmp_path: Path):
+    path = tmp_path / "jobs.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(V2_SCHEMA)
+    for n, (params, _) in enumerate(OLD_ROWS, start=1):
+        prompt = json.loads(params).get("prompt", "") if params.startswith("{") else ""
+        db.execute("INSERT INTO jobs (id, created_at, updated_at, state, params, prompt_key, image_source,"
+                   " task_id, server) VALUES (?, ?, ?, 'done', ?, ?, ?, ?, 'https://api.novita.ai')",
+                   (n, 1000.0 + n, 2000.0 + n, params, str(prompt).casefold(), f"/pics/Photo{n}.png",
+                    f"task-{n}"))
+        db.execute("INSERT INTO job_events (job_id, at, state, note) VALUES (?, ?, 'done', 'old')",
+                   (n, 1000.0 + n))
+    db.execute("INSERT INTO job_thumbnails (job_id, data) VALUES (1, x'89504e47')")
+    db.commit()
+    db.close()
+
+    store = JobStore(path)
+    assert _user_version(path) == JobStore.SCHEMA_VERSION == 3
+    for n, (_, expected) in enumerate(OLD_ROWS, start=1):
+        job = store.get(n)
+        assert job.settings == expected, n
+        assert (job.created_at, job.updated_at, job.state, job.task_id, job.server) == (
+            1000.0 + n, 2000.0 + n, JobState.DONE, f"task-{n}", "https://api.novita.ai")
+        assert [note for _, _, note in store.events(n)] == ["old"]
+    assert store.thumbnail(1) == b"\x89PNG"
+    # Search was rebuilt: prompt, file name and task id.
+    assert store.ids(search="a cat") == [1] and store.ids(search="photo3") == [3]
+    assert store.ids(search="task-5") == [5]
+    store.close()
+
+    raw = sqlite3.connect(path)
+    columns = [row[1] for row in raw.execute("PRAGMA table_info(jobs)")]
+    stored = [json.loads(row[0]) for row in raw.execute("SELECT settings FROM jobs ORDER BY id")]
+    raw.close()
+    assert "params" not in columns and "prompt_key" not in columns
+    assert "settings" in columns and "search_key" in columns
+    assert all(s["schema"] == 1 and set(s) == {"schema", *[f.name for f in dataclasses.fields(VideoSettings)]}
+               for s in stored)
+    assert stored[1]["duration"] == 5 and "colour" not in stored[1]
+
+
+def test_settings_written_by_a_newer_app_are_read_tolerantly(store: JobStore):
+    job = store.add(Job(settings=SETTINGS))
+    store._db.execute("UPDATE jobs SET settings = ? WHERE id = ?",
+                      (json.dumps({"schema": 2, "prompt": "kept", "duration": 7, "style": "new"}), job.id))
+    assert store.get(job.id).settings == VideoSettings(prompt="kept", duration=7)
