@@ -106,7 +106,9 @@ def private_session_bus(environ=os.environ) -> bool:
     home = environ.get("HOME", "")
     if not (environ.get("VIDU_REQUIRE_KEYRING") and environ.get("VIDU_HEADLESS_INNER") and address and home):
         return False
-    if os.path.realpath(home) == os.path.realpath(_real_home() or "/nonexistent"):
+    # run-headless.sh's throwaway HOME: $(mktemp -d /tmp/vidu-headless.XXXXXX)/home
+    if Path(home).parent.name[:14] != "vidu-headless." or (
+            os.path.realpath(home) == os.path.realpath(_real_home() or "/nonexistent")):
         return False
     try:
         daemon = _process_environ(_bus_daemon_pid(address))
