@@ -1,7 +1,7 @@
 import pytest
 
 from vidu_desktop.core import errors
-from vidu_desktop.core.novita import is_loopback, parse_task_result, resolve_base_url, TaskStatus
+from vidu_desktop.core.novita import TaskStatus, is_loopback, parse_task_result, resolve_base_url
 from vidu_desktop.core.polling import MIN_DELAY_S, PollSchedule, next_delay
 
 
@@ -35,7 +35,7 @@ def test_base_url_rules(monkeypatch):
     assert resolve_base_url("http://[::1]:8765", {}) == "http://[::1]:8765"
     with pytest.raises(ValueError, match="unencrypted"):
         resolve_base_url("http://api.novita.ai", {})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Not a web address"):
         resolve_base_url("ftp://x", {})
     assert is_loopback("localhost") and is_loopback("127.0.0.2") and not is_loopback("10.0.0.1")
 

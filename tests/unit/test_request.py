@@ -11,8 +11,14 @@ from hypothesis import strategies as st
 
 from tests.images import jpeg_header_only, png_bytes, png_header_only, webp_lossless_header
 from vidu_desktop.core.imageinfo import NotAnImage, sniff
-from vidu_desktop.core.request import (MAX_INLINE_IMAGE_BYTES, Problem, VideoSettings, data_uri,
-                                       image_problems, image_reference_problems)
+from vidu_desktop.core.request import (
+    MAX_INLINE_IMAGE_BYTES,
+    Problem,
+    VideoSettings,
+    data_uri,
+    image_problems,
+    image_reference_problems,
+)
 
 URL = "https://example.com/cat.png"
 DEFAULT_FIELDS = {"prompt": "", "duration": 5, "resolution": "720p", "seed": 0, "audio": True,
@@ -129,8 +135,9 @@ def test_from_mapping_names_every_bad_value_and_unknown_key():
 
 def test_summary_in_one_line():
     assert VideoSettings().summary() == "5 s · 720p · sound"
-    assert VideoSettings(duration=8, resolution="1080p", audio=False, seed=3, off_peak=True,
-                         is_rec=True).summary() == "8 s · 1080p · silent · seed 3 · sound follows motion · off-peak"
+    everything = VideoSettings(duration=8, resolution="1080p", audio=False, seed=3, off_peak=True,
+                               is_rec=True)
+    assert everything.summary() == "8 s · 1080p · silent · seed 3 · sound follows motion · off-peak"
     assert VideoSettings(audio_type="speech_only").summary() == "5 s · 720p · speech only"
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from vidu_desktop.core import errors, store as store_module
+from vidu_desktop.core import errors
+from vidu_desktop.core import store as store_module
 from vidu_desktop.core.job import Job
 from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.core.links import VideoLink
@@ -100,7 +101,7 @@ def test_update_changes_only_known_fields(store: JobStore):
         store.update(job.id, id=99)
     with pytest.raises(KeyError):
         store.update(12345, progress=1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nonsense"):
         store.update(job.id, state="nonsense")
     with pytest.raises(TypeError):
         store.update(job.id, settings={"prompt": "a dict is no longer accepted"})
@@ -227,7 +228,8 @@ def test_search_state_filters_order_and_paging(store: JobStore):
 
 
 def test_search_matches_prompt_file_name_state_and_task_id(store: JobStore):
-    photo = store.add(Job(settings=VideoSettings(prompt="sunset"), image_source="/home/ana/Fotos/Straße.JPG")).id
+    photo = store.add(Job(settings=VideoSettings(prompt="sunset"),
+                          image_source="/home/ana/Fotos/Straße.JPG")).id
     link = store.add(Job(image_source="https://example.com/pics/Beach.png?x=1")).id
     windows = store.add(Job(image_source="C:\\Users\\bo\\Pictures\\Hund.webp")).id
     task = store.add(Job(state=JobState.QUEUED, task_id="TASK-Abc-123")).id
