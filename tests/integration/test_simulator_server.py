@@ -103,8 +103,8 @@ class Recorder:
 
     def __call__(self, image: bytes, destination: Path, *, duration_s: int, height: int,
                  audio: bool, fast: bool, motion: str = "zoom", timeout: float = 600) -> None:
-        self.calls.append(dict(image=image, duration_s=duration_s, height=height, audio=audio,
-                               fast=fast))
+        self.calls.append({"image": image, "duration_s": duration_s, "height": height,
+                           "audio": audio, "fast": fast})
         self.gate.wait(10)
         if self.fail:
             raise RuntimeError("simulated encoder crash")

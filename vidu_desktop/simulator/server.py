@@ -459,7 +459,9 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients hanging up mid-answer are normal here (timeouts, cancelled downloads).
-        log.debug("Connection from %s ended with an error", client_address, exc_info=True)
+        # socketserver calls this from inside its `except`, so there is an exception to log.
+        log.debug("Connection from %s ended with an error", client_address,
+                  exc_info=True)  # noqa: LOG014
 
 
 class _Handler(BaseHTTPRequestHandler):
