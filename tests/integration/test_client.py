@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,8 +20,9 @@ import requests
 
 from tests.images import png_bytes
 from vidu_desktop.core import errors
-from vidu_desktop.core.novita import NovitaClient, RetryPolicy, TaskStatus, Timeouts
-from vidu_desktop.core.request import VideoRequest, data_uri
+from vidu_desktop.core.backoff import RetryPolicy
+from vidu_desktop.core.novita import NovitaClient, TaskStatus, Timeouts
+from vidu_desktop.core.request import VideoSettings, data_uri
 from vidu_desktop.simulator.server import Simulator, SimulatorConfig
 
 KEY = "sk-test-7f3a9c1e5b2d4a6f"
@@ -55,8 +60,12 @@ def client_for(sim: Simulator, key: str = KEY, **kwargs) -> NovitaClient:
     return NovitaClient(key, base_url=sim.base_url, session=requests.Session(), **kwargs)
 
 
-def image_request(**params) -> VideoRequest:
-    return VideoRequest(images=(data_uri(png_bytes(64, 36), "image/png"),), **params)
+IMAGE = data_uri(png_bytes(64, 36), "image/png")
+
+
+def send(client: NovitaClient, **settings) -> str:
+    """Submit IMAGE with VideoSettings(**settings); return the task id."""
+    return client.submit(VideoSettings(**settings), IMAGE)
 
 
 def wait_until_finished(client: NovitaClient, task_id: str, timeout_s: float = 60):
@@ -73,7 +82,7 @@ def wait_until_finished(client: NovitaClient, task_id: str, timeout_s: float = 6
 
 def test_submit_poll_download_end_to_end(sim, tmp_path):
     client = client_for(sim)
-    task_id = client.submit(image_request(duration=2, resolution="540p", seed=42, audio=True))
+    task_id = send(client, duration=2, resolution="540p", seed=42, audio=True)
     result, seen = wait_until_finished(client, task_id)
     assert result.status is TaskStatus.SUCCEED and result.seed == 42
     assert {r.status for r in seen} >= {TaskStatus.SUCCEED}
@@ -82,7 +91,8 @@ def test_submit_poll_download_end_to_end(sim, tmp_path):
     link = result.videos[0]
     assert link.ttl_s == 3600 and link.video_type == "mp4"
     reported = []
-    video = client.download(link.url, tmp_path / "out.mp4", progress=lambda got, total: reported.append((got, total)))
+    video = client.download(link.url, tmp_path / "out.mp4",
+                            progress=lambda got, total: reported.append((got, total)))
     assert video.exists() and not (tmp_path / "out.mp4.part").exists()
     assert reported[-1][0] == reported[-1][1] == video.stat().st_size
     if shutil.which("ffprobe"):
@@ -97,7 +107,7 @@ def test_submit_poll_download_end_to_end(sim, tmp_path):
 def test_wrong_or_missing_key_is_an_auth_error_without_the_key_in_words(sim, caplog):
     caplog.set_level(logging.DEBUG)
     with pytest.raises(errors.AuthError) as caught:
-        client_for(sim, key="sk-wrong-1234567890").submit(image_request())
+        send(client_for(sim, key="sk-wrong-1234567890"))
     assert caught.value.reason == "INVALID_API_KEY"
     assert "sk-wrong-1234567890" not in str(caught.value) + repr(caught.value) + caplog.text
     with pytest.raises(errors.AuthError) as caught:
@@ -116,7 +126,7 @@ def test_wrong_or_missing_key_is_an_auth_error_without_the_key_in_words(sim, cap
 ])
 def test_server_refuses_what_the_model_refuses(sim, params, reason):
     with pytest.raises(errors.InvalidRequestError) as caught:
-        client_for(sim).submit(image_request(**params))
+        send(client_for(sim), **params)
     assert caught.value.reason == reason
     assert sim.task_ids() == []  # refused: no task, nothing charged
 
@@ -125,28 +135,50 @@ def test_server_accepts_both_edges(sim):
     client = client_for(sim)
     for params in ({"duration": 1, "seed": 0, "prompt": ""},
                    {"duration": 16, "seed": 2_147_483_647, "prompt": "x" * 5000}):
-        assert client.submit(image_request(**params))
+        assert send(client, **params)
 
 
 def test_image_refusals_map_to_format_and_size(sim):
+    # submit() sends what it is given (the caller validated): the server's refusal comes back typed.
     with pytest.raises(errors.InvalidRequestError) as caught:
-        client_for(sim).submit(VideoRequest(images=(data_uri(b"GIF89a" + b"\0" * 50, "image/png"),)))
+        client_for(sim).submit(VideoSettings(), data_uri(b"GIF89a" + b"\0" * 50, "image/png"))
     assert caught.value.reason == "INVALID_IMAGE_FORMAT"
+
+
+def test_submit_sends_exactly_the_settings_body(sim):
+    settings = VideoSettings(prompt="A «cat» 🎬", duration=3, resolution="540p", seed=9, audio=False,
+                             audio_type="speech_only", is_rec=True, off_peak=True)
+    recorder = RecordingSession()
+    client = NovitaClient(KEY, base_url=sim.base_url, session=recorder,
+                          retry=RetryPolicy(attempts=1, sleep=Sleeps()))
+    assert client.submit(settings, IMAGE)
+    [body] = recorder.bodies
+    assert body == settings.body(IMAGE) and next(iter(body)) == "images"
+
+
+class RecordingSession(requests.Session):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bodies: list[dict] = []
+
+    def post(self, url, json=None, **kwargs):  # `json`: requests' own parameter name
+        self.bodies.append(json)
+        return super().post(url, json=json, **kwargs)
 
 
 def test_balance_and_moderation(sim):
     client = client_for(sim)
     sim.faults.add("balance", route="submit", count=1)
     with pytest.raises(errors.BalanceError) as caught:
-        client.submit(image_request())
+        send(client)
     assert "top up" in errors.describe(caught.value)
     with pytest.raises(errors.ModerationError):
-        client.submit(image_request(prompt="something forbidden here"))
+        send(client, prompt="something forbidden here")
 
 
 def test_rate_limit_honours_retry_after(sim):
     client = client_for(sim)
-    task_id = client.submit(image_request())
+    task_id = send(client)
     sim.faults.add("rate_limit", route="result", count=2, retry_after=1)
     assert client.task_result(task_id).task_id == task_id
     assert client.retry.sleep[:2] == [1.0, 1.0]
@@ -154,7 +186,7 @@ def test_rate_limit_honours_retry_after(sim):
 
 def test_server_errors_are_retried_then_reported(sim):
     client = client_for(sim)
-    task_id = client.submit(image_request())
+    task_id = send(client)
     sim.faults.add("server_error", route="result", count=2)
     assert client.task_result(task_id).task_id == task_id
     sim.faults.add("server_error", route="result", count=10)
@@ -166,8 +198,8 @@ def test_nonsense_answers(sim):
     client = client_for(sim)
     sim.faults.add("nonsense", route="submit", count=1)
     with pytest.raises(errors.SubmissionUncertain):
-        client.submit(image_request())
-    task_id = client.submit(image_request())
+        send(client)
+    task_id = send(client)
     sim.faults.add("nonsense", route="result", count=10)
     with pytest.raises(errors.ProtocolError):
         client.task_result(task_id)
@@ -176,7 +208,7 @@ def test_nonsense_answers(sim):
 def test_reset_after_submit_is_uncertain_and_never_resent(sim):
     sim.faults.add("reset", route="submit", count=1)
     with pytest.raises(errors.SubmissionUncertain) as caught:
-        client_for(sim).submit(image_request())
+        send(client_for(sim))
     assert "charged" in errors.describe(caught.value)
     assert sim.stats.submissions == 1 and len(sim.task_ids()) == 1
 
@@ -184,7 +216,7 @@ def test_reset_after_submit_is_uncertain_and_never_resent(sim):
 def test_slow_submit_past_the_timeout_is_uncertain(sim):
     sim.faults.add("slow", route="submit", count=1, delay=1.5)
     with pytest.raises(errors.SubmissionUncertain):
-        client_for(sim, timeouts=Timeouts(connect_s=2, read_s=0.5)).submit(image_request())
+        send(client_for(sim, timeouts=Timeouts(connect_s=2, read_s=0.5)))
 
 
 def test_dead_network_before_sending_is_a_plain_network_error():
@@ -194,7 +226,7 @@ def test_dead_network_before_sending_is_a_plain_network_error():
     client = NovitaClient(KEY, base_url=f"http://127.0.0.1:{port}",
                           retry=RetryPolicy(attempts=2, base_s=0.01, sleep=Sleeps()))
     with pytest.raises(errors.NetworkError):
-        client.submit(image_request())
+        send(client)
     with pytest.raises(errors.NetworkError):
         client.task_result("t")
     assert "Check your internet connection" in errors.describe(errors.NetworkError("x"))
@@ -207,7 +239,7 @@ def test_unknown_task_is_not_found(sim):
 
 def test_truncated_download_resumes_with_range(big_sim, tmp_path):
     client = client_for(big_sim)
-    result, _ = wait_until_finished(client, client.submit(image_request()))
+    result, _ = wait_until_finished(client, send(client))
     big_sim.faults.add("truncate", route="download", count=2)
     video = client.download(result.videos[0].url, tmp_path / "v.mp4")
     assert video.read_bytes() == BIG_VIDEO
@@ -216,7 +248,7 @@ def test_truncated_download_resumes_with_range(big_sim, tmp_path):
 
 def test_expired_link_is_refused_and_a_fresh_one_works(big_sim, tmp_path):
     client = client_for(big_sim)
-    task_id = client.submit(image_request())
+    task_id = send(client)
     wait_until_finished(client, task_id)
     big_sim.faults.add("expire_links", route="result", count=1, ttl=0)
     expired = client.task_result(task_id).videos[0]
@@ -230,7 +262,7 @@ def test_expired_link_is_refused_and_a_fresh_one_works(big_sim, tmp_path):
 
 def test_full_disk_is_a_storage_error_and_keeps_the_partial(big_sim, tmp_path):
     client = client_for(big_sim)
-    result, _ = wait_until_finished(client, client.submit(image_request()))
+    result, _ = wait_until_finished(client, send(client))
     (tmp_path / "v.mp4.part").symlink_to("/dev/full")  # every write: ENOSPC, as on a full disk
     with pytest.raises(errors.StorageError) as caught:
         client.download(result.videos[0].url, tmp_path / "v.mp4")
@@ -242,17 +274,15 @@ def test_full_disk_is_a_storage_error_and_keeps_the_partial(big_sim, tmp_path):
 def child_pids() -> set[int]:
     pids = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        try:
+        with contextlib.suppress(FileNotFoundError):  # that thread ended meanwhile
             pids.update(int(p) for p in (task / "children").read_text().split())
-        except FileNotFoundError:  # that thread ended meanwhile
-            pass
     return pids
 
 
 def test_stopping_the_simulator_ends_its_renders_at_once():
     before = child_pids()
     sim = Simulator(SimulatorConfig(api_key=KEY)).start()
-    client_for(sim).submit(image_request(duration=16, resolution="1080p"))
+    send(client_for(sim), duration=16, resolution="1080p")
     deadline = time.monotonic() + 20
     while not child_pids() - before and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -262,3 +292,91 @@ def test_stopping_the_simulator_ends_its_renders_at_once():
     while child_pids() - before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not child_pids() - before
+
+
+# -- a hostile server (not the simulator: answers written per test) ------------------------------
+
+class Hostile:
+    """A loopback HTTP server that answers every request with the configured status, headers, body."""
+
+    def __init__(self) -> None:
+        self.status, self.headers, self.body = 200, {}, b"{}"
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                outer.requests += 1
+                self.send_response(outer.status)
+                for name, value in outer.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(outer.body)))
+                self.end_headers()
+                self.wfile.write(outer.body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def hostile() -> Iterator[Hostile]:
+    server = Hostile()
+    yield server
+    server.close()
+
+
+def hostile_client(server: Hostile, attempts: int = 3) -> NovitaClient:
+    return NovitaClient(KEY, base_url=server.base_url, session=requests.Session(),
+                        retry=RetryPolicy(attempts=attempts, base_s=0.01, sleep=Sleeps()))
+
+
+@pytest.mark.parametrize("task_id", ["t" * 257, "abc\r\nSet-Cookie: x=1", "nul\u0000byte"])
+def test_submit_refuses_an_unusable_task_id(hostile, task_id):
+    hostile.body = json.dumps({"task_id": task_id}).encode()
+    with pytest.raises(errors.ProtocolError):
+        send(hostile_client(hostile))
+    assert hostile.requests == 1  # a submit is never repeated
+
+
+def test_submit_accepts_a_long_but_sane_task_id(hostile):
+    hostile.body = json.dumps({"task_id": "t" * 256}).encode()
+    assert send(hostile_client(hostile)) == "t" * 256
+
+
+def test_a_huge_retry_after_is_capped_at_ten_minutes(hostile):
+    hostile.status, hostile.headers = 429, {"Retry-After": "86400"}
+    hostile.body = b'{"reason": "RATE_LIMIT_EXCEEDED"}'
+    client = hostile_client(hostile, attempts=3)
+    with pytest.raises(errors.RateLimitError) as caught:
+        client.task_result("t")
+    assert caught.value.retry_after == 600.0
+    assert client.retry.sleep == [600.0, 600.0]  # waited (recorded, not for real) at most 600 s each
+
+
+def test_hostile_numbers_in_a_task_result_are_brought_into_range(hostile):
+    hostile.body = json.dumps({
+        "task": {"task_id": "t", "status": "TASK_STATUS_PROCESSING", "eta": 1e300,
+                 "progress_percent": -50},
+        "extra": {"seed": "99999999999999999999"}}).encode()
+    result = hostile_client(hostile).task_result("t")
+    assert (result.eta_s, result.progress_percent, result.seed) == (48 * 3600.0, 0.0, None)
+
+
+def test_deeply_nested_json_is_a_protocol_error_not_a_crash(hostile):
+    hostile.body = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(errors.ProtocolError):
+        hostile_client(hostile, attempts=1).task_result("t")
