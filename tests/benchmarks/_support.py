@@ -10,13 +10,43 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+
 from tests.waiting import wait_for  # noqa: F401 - re-exported for the benchmarks
 
 REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
 BIG_VIDEO_BYTES = 200 * MIB
 PHOTO_SIZE = (8000, 6000)
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a figure must reach. `limit` None: the figure is reported, never judged."""
+
+    limit: float | None
+    direction: str  # "lower" or "higher": which way is better
+    unit: str
+    why: str  # where the limit comes from
+
+
+# Every target in one place (issue 10); also the order of the table. A driver records a figure
+# by its key (conftest.py: bench.record); the limit, direction and unit come from here.
+TARGETS: dict[str, Target] = {
+    "startup_ratio": Target(1.5, "lower", "×", "issue 10: start-up with 1,000 jobs stored"),
+    "startup_ratio_10k": Target(1.6, "lower", "×", "issue 10: start-up with 10,000 jobs stored"),
+    "max_gui_stall_ms": Target(16, "lower", "ms", "issue 10: one frame at 60 Hz"),
+    "gui_latency_p99_ms": Target(16, "lower", "ms", "99 % of event-loop turns within one frame at 60 Hz"),
+    "download_ratio": Target(0.48, "lower", "×", "issue 10: no worse than before (0.48 of curl's time)"),
+    "polls_per_job": Target(6, "lower", "requests", "issue 10: no worse than before (6)"),
+    "polls_per_job_baseline": Target(None, "lower", "requests", "the fixed poller polls_per_job is compared with"),
+    "submit_peak_ratio": Target(0.46, "lower", "×", "issue 10: no worse than before (0.46)"),
+    "threads_in_flight": Target(2, "lower", "threads", "issue 10: no worse than before (2)"),
+}
 
 
 # ----------------------------------------------------------------------------- numbers
