@@ -380,3 +380,15 @@ def test_deeply_nested_json_is_a_protocol_error_not_a_crash(hostile):
     hostile.body = b"[" * 100_000 + b"]" * 100_000
     with pytest.raises(errors.ProtocolError):
         hostile_client(hostile, attempts=1).task_result("t")
+
+
+def test_error_words_from_the_server_are_one_bounded_line(hostile):
+    hostile.status = 400
+    hostile.body = json.dumps({"reason": "INVALID_REQUEST_BODY\r\nX-Injected: 1",
+                               "message": "bad\nvalue " + "x" * 10_000}).encode()
+    with pytest.raises(errors.InvalidRequestError) as caught:
+        send(hostile_client(hostile))
+    assert "\n" not in caught.value.message and len(caught.value.message) <= 300
+    assert "\n" not in caught.value.reason and len(caught.value.reason) <= 100
+    words = errors.describe(caught.value)
+    assert "\n" not in words and len(words) < 500

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from vidu_desktop.core import errors, values
 from vidu_desktop.core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS, RETRY_AFTER_CAP_S, RetryPolicy
+from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.core.novita import TaskResult, TaskStatus, _retry_after, parse_task_result
 from vidu_desktop.core.polling import next_delay
+from vidu_desktop.core.request import format_size, image_problems
 
 
 def result_with(**task) -> TaskResult:
@@ -204,3 +206,32 @@ def test_delay_is_always_finite_and_bounded(attempt, retry_after, base, cap):
 def test_poll_delay_is_finite_whatever_it_is_given(eta, progress, previous):
     delay = next_delay(eta_s=eta, progress_percent=progress, elapsed_s=10, previous_delay_s=previous)
     assert math.isfinite(delay) and 2.5 <= delay <= 300
+
+
+# -- formatting helpers are total --------------------------------------------------------------
+
+@pytest.mark.parametrize("n, words", [(0, "0 bytes"), (1023, "1023 bytes"), (2048, "2 KB"),
+                                      (5 * 1024 * 1024, "5.0 MB"), (10**400, "more than 1 PB")])
+def test_format_size_is_total(n, words):
+    assert format_size(n) == words
+
+
+@pytest.mark.parametrize("retry_after", [None, 0.0, 7.0, math.nan, math.inf, -1.0, 1e300])
+def test_rate_limit_words_are_total(retry_after):
+    words = errors.describe(errors.RateLimitError(429, "RATE_LIMIT_EXCEEDED", "", retry_after))
+    assert words.startswith("Novita is limiting requests.") and "nan" not in words and "inf" not in words
+
+
+def test_an_illegal_transition_names_both_states():
+    error = errors.IllegalTransition(JobState.DONE, JobState.QUEUED)
+    assert str(error) == "a job may not move from done to queued"
+    assert errors.describe(error).startswith("Something went wrong")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=64) | st.sampled_from([b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF0000WEBP"])
+       .flatmap(lambda head: st.binary(max_size=64).map(lambda tail: head + tail)))
+def test_image_problems_is_total_on_any_bytes(data):
+    info, problems = image_problems(data, limit=32)
+    assert all(isinstance(p, str) and p for p in problems)
+    assert info is not None or problems

@@ -179,7 +179,8 @@ def describe(error: BaseException) -> str:
         case ModerationError():
             return "Novita's content check refused this job. Try another prompt or image."
         case RateLimitError():
-            wait = f" about {error.retry_after:.0f} s" if error.retry_after else " a moment"
+            seconds = error.retry_after
+            wait = f" about {seconds:.0f} s" if seconds and 0 < seconds < 1e6 else " a moment"
             return f"Novita is limiting requests. Wait{wait}, then try again."
         case NotFoundError():
             return f"Novita could not find what was asked for{detail}."

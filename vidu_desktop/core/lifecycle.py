@@ -56,4 +56,4 @@ def can_move(old: JobState, new: JobState) -> bool:
 def check_move(old: JobState, new: JobState) -> None:
     """Raise errors.IllegalTransition unless can_move(old, new)."""
     if not can_move(old, new):
-        raise IllegalTransition(old.value, new.value)
+        raise IllegalTransition(old, new)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # not on the window's start-up path.
 
 from . import errors, values
-from .backoff import RetryPolicy
+from .backoff import READS, RetryPolicy
 from .links import VideoLink
 from .request import ENDPOINT, VideoSettings
 
@@ -110,7 +110,7 @@ class NovitaClient:
         self.base_url = resolve_base_url(base_url)
         self.session = session or requests.Session()
         self.timeouts = timeouts
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or READS
 
     def __repr__(self) -> str:  # never the key
         return f"NovitaClient(base_url={self.base_url!r})"
@@ -323,11 +323,11 @@ def _raise_for_error(response: requests.Response) -> None:
     reason, message = "", ""
     try:
         body = response.json()
-        if isinstance(body, dict):
-            reason = str(body.get("reason") or "")
-            message = str(body.get("message") or "")
-    except ValueError:
-        message = response.text[:200].strip()
+        if isinstance(body, dict):  # from the server, shown to people: one bounded line each
+            reason = values.text(body.get("reason"), 100)
+            message = values.text(body.get("message"), 300)
+    except (ValueError, RecursionError):
+        message = values.text(response.text[:300], 200)
     raise errors.error_for(response.status_code, reason, message,
                            _retry_after(response.headers.get("Retry-After")))
 

@@ -77,6 +77,9 @@ def data_uri(data: bytes, media_type: str) -> str:
 
 
 def format_size(n: int) -> str:
+    """"4.1 MB", "12 KB", "80 bytes": total (a size too big for a float is still words)."""
+    if n >= 1024**5:
+        return "more than 1 PB"
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} MB"
     if n >= 1024:
