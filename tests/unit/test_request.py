@@ -231,3 +231,10 @@ def test_valid_settings_round_trip_through_json_and_mapping(s):
     assert VideoSettings.from_json(s.to_json()) == s
     body = s.body(URL)
     assert VideoSettings.from_mapping({k: v for k, v in body.items() if k != "images"}) == (s, [])
+
+
+@pytest.mark.parametrize("junk", [object(), 10**5000, float("nan"), {"a": 1}],
+                         ids=["object", "huge-int", "nan", "dict"])
+def test_to_json_is_total_and_writes_defaults_for_bad_fields(junk):
+    s = VideoSettings(prompt="kept", duration=junk, seed=junk, audio=junk)
+    assert VideoSettings.from_json(s.to_json()) == VideoSettings(prompt="kept")

@@ -198,9 +198,15 @@ class VideoSettings:
         return {"images": [image], **{name: getattr(self, name) for name in _FIELD_NAMES}}
 
     def to_json(self) -> str:
-        """{"schema": 1, ...the fields}: what the job store keeps."""
+        """{"schema": 1, ...the fields}: what the job store keeps.
+
+        Total: a field with a problem (possible only for settings built by hand) is written
+        as its default, as from_json() would read it back anyway.
+        """
         values: dict[str, Any] = {"schema": self.SCHEMA}
-        values.update((name, getattr(self, name)) for name in _FIELD_NAMES)
+        for name, check in _CHECKS.items():
+            value = getattr(self, name)
+            values[name] = _DEFAULTS[name] if check(value) else value
         return json.dumps(values, ensure_ascii=False)
 
     @classmethod
@@ -274,6 +280,7 @@ class VideoSettings:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(VideoSettings))
+_DEFAULTS: dict[str, object] = {f.name: f.default for f in fields(VideoSettings)}
 if tuple(_CHECKS) != _FIELD_NAMES:  # pragma: no cover - a field was added without its check
     raise AssertionError("every VideoSettings field needs exactly one check in _CHECKS")
 _SOUND_WORDS = {"all": "sound", "speech_only": "speech only", "sound_effect_only": "sound effects only"}
