@@ -392,3 +392,9 @@ def test_error_words_from_the_server_are_one_bounded_line(hostile):
     assert "\n" not in caught.value.reason and len(caught.value.reason) <= 100
     words = errors.describe(caught.value)
     assert "\n" not in words and len(words) < 500
+
+
+def test_a_policy_without_attempts_still_asks_once(hostile):
+    hostile.body = json.dumps({"task": {"task_id": "t", "status": "TASK_STATUS_QUEUED"}}).encode()
+    assert hostile_client(hostile, attempts=0).task_result("t").status is TaskStatus.QUEUED
+    assert hostile.requests == 1

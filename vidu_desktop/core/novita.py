@@ -191,11 +191,12 @@ class NovitaClient:
         return self._with_retries(once)
 
     def _with_retries(self, call: Callable[[], Any]) -> Any:
-        for attempt in range(self.retry.attempts):
+        tries = max(self.retry.attempts, 1)  # a policy with attempts=0 still makes the call once
+        for attempt in range(tries):
             try:
                 return call()
             except errors.ViduError as exc:
-                if not exc.retryable or attempt + 1 >= self.retry.attempts:
+                if not exc.retryable or attempt + 1 >= tries:
                     raise
                 retry_after = exc.retry_after if isinstance(exc, errors.RateLimitError) else None
                 delay = self.retry.delay(attempt, retry_after)
