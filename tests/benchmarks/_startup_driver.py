@@ -1,6 +1,6 @@
 """Start-up probe, run as a fresh process by test_bench_startup.py.
 
-`python -m tests.benchmarks._startup_driver app`: the real start-up, vidu_desktop.app.main()
+`python -m tests.benchmarks._startup_driver app N`: the real start-up, vidu_desktop.app.main()
 itself (the same function `python -m vidu_desktop` and the installed launcher run), with
 time stamps wrapped around the steps it calls. Nothing is replaced, only observed.
 
@@ -10,11 +10,14 @@ shows an empty QMainWindow (at the app's default size, so both paint the same ar
 Both print lines "STAMP <name> <time.monotonic()>" (CLOCK_MONOTONIC is shared by all processes,
 so the parent can subtract its own launch time) and then close their window and exit.
 
-"Shown and idle": the window has been shown and painted, the app has finished connecting
-(it checks for the API key in a background thread right after showing, and updates the
-status bar when it knows), and then nothing was painted for QUIET_MS. The idle time reported
-is the end of the last paint before that quiet spell (a zero timer after each paint event
-marks when the paint and anything queued with it had finished).
+"Shown and idle": the window has been shown and painted, the session has finished connecting
+(it checks for the API key in a background thread right after the window is shown, and
+announces the mode when it knows), every stored job has reached the window's model (the
+engine opens the store on its own thread and sends the history in pages after the first
+frame; `python -m ... app N` waits for N jobs), and then nothing was painted for QUIET_MS.
+The idle time reported is the latest of: connected, history complete, and the end of the last
+paint before that quiet spell (a zero timer after each paint event marks when the paint and
+anything queued with it had finished).
 """
 
 from __future__ import annotations
@@ -30,17 +33,19 @@ def stamp(name: str, when: float | None = None) -> None:
 
 
 class IdleProbe:
-    def __init__(self, app, window, needs_ready: bool) -> None:
+    def __init__(self, app, window, needs_ready: bool, history: int = 0) -> None:
         from PySide6.QtCore import QEvent, QObject, QTimer
 
         self.window = window
         self.ready_at: float | None = None if needs_ready else time.monotonic()
+        self.history = history  # jobs the window's model must hold before it counts as idle
+        self.history_at: float | None = None if history else time.monotonic()
         self.painted_at: float | None = None
         self.mark_pending = False
         probe = self
 
         class PaintWatch(QObject):
-            def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            def eventFilter(self, obj, event):
                 if event.type() == QEvent.Type.Paint and not probe.mark_pending:
                     probe.mark_pending = True
                     QTimer.singleShot(0, probe.mark)
@@ -56,30 +61,40 @@ class IdleProbe:
         self.mark_pending = False
         self.painted_at = time.monotonic()
 
-    def ready(self, *_: object) -> None:
-        if self.ready_at is None:
+    def ready(self, mode: object = None) -> None:
+        """The session announced a mode other than 'connecting' (connected, or known offline)."""
+        if self.ready_at is None and getattr(mode, "name", "") != "CONNECTING":
             self.ready_at = time.monotonic()
             stamp("ready", self.ready_at)
 
+    def jobs_arrived(self, *_: object) -> None:
+        model = self.window.jobs_model
+        if self.history_at is None and len(model.jobs()) >= self.history:
+            self.history_at = time.monotonic()
+            stamp("history", self.history_at)
+
     def check(self) -> None:
-        if self.ready_at is None or self.painted_at is None or self.mark_pending:
+        if (self.ready_at is None or self.history_at is None or self.painted_at is None
+                or self.mark_pending):
             return
         if time.monotonic() - self.painted_at < QUIET_MS / 1000:
             return
         self.checker.stop()
-        stamp("idle", max(self.ready_at, self.painted_at))
+        stamp("idle", max(self.ready_at, self.history_at, self.painted_at))
         self.window.close()
 
 
-def run_app() -> int:
+def run_app(history: int) -> int:
     # Imported first so their names can be wrapped before main() looks them up; main() would
     # import them moments later anyway, so the total from process start is the same.
+    from PySide6.QtWidgets import QApplication
+
     import vidu_desktop.app as app_module
-    import vidu_desktop.core.jobs as jobs
     import vidu_desktop.logging_setup as logging_setup
+    import vidu_desktop.session as session_module
     import vidu_desktop.ui.main_window as main_window
     import vidu_desktop.ui.theme as theme
-    from PySide6.QtWidgets import QApplication
+    import vidu_desktop.workers.engine as engine
 
     stamp("imported")
 
@@ -96,23 +111,37 @@ def run_app() -> int:
 
     timed(logging_setup, "setup_logging")
     timed(theme, "apply_theme")
-    timed(jobs, "JobStore")
+    timed(engine, "JobStore")  # opened on the engine's thread, after the first frame
+
+    def timed_method(cls, name: str, label: str) -> None:
+        original = getattr(cls, name)
+
+        def wrapper(self, *args, **kwargs):
+            stamp(f"{label}.start")
+            result = original(self, *args, **kwargs)
+            stamp(f"{label}.end")
+            return result
+
+        setattr(cls, name, wrapper)
+
+    timed_method(session_module.Session, "__init__", "Session.init")
+    timed_method(session_module.Session, "start", "Session.start")
+    timed_method(main_window.MainWindow, "__init__", "MainWindow")
 
     window_class = main_window.MainWindow
-    original_init, original_show = window_class.__init__, window_class.show
-
-    def init(self, *args, **kwargs):
-        stamp("MainWindow.start")
-        original_init(self, *args, **kwargs)
-        stamp("MainWindow.end")
+    original_show = window_class.show
 
     def show(self):
         original_show(self)
         stamp("shown")
-        self._bench_probe = IdleProbe(QApplication.instance(), self, needs_ready=True)
-        self.connectionReady.connect(self._bench_probe.ready)
+        probe = IdleProbe(QApplication.instance(), self, needs_ready=True, history=history)
+        self._bench_probe = probe
+        self.session.modeChanged.connect(probe.ready)
+        self.jobs_model.rowsInserted.connect(probe.jobs_arrived)
+        self.jobs_model.modelReset.connect(probe.jobs_arrived)
+        probe.jobs_arrived()
 
-    window_class.__init__, window_class.show = init, show
+    window_class.show = show
     return app_module.main(["vidu-desktop"])
 
 
@@ -130,4 +159,5 @@ def run_bare() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run_app() if sys.argv[1] == "app" else run_bare())
+    sys.exit(run_app(int(sys.argv[2]) if len(sys.argv) > 2 else 0) if sys.argv[1] == "app"
+             else run_bare())

@@ -205,9 +205,9 @@ def machine_info() -> dict:
         pass
     import sqlite3
 
+    import PySide6
     import requests
     import urllib3
-    import PySide6
     from PySide6.QtCore import qVersion
 
     curl = _run("curl", "--version").splitlines()
@@ -253,10 +253,11 @@ def table(figures: dict[str, Figure]) -> str:
                      f.short_verdict()))
     for key, spec in TARGETS.items():
         if key not in figures:
-            limit = "—" if spec.limit is None else f"{'<=' if spec.direction == 'lower' else '>='} {_fmt(spec.limit)} {spec.unit}"
+            sign = "<=" if spec.direction == "lower" else ">="
+            limit = "—" if spec.limit is None else f"{sign} {_fmt(spec.limit)} {spec.unit}"
             rows.append((key, "not measured", "", limit, "—"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     missed = [f for f in figures.values() if f.passed is False]
     if missed:
@@ -305,7 +306,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         return
     missed = _COLLECTOR.missed()
     report = {
-        "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, "-m", "pytest", *session.config.invocation_params.args]),
         "passed": not missed,
         **machine_info(),

@@ -1,6 +1,12 @@
-"""max_gui_stall_ms: the longest gap between 5 ms timer ticks on the GUI thread while the real
-window and job engine prepare and submit a 40 MB photo, poll 20 other jobs and download a
-200 MiB video, against the simulator running in another process.
+"""max_gui_stall_ms and gui_latency_p99_ms: the gaps between 5 ms timer ticks on the GUI thread
+while the real session and window poll 100 jobs and download 3 videos of 200 MiB (issue 10:
+"longest GUI-thread stall <= 16 ms while 100 jobs poll and 3 videos download; report the 99th
+percentile of event-loop latency too"), against the simulator running in another process.
+
+The jobs come the way the app gets them: the 100 polled jobs are in the database before the
+session starts (the engine resumes them), the 3 videos are made by the window's Generate
+(three images at 1080p, which the benchmark simulator answers with its 200 MiB video). The
+test never touches the store while the session runs; it watches the window's model.
 
 The event loop here is a plain QEventLoop, as app.exec() runs, not pytest-qt's waits (those
 sleep 10 ms between rounds of events, which would show up as gaps of their own).
@@ -25,8 +31,10 @@ import pytest
 from ._sim_server import BACKGROUND
 from ._support import SimProcess, client_for, median, percentile, run_loop, submit_task, thumbnail_png
 
-RUNS = 5
-BACKGROUND_JOBS = 20
+RUNS = int(os.environ.get("BENCH_STALL_RUNS", "5"))
+BACKGROUND_JOBS = 100
+VIDEOS = 3
+VIDEO_BYTES = 200 * 1024 * 1024
 TICK_MS = 5
 STALL_NOTE_MS = 20  # gaps above this are listed with the phase they fell in
 
@@ -35,7 +43,7 @@ class Ticker:
     """A 5 ms precise timer on the GUI thread; the gaps between its ticks are the stalls."""
 
     def __init__(self) -> None:
-        from PySide6.QtCore import QTimer, Qt
+        from PySide6.QtCore import Qt, QTimer
 
         self.ticks: list[float] = []
         self.timer = QTimer()
@@ -53,7 +61,7 @@ class Ticker:
 
     def gaps(self) -> list[tuple[float, float]]:
         """(start, length in ms) of every gap between consecutive ticks."""
-        return [(a, (b - a) * 1000) for a, b in zip(self.ticks, self.ticks[1:])]
+        return [(a, (b - a) * 1000) for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
 
 
 class Sampler(threading.Thread):
@@ -100,10 +108,16 @@ def sim(media, tmp_path_factory):
     process.stop()
 
 
-def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtbot) -> dict:
+def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot) -> dict:
+    import shutil
+
     from PySide6.QtWidgets import QApplication
 
-    from vidu_desktop.core.jobs import Job, JobState, JobStore
+    from vidu_desktop.core.job import Job
+    from vidu_desktop.core.lifecycle import JobState
+    from vidu_desktop.core.request import VideoSettings
+    from vidu_desktop.core.store import JobStore
+    from vidu_desktop.session import Mode, Session
     from vidu_desktop.ui.main_window import MainWindow
     from vidu_desktop.ui.theme import apply_theme
 
@@ -113,89 +127,113 @@ def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtb
     monkeypatch.setenv("NOVITA_API_KEY", "bench")
     monkeypatch.setenv("NOVITA_API_BASE_URL", sim.base_url)
 
-    # 20 jobs already running when the window opens (the app resumes them at once).
-    store = JobStore(root / "jobs.sqlite3")
+    # 100 jobs already running when the window opens (the engine resumes them at once). The
+    # database is written here before the session exists, and closed: from then on the
+    # engine is its only user.
+    database = root / "jobs.sqlite3"
+    store = JobStore(database)
     client = client_for(sim.base_url)
     thumb = thumbnail_png()
+    background_tasks = set()
     for i in range(BACKGROUND_JOBS):
         prompt = f"{BACKGROUND} {run}-{i}"
-        store.add(Job(state=JobState.QUEUED, params={"prompt": prompt, "resolution": "540p", "audio": False},
+        task_id = submit_task(client, prompt)
+        background_tasks.add(task_id)
+        store.add(Job(state=JobState.QUEUED, settings=VideoSettings(prompt=prompt, resolution="540p", audio=False),
                       image_source=f"/home/user/Pictures/background-{i}.jpg", thumbnail=thumb,
-                      task_id=submit_task(client, prompt), submissions=1))
+                      task_id=task_id, submissions=1))
+    store.close()
+    images = []
+    for i in range(VIDEOS):  # one job per image: three files
+        images.append(root / f"photo-{i}.png")
+        shutil.copyfile(png, images[-1])
 
-    # The harness watches the jobs through its own connection (WAL: readers never wait for
-    # the writer), so its checks never queue behind the app's store lock.
-    watcher = JobStore(root / "jobs.sqlite3")
-
-    def state(job_id: int) -> JobState:
-        return watcher.get(job_id).state
-
-    refresh_ms: list[float] = []
-    if os.environ.get("BENCH_STALL_SAMPLER"):  # diagnostic: what one job-list refresh costs
+    update_ms: list[float] = []
+    if os.environ.get("BENCH_STALL_SAMPLER"):  # diagnostic: what one job-list update costs
         from vidu_desktop.ui.job_list import JobTableModel
 
-        original = JobTableModel.refresh_job
+        original = JobTableModel.update_job
 
-        def timed_refresh(self, job_id: int) -> None:
+        def timed_update(self, job) -> None:
             start = time.perf_counter()
-            original(self, job_id)
-            refresh_ms.append((time.perf_counter() - start) * 1000)
+            original(self, job)
+            update_ms.append((time.perf_counter() - start) * 1000)
 
-        monkeypatch.setattr(JobTableModel, "refresh_job", timed_refresh)
+        monkeypatch.setattr(JobTableModel, "update_job", timed_update)
 
     apply_theme(QApplication.instance())
-    window = MainWindow(store)
+    library = root / "library"
+    session = Session(database, allow_demo=False, library_dir=lambda: library)
+    window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
-    run_loop(lambda: window.mode == "novita", 20, "the window to connect")
+    session.start()
+    model = window.jobs_model
+    run_loop(lambda: session.mode is Mode.NOVITA and len(model.jobs()) >= BACKGROUND_JOBS, 20,
+             "the window to connect and list the 100 running jobs")
     # The user's choices, made before the clock starts: 1080p (the simulator answers a 1080p
-    # task with the 200 MiB video).
-    window.form.set_params({"prompt": "the camera slowly pushes in", "resolution": "1080p",
-                            "duration": 5, "audio": True})
+    # task with the 200 MiB video), three images added and checked.
+    window.form.set_settings(VideoSettings(prompt="the camera slowly pushes in", resolution="1080p",
+                                           duration=5, audio=True))
+    window.images.add_sources([str(p) for p in images])
+    run_loop(lambda: len(window.images.images) == VIDEOS and not any(i.pending for i in window.images.images),
+             60, "the images to be checked")
+    assert window.generate_button.isEnabled(), window.problem_label.text()
+    background_ids = {job.id for job in model.jobs()}
+
+    # The three new jobs' phases, as the window learns of them (on the GUI thread).
+    seen: dict[int, dict[JobState, float]] = {}
+
+    def observe(job) -> None:
+        if job.id not in background_ids:
+            seen.setdefault(job.id, {}).setdefault(job.state, time.perf_counter())
+
+    session.jobChanged.connect(observe)
+
+    def new_jobs() -> list:
+        return [job for job in model.jobs() if job.id not in background_ids]
 
     ticker = Ticker()
     sampler = Sampler(ticker, threading.get_ident()) if os.environ.get("BENCH_STALL_SAMPLER") else None
     phases: list[tuple[str, float]] = []
-    polls_before = sum(sim.stats()["polls"].values())
+    polls_before = sim.stats()["polls"]
     ticker.start()
     if sampler:
         sampler.start()
     phases.append(("polling only", time.perf_counter()))
     run_loop(lambda: time.perf_counter() - phases[0][1] >= 1.0, 5, "a second")
 
-    phases.append(("photo checked (preview)", time.perf_counter()))
-    window.images.add_sources([str(photo)])
-    run_loop(lambda: window.images.images and not window.images.images[0].pending, 60,
-             "the photo to be checked")
-    assert window.generate_button.isEnabled(), window.problem_label.text()
-
-    phases.append(("photo prepared and submitted", time.perf_counter()))
+    phases.append(("3 jobs prepared and submitted", time.perf_counter()))
     window.generate()  # what the Generate button does
-    job_id = max(watcher.ids())
-    run_loop(lambda: state(job_id).finished, 300, "the job to finish")
-    job = watcher.get(job_id)
-    assert job.state is JobState.DONE, job.error
-    assert Path(job.video_path).stat().st_size == 200 * 1024 * 1024
-    # The job's own phases start when the workers committed its state changes (wall clock in
-    # the job's events), put on the ticker's clock.
-    offset = time.perf_counter() - time.time()
-    names = {JobState.QUEUED: "queued/processing", JobState.DOWNLOADING: "200 MiB download",
-             JobState.DONE: "video loads in the player"}
-    for at, job_state, _ in watcher.events(job_id):
-        if job_state in names:
-            phases.append((names.pop(job_state), at + offset))
+    run_loop(lambda: len(new_jobs()) == VIDEOS and all(job.state.finished for job in new_jobs()), 300,
+             "the three jobs to finish")
     end = time.perf_counter() + 1.0
     run_loop(lambda: time.perf_counter() > end, 5, "a second")
     ticker.stop()
     if sampler:
         sampler.running = False
     phases.append(("end", time.perf_counter()))
-    polls = sum(sim.stats()["polls"].values()) - polls_before
+    polls_after = sim.stats()["polls"]
+    session.jobChanged.disconnect(observe)
+
+    made = new_jobs()
+    for job in made:
+        assert job.state is JobState.DONE, job.error
+        assert Path(job.video_path).stat().st_size == VIDEO_BYTES
+    names = ((JobState.QUEUED, "queued/processing"), (JobState.DOWNLOADING, "3 × 200 MiB downloads"))
+    for job_state, name in names:
+        phases.append((name, min(seen[job.id][job_state] for job in made)))
+    done = sorted(seen[job.id][JobState.DONE] for job in made)
+    phases.append(("downloads go on; finished videos load in the player", done[0]))
+    phases.append(("all 3 done", done[-1]))
+    phases.sort(key=lambda phase: phase[1])
+    polled = sum(1 for task in background_tasks if polls_after.get(task, 0) > polls_before.get(task, 0))
+    polls = sum(polls_after.values()) - sum(polls_before.values())
 
     window.close()
-    QApplication.processEvents()  # job updates already queued for the window land before the store closes
-    watcher.close()
-    store.close()
+    session.shutdown()
+    QApplication.processEvents()
+    shutil.rmtree(library, ignore_errors=True)  # 600 MiB a run
 
     def phase_of(at: float) -> str:
         name = phases[0][0]
@@ -215,14 +253,15 @@ def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtb
         "ticks": len(ticker.ticks),
         "seconds": phases[-1][1] - phases[0][1],
         "polls_during_run": polls,
+        "background_jobs_polled": polled,
         "phase_seconds": {name: round(phases[i + 1][1] - start, 3) for i, (name, start) in enumerate(phases[:-1])},
         "max_gap_ms_by_phase": {k: round(v, 1) for k, v in by_phase.items()},
         "gaps_over_20ms": [(round(at - phases[0][1], 3), round(length, 1), phase_of(at))
                            for at, length in gaps if length > STALL_NOTE_MS],
         "stall_stacks": sampler.samples.most_common(12) if sampler else None,
         "stall_other_threads": sampler.others.most_common(12) if sampler else None,
-        "refresh_job_ms": {"calls": len(refresh_ms), "median": median(refresh_ms),
-                           "max": max(refresh_ms)} if refresh_ms else None,
+        "update_job_ms": {"calls": len(update_ms), "median": median(update_ms),
+                          "max": max(update_ms)} if update_ms else None,
     }
 
 
@@ -230,18 +269,27 @@ def one_run(run: int, root: Path, sim: SimProcess, photo: Path, monkeypatch, qtb
 def test_gui_stall(bench, sim, media, tmp_path, monkeypatch, qtbot):
     from PySide6.QtGui import QGuiApplication
 
-    runs = [one_run(i, tmp_path / f"run-{i}", sim, media["photo"], monkeypatch, qtbot) for i in range(RUNS)]
+    runs = [one_run(i, tmp_path / f"run-{i}", sim, media["png"], monkeypatch, qtbot) for i in range(RUNS)]
     maxima = [r["max_ms"] for r in runs]
     p99s = [r["p99_ms"] for r in runs]
+    scene = (f"Each run: the real session and window (Session + MainWindow, as app.py builds them), "
+             f"{BACKGROUND_JOBS} unfinished jobs stored before the session starts and polled by the "
+             f"engine at the app's fastest rate (the server keeps their estimate at 3 s), then Generate "
+             f"with {VIDEOS} images at 1080p: prepared, sent, polled, and each task's 200 MiB video "
+             f"downloaded, saved and the newest loaded in the player, until all {VIDEOS} are done, plus "
+             f"a second either side; simulator in another process; Qt platform "
+             f"{QGuiApplication.platformName()}. Every run is kept: one-time costs of the first run in "
+             f"the process (first video shown) count too.")
+    polled_all = all(r["background_jobs_polled"] == BACKGROUND_JOBS for r in runs)
+    condition = {f"all {BACKGROUND_JOBS} jobs were polled during every measured run": polled_all}
     bench.record(
         "max_gui_stall_ms", median(maxima), "ms",
         f"longest gap between ticks of a 5 ms timer on the GUI thread (5 = no stall), median of "
-        f"{RUNS} runs; p99 gap {median(p99s):.1f} ms. Each run: the real window and job engine, "
-        f"a {media['photo'].stat().st_size / 1e6:.0f} MB 8000×6000 JPEG added (preview and check), "
-        f"Generate at 1080p (fitted, encoded, sent), the task's 200 MiB video downloaded, saved and "
-        f"loaded in the player, while {BACKGROUND_JOBS} other jobs are polled at the app's "
-        f"fastest rate (the server keeps their estimate at 3 s); simulator in another process; "
-        f"Qt platform {QGuiApplication.platformName()}. Every run is kept: one-time costs of the "
-        f"first run in the process (first video shown) count too.",
-        target=50, target_note="aim 16", runs=RUNS,
+        f"{RUNS} runs (each run's longest: {', '.join(f'{m:.0f}' for m in maxima)} ms). " + scene,
+        runs=RUNS, conditions=condition,
         raw={"max_ms": maxima, "p99_ms": p99s, "runs": runs})
+    bench.record(
+        "gui_latency_p99_ms", median(p99s), "ms",
+        f"99th percentile of the gaps between ticks of a 5 ms timer on the GUI thread (event-loop "
+        f"latency plus the 5 ms period), median of {RUNS} runs, same runs as max_gui_stall_ms. " + scene,
+        runs=RUNS, conditions=condition, raw={"p99_ms": p99s})
