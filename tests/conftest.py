@@ -112,7 +112,7 @@ def private_session_bus(environ=os.environ) -> bool:
         return False
     try:
         daemon = _process_environ(_bus_daemon_pid(address))
-    except Exception:  # no bus, no jeepney, another user's daemon: not ours
+    except Exception:  # noqa: BLE001 - no bus, no jeepney, another user's daemon: not ours
         return False
     return daemon.get("VIDU_HEADLESS_INNER") == "1" and daemon.get("HOME") == home
 

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from .logging_setup import setup_logging
     from .session import Session, exit_now
     from .ui.main_window import MainWindow
-    from .ui.theme import apply_theme, app_icon
+    from .ui.theme import app_icon, apply_theme
 
     log_file = setup_logging()
     log = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     session = Session()
     window = MainWindow(session, initial_sources=args.images)
     server = instance.InstanceServer(window)
-    server.opened.connect(lambda sources: (window.images.add_sources(sources), window.showNormal(),
-                                           window.raise_(), window.activateWindow()))
+    server.opened.connect(window.bring_to_front)
     quit_on_signals(app)
     window.show()
     session.start()  # the store, the key and the simulator come after the first frame

@@ -62,6 +62,7 @@ class Session(QObject):
     _resume = Signal()
     _connect = Signal(object)
     _thumbnail = Signal(int)
+    _catch_up = Signal(object)
 
     def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
                  library_dir: Callable[[], Path] = settings.library_dir,
@@ -81,6 +82,8 @@ class Session(QObject):
         self._resume.connect(engine.resume)
         self._connect.connect(engine.set_connection)
         self._thumbnail.connect(engine.load_thumbnail)
+        self._catch_up.connect(engine.catch_up)
+        engine.caughtUp.connect(self._caught_up)  # a method: it runs on this object's thread
         engine.openFailed.connect(self.openFailed)
         engine.jobsLoaded.connect(self.jobsLoaded)
         engine.jobChanged.connect(self.jobChanged)
@@ -118,9 +121,9 @@ class Session(QObject):
             register_secret(key.value)
             self.demo.stop()
             self._connect.emit(Connection(key.value, base_url))
+            self._resume.emit()  # before anyone hears of the mode and generates
             suffix = "" if base_url.endswith("api.novita.ai") else f" at {base_url}"
             self._set_mode(Mode.NOVITA, f"Novita{suffix} · key from {key.source.value}")
-            self._resume.emit()
             return
         if not self.allow_demo:
             self._set_mode(Mode.OFFLINE, "No API key: set NOVITA_API_KEY or add one in Settings.")
@@ -135,8 +138,8 @@ class Session(QObject):
             self.demo.stop()
             return
         self._connect.emit(Connection(DEMO_KEY, base_url))
-        self._set_mode(Mode.DEMO, f"Demo mode · built-in simulator at {base_url}")
         self._resume.emit()
+        self._set_mode(Mode.DEMO, f"Demo mode · built-in simulator at {base_url}")
 
     def _set_mode(self, mode: Mode, words: str) -> None:
         self.mode, self.status = mode, words
@@ -162,6 +165,13 @@ class Session(QObject):
 
     def request_thumbnail(self, job_id: int) -> None:
         self._thumbnail.emit(job_id)
+
+    def after_queued(self, then: Callable[[], None]) -> None:
+        """Call `then` (on this thread) once the engine has handled every intent sent so far."""
+        self._catch_up.emit(then)
+
+    def _caught_up(self, then: Callable[[], None]) -> None:
+        then()
 
     @staticmethod
     def is_busy(job: Job) -> bool:

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from vidu_desktop.simulator.server import placeholder_png
-from vidu_desktop import paths
-from vidu_desktop.core.jobs import JobState, JobStore
 from tests.waiting import wait_for, xdotool
+from vidu_desktop import paths
+from vidu_desktop.core.lifecycle import JobState
+from vidu_desktop.core.store import JobStore
+from vidu_desktop.simulator.server import placeholder_png
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 

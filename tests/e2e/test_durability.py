@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.images import png_bytes
-from vidu_desktop import paths
-from vidu_desktop.core.jobs import JobState, JobStore
-from vidu_desktop.core.library import looks_like_mp4
-from vidu_desktop.simulator.server import Simulator, SimulatorConfig
 from tests.waiting import wait_for
+from vidu_desktop import paths
+from vidu_desktop.core.library import looks_like_mp4
+from vidu_desktop.core.lifecycle import JobState
+from vidu_desktop.core.store import JobStore
+from vidu_desktop.simulator.server import Simulator, SimulatorConfig
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +39,7 @@ def image(tmp_path: Path) -> Path:
 def start_engine(sim: Simulator, *images: Path) -> subprocess.Popen:
     env = dict(os.environ, NOVITA_API_KEY="sk-durable-test", NOVITA_API_BASE_URL=sim.base_url,
                QT_QPA_PLATFORM="offscreen")
-    return subprocess.Popen([sys.executable, "-m", "vidu_desktop.workers.headless", "--duration", "1",
+    return subprocess.Popen([sys.executable, "-m", "vidu_desktop.headless", "--duration", "1",
                              *map(str, images)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 

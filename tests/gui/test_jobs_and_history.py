@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QMessageBox
 
-from tests.images import png_bytes
 from tests.gui.conftest import jobs_shown
+from tests.images import png_bytes
 from vidu_desktop.core.lifecycle import JobState
 
 pytestmark = pytest.mark.gui

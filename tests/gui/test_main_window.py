@@ -9,11 +9,11 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtMultimedia import QMediaPlayer
 
+from tests.gui.conftest import jobs_shown
 from tests.images import png_bytes
-from vidu_desktop.simulator.server import placeholder_png
 from vidu_desktop import settings
 from vidu_desktop.core.lifecycle import JobState
-from tests.gui.conftest import jobs_shown
+from vidu_desktop.simulator.server import placeholder_png
 
 pytestmark = pytest.mark.gui
 

@@ -22,7 +22,7 @@ def test_second_start_hands_images_to_the_first(qtbot):
         assert opened.args == [["/tmp/a.png", "https://example.com/b.webp"]]
         # and the window-less engine refuses to run beside it
         env = dict(os.environ, NOVITA_API_KEY="sk-second-copy", QT_QPA_PLATFORM="offscreen")
-        second = subprocess.run([sys.executable, "-m", "vidu_desktop.workers.headless"], env=env,
+        second = subprocess.run([sys.executable, "-m", "vidu_desktop.headless"], env=env,
                                 capture_output=True, text=True, timeout=60)
         assert second.returncode == 3 and "running" in second.stderr
     finally:

@@ -25,7 +25,8 @@ import pytest
 import vidu_desktop
 from tests.waiting import wait_for, xdotool
 from vidu_desktop import paths
-from vidu_desktop.core.jobs import JobState, JobStore
+from vidu_desktop.core.lifecycle import JobState
+from vidu_desktop.core.store import JobStore
 from vidu_desktop.simulator.server import placeholder_png
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,7 +16,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -140,7 +139,7 @@ def careless_session(root: Path, env: dict[str, str], hermetic: bool, wrapper: l
     session.mkdir()
     report = session / "report.json"
     test_file = session / "test_careless.py"
-    test_file.write_text(CARELESS_TEST.format(report=str(report), names=XDG_NAMES + ("HOME",)))
+    test_file.write_text(CARELESS_TEST.format(report=str(report), names=(*XDG_NAMES, "HOME")))
     (session / "pytest.ini").write_text("[pytest]\n")
     command = [*wrapper, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                "-c", str(session / "pytest.ini"), "--rootdir", str(session),

@@ -6,17 +6,35 @@ import random
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..core.request import (AUDIO_TYPE_LABELS, AUDIO_TYPES, DURATION_RANGE, PROMPT_MAX_CHARS,
-                            RESOLUTIONS, SEED_RANGE, Problem, VideoSettings)
+from ..core.request import (
+    AUDIO_TYPE_LABELS,
+    AUDIO_TYPES,
+    DURATION_RANGE,
+    PROMPT_MAX_CHARS,
+    RESOLUTIONS,
+    SEED_RANGE,
+    Problem,
+    VideoSettings,
+)
 
 
 class ParameterForm(QWidget):
     changed = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prompt = QPlainTextEdit()
         self.prompt.setPlaceholderText("Describe the motion: “the camera slowly pushes in while "

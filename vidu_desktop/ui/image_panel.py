@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QStyle,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.request import format_size, is_web_url
+from ..workers.services import run_in_background
 
 PREVIEW = 96
 
@@ -29,30 +38,20 @@ class ChosenImage:
         return self.source if is_web_url(self.source) else Path(self.source).name
 
 
-class _InspectSignals(QObject):
-    done = Signal(str, str, list, bytes)  # source, summary, problems, thumbnail PNG
-
-
-class _Inspect(QRunnable):
+def _inspect(source: str) -> tuple[str, str, list[str], bytes]:
     """Header check and thumbnail of one file, in the thread pool (a 40 MB photo takes a while)."""
+    from ..media.images import check_image, thumbnail_png
 
-    def __init__(self, source: str, signals: _InspectSignals) -> None:
-        super().__init__()
-        self.source, self.signals = source, signals
-
-    def run(self) -> None:
-        from ..media.images import check_image, thumbnail_png
-
-        path = Path(self.source)
-        try:
-            check = check_image(path)
-            problems = list(check.problems)
-            summary = (f"{check.width}×{check.height} · {_ratio(check.width, check.height)} · "
-                       f"{format_size(check.file_bytes)}")
-            thumb = thumbnail_png(path, PREVIEW) if not problems or check.width else b""
-        except Exception as exc:  # noqa: BLE001 - any failure is a problem shown on the image
-            problems, summary, thumb = [str(exc) or "it could not be read"], "", b""
-        self.signals.done.emit(self.source, summary, problems, thumb or b"")
+    path = Path(source)
+    try:
+        check = check_image(path)
+        problems = list(check.problems)
+        summary = (f"{check.width}×{check.height} · {_ratio(check.width, check.height)} · "
+                   f"{format_size(check.file_bytes)}")
+        thumb = thumbnail_png(path, PREVIEW) if not problems or check.width else b""
+    except Exception as exc:  # noqa: BLE001 - any failure is a problem shown on the image
+        problems, summary, thumb = [str(exc) or "it could not be read"], "", b""
+    return source, summary, problems, thumb or b""
 
 
 def _ratio(width: int, height: int) -> str:
@@ -67,7 +66,7 @@ def save_clipboard_image(image: QImage, folder: Path) -> Path:
     """Clipboard pixels become a PNG file so the job has a real input (called in the pool)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{int(time.time() * 1000) % 1000:03d}.png"
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; Qt takes str
         raise OSError(f"could not save the pasted image to {path}")
     return path
 
@@ -77,11 +76,9 @@ class ImagePanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.images: list[ChosenImage] = []
-        self._signals = _InspectSignals(self)
-        self._signals.done.connect(self._inspected)
         self.hint = QLabel("Drop images here (JPEG, PNG, WebP, or a link from your browser)\n"
                            "or use Open… (Ctrl+O) / Paste (Ctrl+V)")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -113,7 +110,7 @@ class ImagePanel(QWidget):
                 image.pending = False
                 image.summary = "web link: sent to Novita as it is"
             else:
-                QThreadPool.globalInstance().start(_Inspect(source, self._signals))
+                run_in_background(partial(_inspect, source), lambda found: self._inspected(*found), owner=self)
         self._sync()
 
     def remove_selected(self) -> None:
@@ -137,7 +134,7 @@ class ImagePanel(QWidget):
             words.extend(f"{image.name}: {problem}." for problem in image.problems)
         return words
 
-    def _inspected(self, source: str, summary: str, problems: list, thumbnail: bytes) -> None:
+    def _inspected(self, source: str, summary: str, problems: list[str], thumbnail: bytes) -> None:
         for image in self.images:
             if image.source == source:
                 image.pending, image.summary, image.problems = False, summary, problems

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt,
-                            QTimer, Signal)
-from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QStyle, QStyledItemDelegate,
-                               QStyleOptionProgressBar, QStyleOptionViewItem, QTreeView)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
 
 from ..core.job import Job
 from ..core.lifecycle import JobState
@@ -47,7 +65,7 @@ def state_text(job: Job, now: float | None = None) -> str:
 
 def format_duration(seconds: float) -> str:
     """Total over every float: NaN, negatives, 1e308 and infinity all give something to show."""
-    if not seconds == seconds or seconds <= 0:  # NaN or not positive
+    if math.isnan(seconds) or seconds <= 0:
         return format_time(0)
     if seconds > MAX_SHOWN_S:
         return format_time(int(MAX_SHOWN_S * 1000)) + "+"
@@ -87,10 +105,10 @@ class JobTableModel(QAbstractTableModel):
         self._ticker.timeout.connect(self._tick)
         self._ticker.start(1000)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -248,7 +266,8 @@ def tooltip(job: Job) -> str:
 class _ProgressDelegate(QStyledItemDelegate):
     """State column: a progress bar under the words while a job runs (busy bar without a percent)."""
 
-    def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         progress = index.data(ProgressRole)
         if progress is None:
             return super().paint(painter, option, index)
@@ -262,14 +281,15 @@ class _ProgressDelegate(QStyledItemDelegate):
         bar.text = index.data(Qt.ItemDataRole.DisplayRole)
         bar.textVisible = True
         bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        style = option.widget.style() if option.widget else QApplication.style()
+        widget: QWidget | None = option.widget  # None when painted outside a view
+        style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
 
 
 class JobListView(QTreeView):
     playRequested = Signal(int)
 
-    def __init__(self, model: JobTableModel, parent=None) -> None:
+    def __init__(self, model: JobTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setRootIsDecorated(False)
@@ -293,7 +313,7 @@ class JobListView(QTreeView):
     def selected_job_ids(self) -> list[int]:
         return [index.data(JobIdRole) for index in self.selectionModel().selectedRows()]
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.playRequested.emit(self.currentIndex().data(JobIdRole))
             return

@@ -8,13 +8,37 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QMenu, QMessageBox, QPushButton, QSplitter,
-                               QSystemTrayIcon, QVBoxLayout, QWidget)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import APP_NAME, __version__, paths, settings
 from ..core import errors
@@ -201,9 +225,7 @@ class MainWindow(QMainWindow):
         sources = sources_from_urls(mime.urls()) if mime.hasUrls() else []
         if not sources and mime.hasText():
             text = mime.text().strip()
-            if is_web_url(text):
-                sources = [text]
-            elif _is_file(text):
+            if is_web_url(text) or _is_file(text):
                 sources = [text]
         if sources:
             self.images.add_sources(sources)
@@ -219,12 +241,12 @@ class MainWindow(QMainWindow):
                                      "or an http(s) link to an image.", 8000)
         return False
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         mime = event.mimeData()
         if mime.hasUrls() or mime.hasImage() or mime.hasText():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         if self.add_mime(event.mimeData()):
             event.acceptProposedAction()
 
@@ -247,7 +269,7 @@ class MainWindow(QMainWindow):
         if QSystemTrayIcon.isSystemTrayAvailable():
             if self._tray is None:
                 self._tray = QSystemTrayIcon(self.windowIcon(), self)
-                self._tray.messageClicked.connect(lambda: (self.showNormal(), self.activateWindow()))
+                self._tray.messageClicked.connect(self.bring_to_front)
                 self._tray.show()
             self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
         QApplication.alert(self)
@@ -339,10 +361,24 @@ class MainWindow(QMainWindow):
                 self.player.unload()  # release the file first (Windows locks open files)
         self.session.delete(job_ids)
 
+    def find_in_jobs(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def bring_to_front(self, sources: list[str] | None = None) -> None:
+        """Show the window in front (a notification was clicked, or a second start handed over images)."""
+        if sources:
+            self.images.add_sources(sources)
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     # -- menus, settings, state ----------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        def action(menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        def action(menu: QMenu, text: str, slot: Callable[[], object],
+                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                   tip: str = "") -> QAction:
             act = menu.addAction(text)
             act.triggered.connect(slot)
             if shortcut:
@@ -360,7 +396,7 @@ class MainWindow(QMainWindow):
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.images.list.addAction(remove)
         action(file_menu, "&Clear images", self.images.clear)
-        action(file_menu, "&Find in jobs", lambda: (self.search.setFocus(), self.search.selectAll()),
+        action(file_menu, "&Find in jobs", self.find_in_jobs,
                QKeySequence.StandardKey.Find)
         file_menu.addSeparator()
         action(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
@@ -401,14 +437,14 @@ class MainWindow(QMainWindow):
         self.player.set_muted(settings.value("player/muted", False, bool))
         self.player.set_loop(settings.value("player/loop", True, bool))
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         for splitter, state in self._splitter_states:
             if state and not state.isEmpty():
                 splitter.restoreState(state)
         self._splitter_states = []
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         store = settings.store()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/main_splitter", self.main_splitter.saveState())

@@ -228,7 +228,7 @@ class VideoPlayer(QWidget):
     def load(self, path: Path, autoplay: bool = True) -> None:
         self.load_backend()
         path = Path(path)
-        if self._player is None:
+        if self._player is None or self._video is None:
             self._fail(self._unavailable or MISSING_TEXT)
             return
         if not path.is_file():

@@ -5,8 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import credentials, settings
 from ..core import errors
@@ -17,7 +27,7 @@ from ..workers.services import run_in_background
 class SettingsDialog(QDialog):
     keyChanged = Signal()  # stored or removed: the window reconnects
 
-    def __init__(self, parent=None, first_run: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, first_run: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("Vidu Desktop — Settings")
         self.key = QLineEdit()
@@ -105,10 +115,10 @@ class SettingsDialog(QDialog):
             if not key:
                 return "No key to test."
             balance = NovitaClient(key, base_url=resolve_base_url(base_url)).balance()
-            available = balance.get("availableBalance") if isinstance(balance, dict) else None
+            available = balance.get("availableBalance")
             try:
-                dollars = f" Balance: ${int(available) / 10000:.2f}."
-            except (TypeError, ValueError):
+                dollars = f" Balance: ${int(str(available)) / 10000:.2f}."
+            except ValueError:
                 dollars = ""
             return "The key works." + dollars
 
@@ -117,8 +127,11 @@ class SettingsDialog(QDialog):
 
     def _remove_key(self) -> None:
         run_in_background(credentials.delete_api_key,
-                          lambda _: (self.key_status.setText("Key removed."), self.keyChanged.emit()),
-                          owner=self)
+                          lambda _: self._key_removed(), owner=self)
+
+    def _key_removed(self) -> None:
+        self.key_status.setText("Key removed.")
+        self.keyChanged.emit()
 
     def _choose_library(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Video library", self.library.text())

@@ -24,10 +24,10 @@ from PySide6.QtGui import QImage
 
 from .. import paths
 from ..core import errors
+from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
 from ..core.job import Job
 from ..core.library import destination_in, looks_like_mp4, video_filename
 from ..core.lifecycle import JobState
-from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
 from ..core.novita import NovitaClient, TaskStatus
 from ..core.polling import PollSchedule, next_delay
 from ..core.request import VideoSettings, data_uri, image_problems, is_web_url
@@ -113,7 +113,7 @@ class SubmitWorker(_NetworkWorker):
     """Prepares a job's image (fit to the API's limits), then, once the engine has claimed
     the job, sends it. A submit is never repeated here: the engine decides."""
 
-    prepared = Signal(int, object)  # job id, dict of job fields to store (may be empty)
+    prepared = Signal(int, int, object)  # job id, submissions seen, job fields to store (may be empty)
     accepted = Signal(int, str)  # job id, task id
     rateLimited = Signal(int, float)  # job id, seconds to wait
 
@@ -123,7 +123,7 @@ class SubmitWorker(_NetworkWorker):
             problems = [p.message for p in job.settings.problems()]
             if problems:
                 raise errors.InvalidRequestError(0, "", " ".join(problems))
-            self.prepared.emit(job.id, self._prepare_image(job))
+            self.prepared.emit(job.id, job.submissions, self._prepare_image(job))
         except Exception as exc:  # noqa: BLE001 - every failure ends as words on the job
             self.failed.emit(failure(job.id or 0, exc))
 
@@ -220,7 +220,7 @@ class PollWorker(_NetworkWorker):
                     continue
                 try:
                     self._poll(job)
-                except Exception:  # noqa: BLE001 - one bad job must not stop the others
+                except Exception:
                     log.exception("job %s: polling failed; trying again later", key)
                     self._again(job, POLL_AFTER_FAILURE.delay(self._next_error(job)))
         finally:
@@ -259,11 +259,11 @@ class PollWorker(_NetworkWorker):
         else:
             state = {TaskStatus.QUEUED: JobState.QUEUED,
                      TaskStatus.PROCESSING: JobState.PROCESSING}.get(result.status, job.state)
-            changes = {"state": state, "progress": result.progress_percent, "eta_s": result.eta_s,
-                       "seed": result.seed if result.seed is not None else job.seed}
-            job = dataclasses.replace(job, **changes)
+            job = dataclasses.replace(job, state=state, progress=result.progress_percent, eta_s=result.eta_s,
+                                      seed=result.seed if result.seed is not None else job.seed)
             self._jobs[job_id] = job
-            self.polled.emit(job_id, changes)
+            self.polled.emit(job_id, {"state": job.state, "progress": job.progress, "eta_s": job.eta_s,
+                                      "seed": job.seed})
             self._again(job, next_delay(eta_s=result.eta_s, progress_percent=result.progress_percent,
                                         elapsed_s=time.time() - job.created_at,
                                         previous_delay_s=self._delay.get(job_id),
@@ -352,6 +352,7 @@ class JobEngine(QObject):
     videoReady = Signal(int, str)
     thumbnailReady = Signal(int, QImage)
     pendingChanged = Signal(int)  # jobs not yet finished or uncertain
+    caughtUp = Signal(object)  # the token given to catch_up(), once what came before is done
 
     _prepare = Signal(object)
     _send = Signal(object)
@@ -373,6 +374,7 @@ class JobEngine(QObject):
         self._cancelled: set[int] = set()
         self._cancelled_lock = threading.Lock()
         self._resends: dict[int, int] = {}
+        self._downloading: set[int] = set()
         self.submitter = SubmitWorker(stopping)
         self.poller = PollWorker(stopping)
         self.downloader = DownloadWorker(stopping, library_dir, self._is_cancelled)
@@ -391,8 +393,7 @@ class JobEngine(QObject):
         self.poller.polled.connect(self._polled)
         self.poller.succeeded.connect(self._succeeded)
         self.downloader.progressed.connect(self._progressed)
-        self.downloader.linkRefreshed.connect(
-            lambda job_id, url, expires: self._change(job_id, video_url=url, video_url_expires_at=expires))
+        self.downloader.linkRefreshed.connect(self._link_refreshed)
         self.downloader.downloaded.connect(self._downloaded)
         self.finish.connect(self._finish_thread)
 
@@ -402,7 +403,7 @@ class JobEngine(QObject):
     def open(self) -> None:
         try:
             self.store = JobStore(self.database)
-        except Exception as exc:  # noqa: BLE001 - said in words; the file is kept for recovery
+        except Exception as exc:
             log.exception("cannot open the job database")
             self.openFailed.emit(f"The job list at {self.database} could not be opened ({exc}). "
                                  "Nothing was changed.")
@@ -467,7 +468,7 @@ class JobEngine(QObject):
         elif job.video_url or job.state is JobState.DOWNLOADING:
             job = self._change(job_id, state=JobState.DOWNLOADING, error="", error_kind="")
             if job and self._serves(job):
-                self._download.emit(job)
+                self._start_download(job)
         else:
             job = self._change(job_id, state=JobState.QUEUED, error="", error_kind="")
             if job and self._serves(job):
@@ -482,6 +483,7 @@ class JobEngine(QObject):
                 continue
             with self._cancelled_lock:
                 self._cancelled.add(job_id)
+            self._downloading.discard(job_id)
             self._forget.emit(job_id)
             for path in (job.video_path, job.image_file):
                 if path:
@@ -515,25 +517,26 @@ class JobEngine(QObject):
             if job.state is JobState.SUBMITTING:  # never sent before the app stopped
                 self._prepare.emit(job)
             elif job.state is JobState.DOWNLOADING:
-                self._download.emit(job)
+                self._start_download(job)
             else:
                 self._track.emit(job)
 
     # -- reports from the workers ---------------------------------------------------------
 
-    def _prepared(self, job_id: int, fields: dict[str, Any]) -> None:
+    def _prepared(self, job_id: int, seen_submissions: int, fields: dict[str, Any]) -> None:
         if fields and self._change(job_id, **fields) is None:
             return
-        self._claim_and_send(job_id)
+        self._claim_and_send(job_id, seen_submissions)
 
-    def _claim_and_send(self, job_id: int) -> None:
+    def _claim_and_send(self, job_id: int, seen_submissions: int) -> None:
         job = self.store.get(job_id) if self.store else None
         if (self.store is None or job is None or self.stopping.is_set() or not self._serves(job)
                 or job.state is not JobState.SUBMITTING):
             return  # not sent: it goes out at the next start
-        # Claimed and counted before it leaves: a crash now means "uncertain", and a second
-        # sender (another process) finds it claimed and does not send.
-        claimed = self.store.mark_sent(job_id, job.submissions)
+        # Claimed and counted before it leaves: a crash now means "uncertain". Only the count
+        # seen when the job was handed out can be claimed, so a job handed out twice (or by
+        # another process) is sent once.
+        claimed = self.store.mark_sent(job_id, seen_submissions)
         if claimed is not None:
             self._send.emit(claimed)
 
@@ -552,7 +555,10 @@ class JobEngine(QObject):
             return
         delay = RATE_LIMITED.delay(tries - 1, retry_after if retry_after >= 0 else None)
         log.info("job %s: rate limited; sending again in %.0f s", job_id, delay)
-        QTimer.singleShot(int(delay * 1000), lambda: self._claim_and_send(job_id))
+        job = self.store.get(job_id) if self.store else None
+        if job is not None:  # claimed when it was sent: its count now is the one to claim
+            seen = job.submissions
+            QTimer.singleShot(int(delay * 1000), lambda: self._claim_and_send(job_id, seen))
 
     def _polled(self, job_id: int, changes: dict[str, Any]) -> None:
         job = self.store.get(job_id) if self.store else None
@@ -567,20 +573,31 @@ class JobEngine(QObject):
     def _succeeded(self, job_id: int, changes: dict[str, Any]) -> None:
         job = self._change(job_id, **changes)
         if job is not None:
-            self._download.emit(job)
+            self._start_download(job)
 
     def _progressed(self, job_id: int, percent: float) -> None:
         job = self.store.get(job_id) if self.store else None
         if job is not None and job.state is JobState.DOWNLOADING:
             self.jobChanged.emit(dataclasses.replace(job, progress=percent))
 
+    def _link_refreshed(self, job_id: int, url: str, expires_at: float | None) -> None:
+        self._change(job_id, video_url=url, video_url_expires_at=expires_at)
+
+    def _start_download(self, job: Job) -> None:
+        """One download per job at a time (a resume after a key change finds it running)."""
+        if job.id not in self._downloading:
+            self._downloading.add(job.id or 0)
+            self._download.emit(job)
+
     def _downloaded(self, job_id: int, path: str) -> None:
+        self._downloading.discard(job_id)
         if self._change(job_id, state=JobState.DONE, video_path=path, progress=100.0,
                         error="", error_kind="") is not None:
             self.videoReady.emit(job_id, path)
 
     @Slot(object)
     def _failed(self, report: Failure) -> None:
+        self._downloading.discard(report.job_id)
         self._change(report.job_id, state=report.state, error=report.words, error_kind=report.kind,
                      note=report.kind)
 
@@ -596,7 +613,7 @@ class JobEngine(QObject):
         except errors.IllegalTransition:
             log.warning("job %s: ignored a change that the lifecycle forbids: %s", job_id, changes.get("state"))
             return None
-        except Exception:  # noqa: BLE001 - a full disk must not kill the engine
+        except Exception:
             log.exception("job %s: could not store %s", job_id, sorted(changes))
             return None
         self._announce(job)
@@ -622,6 +639,10 @@ class JobEngine(QObject):
     def _is_cancelled(self, job_id: int) -> bool:
         with self._cancelled_lock:
             return job_id in self._cancelled
+
+    @Slot(object)
+    def catch_up(self, token: object) -> None:
+        self.caughtUp.emit(token)
 
     @Slot()
     def _finish_thread(self) -> None:

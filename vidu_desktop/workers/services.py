@@ -28,7 +28,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.work()
-        except Exception as exc:  # noqa: BLE001 - handed to the caller's error path
+        except Exception as exc:
             log.warning("background task failed", exc_info=True)
             self.relay.failed.emit(exc)
         else:

@@ -1,4 +1,4 @@
-"""`python -m vidu_desktop.workers.headless`: the session without a window.
+"""`python -m vidu_desktop.headless`: the session without a window.
 
 Generates jobs from images given on the command line, resumes every unfinished job in the
 job store, and exits when nothing is left to wait for. Scripts can use it; the durability
@@ -13,11 +13,11 @@ import os
 import signal
 import sys
 
-from ..core.request import VideoSettings
+from .core.request import VideoSettings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vidu_desktop.workers.headless",
+    parser = argparse.ArgumentParser(prog="python -m vidu_desktop.headless",
                                      description="Run Vidu jobs without a window.")
     parser.add_argument("images", nargs="*", help="image files or http(s) links: one job each")
     defaults = VideoSettings()
@@ -38,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication  # image fitting uses QImage
 
-    from .. import instance
-    from ..logging_setup import setup_logging
-    from ..session import Mode, Session, exit_now
+    from . import instance
+    from .logging_setup import setup_logging
+    from .session import Mode, Session, exit_now
 
     setup_logging()
     log = logging.getLogger(__name__)
@@ -59,10 +59,13 @@ def main(argv: list[str] | None = None) -> int:
             outcome["code"] = 2
             app.quit()
         elif mode.can_generate and not outcome["sent"]:
-            outcome["sent"] = True
             if args.images:
                 session.generate(args.images, chosen)
-            QTimer.singleShot(0, stop_when_idle)
+            session.after_queued(caught_up)
+
+    def caught_up() -> None:
+        outcome["sent"] = True
+        stop_when_idle()
 
     def stop_when_idle() -> None:
         if outcome["sent"] and session.pending == 0:
