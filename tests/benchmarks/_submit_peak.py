@@ -37,9 +37,9 @@ def main() -> int:
     worker.set_connection(Connection("bench", base_url))
     settings = VideoSettings(prompt="the camera slowly pushes in", resolution="720p", audio=False)
     reports: dict[str, list] = {"prepared": [], "accepted": [], "failed": []}
-    worker.prepared.connect(lambda job_id, fields: reports["prepared"].append(fields))
-    worker.accepted.connect(lambda job_id, task_id: reports["accepted"].append(task_id))
-    worker.failed.connect(lambda failure: reports["failed"].append(failure))
+    # Each report's last argument is what matters here (the prepared fields, the task id...).
+    for name in reports:
+        getattr(worker, name).connect(lambda *args, found=reports[name]: found.append(args[-1]))
 
     def submit(job: Job) -> Job:
         """What the engine does with one job: prepare, store the prepared fields, send."""

@@ -51,9 +51,9 @@ def test_download(bench, sim, tmp_path):
         worker = DownloadWorker(threading.Event(), lambda: library, lambda _job_id: False)
         worker.set_connection(Connection("bench", sim.base_url))
         downloaded, failed, progress = [], [], []
-        worker.downloaded.connect(lambda job_id, path: downloaded.append(path))
-        worker.failed.connect(failed.append)
-        worker.progressed.connect(lambda job_id, percent: progress.append(percent))
+        worker.downloaded.connect(lambda *args: downloaded.append(args[-1]))  # job id, file
+        worker.failed.connect(lambda *args: failed.append(args[-1]))
+        worker.progressed.connect(lambda *args: progress.append(args[-1]))  # job id, percent
         start = time.perf_counter()
         worker.download(job)
         elapsed = time.perf_counter() - start
