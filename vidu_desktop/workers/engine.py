@@ -617,6 +617,8 @@ class JobEngine(QObject):
             log.exception("job %s: could not store %s", job_id, sorted(changes))
             return None
         self._announce(job)
+        if "thumbnail" in changes:  # the prepared image brought one: the list shows it now
+            self.load_thumbnail(job_id)
         return job
 
     def _announce(self, job: Job) -> None:
