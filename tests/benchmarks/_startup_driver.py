@@ -23,13 +23,21 @@ anything queued with it had finished).
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 QUIET_MS = 200
 
 
+_LOCK = threading.Lock()
+
+
 def stamp(name: str, when: float | None = None) -> None:
-    print(f"STAMP {name} {time.monotonic() if when is None else when:.6f}", flush=True)
+    """One whole line per stamp: the store's stamps come from the engine's thread."""
+    line = f"STAMP {name} {time.monotonic() if when is None else when:.6f}\n"
+    with _LOCK:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 class IdleProbe:
