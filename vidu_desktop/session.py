@@ -30,6 +30,7 @@ from .workers.services import DemoSimulator, run_in_background
 log = logging.getLogger(__name__)
 
 DEMO_KEY = "demo"
+DEMO_SERVER = "demo"  # demo jobs belong to "the simulator", whichever port it has this time
 SHUTDOWN_BUDGET_S = 2.5  # quit ends the process within 3 s, whatever the network does
 
 
@@ -47,7 +48,8 @@ class Mode(Enum):
 class Session(QObject):
     modeChanged = Signal(object)  # Mode
     statusChanged = Signal(str)  # the connection in words, for the status bar
-    openFailed = Signal(str)
+    openFailed = Signal(str)  # the job list's file is damaged: why, in words (see database)
+    problem = Signal(str)
     jobsLoaded = Signal(object)  # tuple[Job, ...]
     jobChanged = Signal(object)  # Job
     jobRemoved = Signal(int)
@@ -63,6 +65,7 @@ class Session(QObject):
     _connect = Signal(object)
     _thumbnail = Signal(int)
     _catch_up = Signal(object)
+    _set_aside = Signal()
 
     def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
                  library_dir: Callable[[], Path] = settings.library_dir,
@@ -74,7 +77,8 @@ class Session(QObject):
         self.library_dir = library_dir
         self.pending = 0
         self.demo = DemoSimulator()
-        self._threads = EngineThreads(database or paths.job_database(), library_dir)
+        self.database = database or paths.job_database()
+        self._threads = EngineThreads(self.database, library_dir)
         engine = self._threads.engine
         self._generate.connect(engine.generate)
         self._retry.connect(engine.retry)
@@ -85,6 +89,8 @@ class Session(QObject):
         self._catch_up.connect(engine.catch_up)
         engine.caughtUp.connect(self._caught_up)  # a method: it runs on this object's thread
         engine.openFailed.connect(self.openFailed)
+        engine.problem.connect(self.problem)
+        self._set_aside.connect(engine.set_aside_and_open)
         engine.jobsLoaded.connect(self.jobsLoaded)
         engine.jobChanged.connect(self.jobChanged)
         engine.jobRemoved.connect(self.jobRemoved)
@@ -137,7 +143,7 @@ class Session(QObject):
         if self._stopped:
             self.demo.stop()
             return
-        self._connect.emit(Connection(DEMO_KEY, base_url))
+        self._connect.emit(Connection(DEMO_KEY, base_url, server=DEMO_SERVER))
         self._resume.emit()
         self._set_mode(Mode.DEMO, f"Demo mode · built-in simulator at {base_url}")
 
@@ -156,6 +162,10 @@ class Session(QObject):
                  thumbnails: dict[str, bytes] | None = None) -> None:
         settings.save_last_video_settings(video_settings)
         self._generate.emit(list(sources), video_settings, dict(thumbnails or {}))
+
+    def start_fresh_job_list(self) -> None:
+        """Keep the damaged job list aside under a dated name and open a new, empty one."""
+        self._set_aside.emit()
 
     def retry(self, job_id: int) -> None:
         self._retry.emit(job_id)

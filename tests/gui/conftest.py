@@ -52,11 +52,17 @@ def open_window(qtbot, database) -> Iterator[Callable[..., object]]:
 
 
 @pytest.fixture
-def window(open_window, simulator, monkeypatch):
-    """The real main window, talking to the simulator through an API key from the environment."""
+def window_factory_env(open_window, simulator, monkeypatch):
+    """Opens windows that talk to the simulator through an API key from the environment."""
     monkeypatch.setenv("NOVITA_API_KEY", "sk-gui-test-key")
     monkeypatch.setenv("NOVITA_API_BASE_URL", simulator.base_url)
-    return open_window()
+    return open_window
+
+
+@pytest.fixture
+def window(window_factory_env):
+    """The real main window, talking to the simulator through an API key from the environment."""
+    return window_factory_env()
 
 
 def jobs_shown(window) -> list:

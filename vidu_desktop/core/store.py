@@ -318,9 +318,10 @@ class JobStore:
         rows = cursor.execute(f"SELECT id FROM jobs{where}{self._order(newest_first)}", args).fetchall()
         return [row[0] for row in rows]
 
-    def integrity_ok(self) -> bool:
+    def integrity_ok(self, *, quick: bool = False) -> bool:
+        """SQLite's integrity_check; `quick`: quick_check, which skips the index cross-checks."""
         try:
-            rows = self._db.execute("PRAGMA integrity_check").fetchall()
+            rows = self._db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
         except sqlite3.DatabaseError:  # damage bad enough that the check itself cannot run
             return False
         return [tuple(row) for row in rows] == [("ok",)]

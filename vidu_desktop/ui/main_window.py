@@ -147,7 +147,9 @@ class MainWindow(QMainWindow):
         self.generate_button.clicked.connect(self.generate)
         session.modeChanged.connect(self._mode_changed)
         session.statusChanged.connect(self.connection_label.setText)
-        session.openFailed.connect(lambda words: QMessageBox.critical(self, APP_NAME, words))
+        session.openFailed.connect(self._job_list_damaged)
+        session.problem.connect(self._show_problem)
+        self.damage_dialog: QMessageBox | None = None
         session.jobsLoaded.connect(self.jobs_model.add_jobs)
         session.jobChanged.connect(self.jobs_model.update_job)
         session.jobRemoved.connect(self.jobs_model.remove_job)
@@ -174,6 +176,35 @@ class MainWindow(QMainWindow):
                                  "to make real videos.")
         self.setWindowTitle(f"{APP_NAME} — Demo mode" if mode is Mode.DEMO else APP_NAME)
         self._update_generate()
+
+    def _show_problem(self, words: str) -> None:
+        self.statusBar().showMessage(words, 15000)
+        QMessageBox.warning(self, APP_NAME, words)
+
+    def _job_list_damaged(self, reason: str) -> None:
+        """One dialog, in words, with the way out: nothing is overwritten without a choice."""
+        path = self.session.database
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
+                          f"The job list could not be read: {reason}.", parent=self)
+        box.setInformativeText(f"The file is {path}. It has not been changed. You can keep it aside "
+                               "(under a dated name, for recovery) and start a fresh job list; "
+                               "videos already in your library are not touched.")
+        fresh = box.addButton("Keep it aside and start fresh", QMessageBox.ButtonRole.AcceptRole)
+        folder = box.addButton("Open its folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+
+        def chosen(button: object) -> None:
+            if button is folder:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+                box.open()  # still undecided
+            elif button is fresh:
+                self.session.start_fresh_job_list()
+            else:
+                self.close()
+
+        box.buttonClicked.connect(chosen)
+        self.damage_dialog = box
+        box.open()
 
     # -- generating ----------------------------------------------------------------------------
 

@@ -49,9 +49,14 @@ class Connection:
 
     api_key: str
     base_url: str | None
+    server: str = ""  # what jobs made here are stored as belonging to; the base URL by default
 
     def __repr__(self) -> str:
-        return f"Connection(base_url={self.base_url!r})"
+        return f"Connection(base_url={self.base_url!r}, server={self.server_id!r})"
+
+    @property
+    def server_id(self) -> str:
+        return self.server or self.base_url or ""
 
     def client(self, attempts: int, stopping: threading.Event) -> NovitaClient:
         def wait(seconds: float) -> None:  # back-off that ends at once when the app closes
@@ -63,7 +68,7 @@ class Connection:
 
     def serves(self, job: Job) -> bool:
         """A job belongs to the server it was made for: demo jobs never reach Novita."""
-        return not job.server or job.server == self.base_url
+        return not job.server or job.server == self.server_id
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,10 @@ def failure(job_id: int, error: BaseException, state: JobState = JobState.FAILED
         log.error("job %s: unexpected error", job_id, exc_info=error)
     words = str(error) if isinstance(error, ImageRejected) else errors.describe(error)
     return Failure(job_id, state, words, type(error).__name__)
+
+
+class DamagedDatabase(Exception):
+    """The job list's file is there but cannot be trusted."""
 
 
 class _NetworkWorker(QObject):
@@ -345,7 +354,8 @@ class JobEngine(QObject):
     calls them through queued signals, and learns of changes through the signals below."""
 
     opened = Signal()
-    openFailed = Signal(str)  # words
+    openFailed = Signal(str)  # what is wrong with the job list's file
+    problem = Signal(str)  # something the user must hear about, in words
     jobsLoaded = Signal(object)  # tuple[Job, ...]: a page of history, newest first
     jobChanged = Signal(object)  # Job
     jobRemoved = Signal(int)
@@ -369,7 +379,7 @@ class JobEngine(QObject):
         self.store: JobStore | None = None
         self.stopping = stopping
         self.connection: Connection | None = None
-        self._recovered = False
+        self._to_resume: list[Job] | None = None  # recovered at open, resumed once connected
         self._pending: set[int] = set()
         self._cancelled: set[int] = set()
         self._cancelled_lock = threading.Lock()
@@ -401,19 +411,45 @@ class JobEngine(QObject):
 
     @Slot()
     def open(self) -> None:
+        """Open the store, recover what a crash left behind, and send the first screenful.
+
+        A damaged file is never repaired or overwritten here: the session asks the user."""
+        path = Path(self.database)
+        store: JobStore | None = None
         try:
-            self.store = JobStore(self.database)
-        except Exception as exc:
-            log.exception("cannot open the job database")
-            self.openFailed.emit(f"The job list at {self.database} could not be opened ({exc}). "
-                                 "Nothing was changed.")
+            if path.is_file() and path.stat().st_size == 0:
+                raise DamagedDatabase("the file is empty")
+            store = JobStore(path)
+            if not store.integrity_ok(quick=True):
+                raise DamagedDatabase("it failed SQLite's integrity check")
+            to_resume = store.recover_after_start()  # reaches the window with the first page
+            pending = store.ids([JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING,
+                                 JobState.DOWNLOADING])
+            first_page = store.list(limit=FIRST_SCREENFUL)
+        except Exception as exc:  # noqa: BLE001 - any failure here is "the job list is damaged"
+            log.exception("cannot open the job database %s", path)
+            if store is not None:
+                store.close()
+            reason = str(exc) if isinstance(exc, DamagedDatabase) else f"{type(exc).__name__}: {exc}"
+            self.openFailed.emit(reason)
             return
+        self.store, self._to_resume = store, to_resume
+        self._pending = set(pending)
         self.opened.emit()
-        self._pending = set(self.store.ids([JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING,
-                                            JobState.DOWNLOADING]))
         self.pendingChanged.emit(len(self._pending))
-        self.jobsLoaded.emit(tuple(self.store.list(limit=FIRST_SCREENFUL)))
+        self.jobsLoaded.emit(tuple(first_page))
         QTimer.singleShot(0, lambda: self._load_history(FIRST_SCREENFUL))
+
+    @Slot()
+    def set_aside_and_open(self) -> None:
+        """Keep a damaged job list under a dated name (never overwritten) and start a fresh one."""
+        path = Path(self.database)
+        stamp = time.strftime("%Y-%m-%d_%H%M%S")
+        for suffix in ("", "-wal", "-shm"):
+            broken = path.with_name(path.name + suffix)
+            if broken.exists():
+                broken.rename(path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}{suffix}"))
+        self.open()
 
     def _load_history(self, offset: int) -> None:
         if self.store is None or self.stopping.is_set():
@@ -445,11 +481,18 @@ class JobEngine(QObject):
                  thumbnails: dict[str, bytes] | None = None) -> None:
         """One job per image; each is on disk before anything is sent."""
         if self.store is None:
+            self.problem.emit("The job list is not open, so nothing was sent.")
             return
-        for source in sources:
-            job = self.store.add(Job(state=JobState.SUBMITTING, settings=settings, image_source=source,
-                                     thumbnail=(thumbnails or {}).get(source),
-                                     server=(self.connection.base_url or "") if self.connection else ""))
+        for index, source in enumerate(sources):
+            try:
+                job = self.store.add(Job(state=JobState.SUBMITTING, settings=settings, image_source=source,
+                                         thumbnail=(thumbnails or {}).get(source),
+                                         server=self.connection.server_id if self.connection else ""))
+            except Exception as exc:  # noqa: BLE001 - a full disk: say so, send nothing unrecorded
+                log.exception("could not store a new job")
+                self.problem.emit(f"{len(sources) - index} of {len(sources)} job(s) could not be recorded, "
+                                  f"so they were not sent: {errors.describe(exc)}")
+                return
             self._announce(job)
             if self._serves(job):
                 self._prepare.emit(job)
@@ -501,16 +544,11 @@ class JobEngine(QObject):
         once per process: after a key change, a submit in flight must not be touched."""
         if self.store is None:
             return
-        if self._recovered:
+        if self._to_resume is None:
             jobs = self.store.list(states=[JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING],
                                    limit=1_000_000)
         else:
-            self._recovered = True
-            jobs = self.store.recover_after_start()
-            for job_id in list(self._pending):
-                recovered = self.store.get(job_id)
-                if recovered and recovered.state is JobState.UNCERTAIN:
-                    self._announce(recovered)
+            jobs, self._to_resume = self._to_resume, None
         for job in jobs:
             if not self._serves(job):
                 continue  # made for another server (demo vs Novita): it waits for that one
