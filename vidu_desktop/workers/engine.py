@@ -426,7 +426,7 @@ class JobEngine(QObject):
             pending = store.ids([JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING,
                                  JobState.DOWNLOADING])
             first_page = store.list(limit=FIRST_SCREENFUL)
-        except Exception as exc:  # noqa: BLE001 - any failure here is "the job list is damaged"
+        except Exception as exc:
             log.exception("cannot open the job database %s", path)
             if store is not None:
                 store.close()
@@ -488,7 +488,7 @@ class JobEngine(QObject):
                 job = self.store.add(Job(state=JobState.SUBMITTING, settings=settings, image_source=source,
                                          thumbnail=(thumbnails or {}).get(source),
                                          server=self.connection.server_id if self.connection else ""))
-            except Exception as exc:  # noqa: BLE001 - a full disk: say so, send nothing unrecorded
+            except Exception as exc:
                 log.exception("could not store a new job")
                 self.problem.emit(f"{len(sources) - index} of {len(sources)} job(s) could not be recorded, "
                                   f"so they were not sent: {errors.describe(exc)}")
