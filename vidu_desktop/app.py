@@ -37,13 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from . import instance
+    from . import instance, paths
     from .logging_setup import setup_logging
     from .session import Session, exit_now
     from .ui.main_window import MainWindow
     from .ui.theme import app_icon, apply_theme
 
-    log_file = setup_logging()
+    try:
+        log_file: Path | None = setup_logging()
+        log_problem = ""
+    except OSError as exc:  # a file where the log folder should be, a read-only disk…
+        logging.basicConfig(level=logging.INFO)
+        log_file, log_problem = None, folder_problem("log folder", paths.log_dir(), exc)
     log = logging.getLogger(__name__)
     log.info("starting %s %s", APP_NAME, __version__)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -52,7 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
-    lock = instance.acquire_lock()
+    try:
+        lock = instance.acquire_lock()
+    except OSError as exc:  # the data folder itself is unusable: nothing can be kept, so say so
+        words = folder_problem("data folder", paths.data_dir(), exc) + " Nothing was changed."
+        print(words, file=sys.stderr)
+        log.error(words)
+        QMessageBox.critical(None, APP_NAME, words)
+        return 1
     if lock is None:  # already running: hand over the images ("Open with" on a running app)
         if instance.send_to_running([str(Path(s).resolve()) if Path(s).exists() else s for s in args.images]):
             log.info("handed %d image(s) to the running copy", len(args.images))
@@ -65,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     server = instance.InstanceServer(window)
     server.opened.connect(window.bring_to_front)
     quit_on_signals(app)
+    if log_problem:
+        window.statusBar().showMessage(log_problem, 30000)
     window.show()
     session.start()  # the store, the key and the simulator come after the first frame
     code = app.exec()
@@ -75,6 +89,15 @@ def main(argv: list[str] | None = None) -> int:
     if not ended:  # a thread is stuck in a network call: do not wait for it
         exit_now(code)
     return code
+
+
+def folder_problem(what: str, folder: Path, exc: OSError) -> str:
+    """A folder the app needs, in words: which one, where, and what is in the way."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        blocker = Path(str(exc.filename)) if exc.filename else folder
+        reason = "a file is in the way" + (f" ({blocker})" if blocker != folder else "")
+    return f"{APP_NAME} cannot use its {what} {folder}: {reason}."
 
 
 def quit_on_signals(app: QCoreApplication) -> None:

@@ -6,6 +6,7 @@ job, but both would poll and download into the same files).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 
 from PySide6.QtCore import QLockFile, QObject, Signal
@@ -20,10 +21,18 @@ def _server_name() -> str:
 
 
 def acquire_lock() -> QLockFile | None:
-    """The lock for this data folder, or None when another copy holds it."""
-    lock = QLockFile(str(paths.ensure(paths.data_dir()) / "vidu-desktop.lock"))
+    """The lock for this data folder, or None when another copy holds it.
+
+    OSError when the folder cannot hold a lock at all (a file in its place, read-only, full):
+    that is not "already running", and must not be reported as such."""
+    path = paths.ensure(paths.data_dir()) / "vidu-desktop.lock"
+    lock = QLockFile(str(path))
     lock.setStaleLockTime(0)  # a crashed copy's lock is found stale by its dead PID
-    return lock if lock.tryLock(200) else None
+    if lock.tryLock(200):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        return None
+    raise OSError(errno.EACCES, "the lock file cannot be written", str(path))
 
 
 def send_to_running(sources: list[str], timeout_ms: int = 3000) -> bool:

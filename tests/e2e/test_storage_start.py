@@ -1,0 +1,66 @@
+"""Folders the app cannot use are said in words at start: never a traceback, never "already running"."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.waiting import wait_for
+from vidu_desktop import paths
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    not (os.environ.get("DISPLAY") and shutil.which("xdotool")),
+    reason="needs an X server and xdotool (run through tests/run-headless.sh)")]
+
+
+def xdotool(*args: str) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True).stdout.strip()
+
+
+def start_app() -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "vidu_desktop"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def blocked(folder: Path) -> None:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.write_text("a file where a folder should be")
+
+
+def test_a_file_where_the_data_folder_should_be_is_explained():
+    blocked(paths.data_dir())
+    app = start_app()
+    try:
+        dialog = wait_for(lambda: xdotool("search", "--name", "^Vidu Desktop$"), 60, "the dialog").split()[0]
+        xdotool("windowfocus", "--sync", dialog)
+        xdotool("key", "--window", dialog, "Return")
+        assert app.wait(30) == 1
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    stderr = app.stderr.read() if app.stderr else ""
+    assert f"cannot use its data folder {paths.data_dir()}: a file is in the way" in stderr
+    assert "Traceback" not in stderr and "already running" not in stderr
+    assert paths.data_dir().read_text() == "a file where a folder should be"  # left as it was
+
+
+def test_a_file_where_the_log_folder_should_be_still_starts():
+    blocked(paths.log_dir())
+    app = start_app()
+    try:
+        wait_for(lambda: xdotool("search", "--name", "Vidu Desktop — Demo mode"), 60, "the window")
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert "Traceback" not in (app.stderr.read() if app.stderr else "")
