@@ -1,5 +1,8 @@
 """The API key: the environment, else the OS keyring, else this session's memory. Never a file.
 
+Every key read or stored here is remembered by the redactor (core.redact), so it never appears
+in the log, a stored error or the window, whichever way it comes back.
+
 Keyring calls can take a third of a second (backend discovery, D-Bus): call from a worker.
 """
 
@@ -11,6 +14,8 @@ import os
 import threading
 from dataclasses import dataclass
 from enum import Enum
+
+from .core import redact
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +53,12 @@ def keyring_available() -> bool:
 
 def load_api_key() -> ApiKey:
     env = os.environ.get(API_KEY_ENV, "").strip()
+    redact.remember(env)
     if env:
         return ApiKey(env, KeySource.ENVIRONMENT)
     with _lock:
         if _session_key:
+            redact.remember(_session_key)
             return ApiKey(_session_key, KeySource.SESSION)
     try:
         import keyring
@@ -60,6 +67,7 @@ def load_api_key() -> ApiKey:
     except Exception:  # any backend failure means "no key from the keyring"
         log.warning("could not read the keyring", exc_info=True)
         stored = None
+    redact.remember(stored)
     return ApiKey(stored, KeySource.KEYRING) if stored else ApiKey(None, KeySource.NONE)
 
 
@@ -69,6 +77,7 @@ def store_api_key(value: str) -> KeySource:
     from .core.novita import valid_api_key
 
     value = value.strip()
+    redact.remember(value)  # before anything can fail with it in a message
     if not value:
         raise ValueError("The API key is empty.")
     if not valid_api_key(value):

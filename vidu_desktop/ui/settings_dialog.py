@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import credentials, settings
-from ..core import errors
+from ..core import errors, redact
 from ..core.novita import NovitaClient, resolve_base_url
 from ..workers.services import run_in_background
 
@@ -84,11 +84,16 @@ class SettingsDialog(QDialog):
         else:
             self.key_status.setText("No key stored: the app runs in Demo mode.")
 
+    def _say(self, words: str) -> None:
+        """The status line: never a key, whatever a server or a library put in the words."""
+        self.key_status.setText(redact.redact(words))
+
     def _save_key(self) -> None:
         value = self.key.text().strip()
         if not value:
             self.key_status.setText("Type or paste a key first.")
             return
+        redact.remember(value)  # before anything is done with it
         self.key_status.setText("Saving…")
 
         def saved(source: credentials.KeySource) -> None:
@@ -101,12 +106,13 @@ class SettingsDialog(QDialog):
             self.keyChanged.emit()
 
         run_in_background(lambda: credentials.store_api_key(value), saved,
-                          lambda exc: self.key_status.setText(
+                          lambda exc: self._say(
                               str(exc) if isinstance(exc, ValueError) else errors.describe(exc)),
                           owner=self)
 
     def _test_key(self) -> None:
         typed = self.key.text().strip()
+        redact.remember(typed)  # before it is sent anywhere: a server may echo it back
         base_url = self.base_url.text().strip() or None
         self.key_status.setText("Testing…")
 
@@ -122,8 +128,7 @@ class SettingsDialog(QDialog):
                 dollars = ""
             return "The key works." + dollars
 
-        run_in_background(test, self.key_status.setText,
-                          lambda exc: self.key_status.setText(errors.describe(exc)), owner=self)
+        run_in_background(test, self._say, lambda exc: self._say(errors.describe(exc)), owner=self)
 
     def _remove_key(self) -> None:
         run_in_background(credentials.delete_api_key,
@@ -144,7 +149,7 @@ class SettingsDialog(QDialog):
             try:
                 resolve_base_url(base_url, environ={})
             except ValueError as exc:
-                self.key_status.setText(str(exc))
+                self._say(str(exc))
                 return
         if base_url != (settings.base_url_setting() or ""):
             settings.set_value("network/base_url", base_url)
