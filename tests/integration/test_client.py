@@ -161,9 +161,9 @@ class RecordingSession(requests.Session):
         super().__init__()
         self.bodies: list[dict] = []
 
-    def post(self, url, json=None, **kwargs):  # `json`: requests' own parameter name
-        self.bodies.append(json)
-        return super().post(url, json=json, **kwargs)
+    def post(self, url, data=None, **kwargs):
+        self.bodies.append(json.loads(data) if data is not None else kwargs.get("json"))  # as sent
+        return super().post(url, data=data, **kwargs)
 
 
 def test_balance_and_moderation(sim):
@@ -345,11 +345,12 @@ def hostile_client(server: Hostile, attempts: int = 3) -> NovitaClient:
 
 
 @pytest.mark.parametrize("task_id", ["t" * 257, "abc\r\nSet-Cookie: x=1", "nul\u0000byte"])
-def test_submit_refuses_an_unusable_task_id(hostile, task_id):
+def test_submit_with_an_unusable_task_id_is_uncertain(hostile, task_id):
     hostile.body = json.dumps({"task_id": task_id}).encode()
-    with pytest.raises(errors.ProtocolError):
+    with pytest.raises(errors.SubmissionUncertain) as caught:
         send(hostile_client(hostile))
     assert hostile.requests == 1  # a submit is never repeated
+    assert "dashboard before retrying" in errors.describe(caught.value)
 
 
 def test_submit_accepts_a_long_but_sane_task_id(hostile):
@@ -387,7 +388,8 @@ def test_error_words_from_the_server_are_one_bounded_line(hostile):
     hostile.body = json.dumps({"reason": "INVALID_REQUEST_BODY\r\nX-Injected: 1",
                                "message": "bad\nvalue " + "x" * 10_000}).encode()
     with pytest.raises(errors.InvalidRequestError) as caught:
-        send(hostile_client(hostile))
+        send(hostile_client(hostile))  # a 4xx with a reason: a refusal, no task
+    assert hostile.requests == 1
     assert "\n" not in caught.value.message and len(caught.value.message) <= 300
     assert "\n" not in caught.value.reason and len(caught.value.reason) <= 100
     words = errors.describe(caught.value)

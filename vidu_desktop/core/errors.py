@@ -63,6 +63,11 @@ class NetworkError(ViduError):
     retryable = True
 
 
+class TimedOut(NetworkError):
+    """The whole answer did not arrive within the request's overall deadline (a slow or
+    trickling server); asking again later may work."""
+
+
 class ProtocolError(ViduError):
     """The server answered something that does not follow the contract."""
 
@@ -70,7 +75,15 @@ class ProtocolError(ViduError):
 
 
 class SubmissionUncertain(ViduError):
-    """A submit was sent but its answer never arrived: a task may or may not exist (and cost)."""
+    """A submit was sent but no usable answer came back: a task may or may not exist (and cost).
+
+    `cause` says in plain words what happened ("the connection dropped", "the answer could
+    not be read", ...); the exception's text is the technical detail for the log.
+    """
+
+    def __init__(self, detail: str = "", cause: str = "the connection dropped") -> None:
+        self.cause = cause
+        super().__init__(detail or cause)
 
 
 class TaskFailedError(ViduError):
@@ -85,6 +98,18 @@ class DownloadError(ViduError):
     """The video could not be fetched completely (the link stays valid for a retry)."""
 
     retryable = True
+
+
+class DownloadStalled(DownloadError):
+    """The download went slower than the minimum rate and was abandoned; the partial file is
+    kept, so a later try resumes where it stopped (HTTP Range)."""
+
+
+class DownloadTooLarge(DownloadError):
+    """The server sent (or announced) more than a video can be: the download was stopped and
+    the partial file removed. Trying again would fetch the same thing."""
+
+    retryable = False
 
 
 class Cancelled(ViduError):
@@ -188,16 +213,24 @@ def describe(error: BaseException) -> str:
             return "The video link expired. Press Retry to fetch a fresh one."
         case ServerError():
             return f"Novita had a problem on its side{detail}. Try again in a few minutes."
+        case TimedOut():
+            return ("Novita did not answer in time (a slow or stuck connection). "
+                    "Try again in a few minutes.")
         case NetworkError():
             return "Could not reach Novita. Check your internet connection, then press Retry."
         case ProtocolError():
             return "Novita answered something unexpected. Try again in a few minutes."
         case SubmissionUncertain():
-            return ("The connection dropped while the job was being sent, so it may or may "
-                    "not have started (and been charged). Check your Novita dashboard before "
-                    "sending it again.")
+            return (f"The job was sent, but {error.cause}, so it may or may not have started "
+                    "(and been charged). Check your Novita dashboard before retrying.")
         case TaskFailedError():
             return f"Novita could not make this video: {error.reason or 'no reason given'}."
+        case DownloadStalled():
+            return (f"The download was stopped because it was too slow ({error}). "
+                    "It resumes where it stopped.")
+        case DownloadTooLarge():
+            return (f"The download was stopped: {error}. A video from Novita is never that "
+                    "big; try again later, and tell Novita support if it happens again.")
         case DownloadError():
             return "The video could not be downloaded completely. Press Retry."
         case StorageError():

@@ -3,15 +3,26 @@
 Built on an injected requests.Session so connections are reused and tests talk to a real
 server. Reads are retried with backoff (backoff.RetryPolicy); a submit never is (it costs
 money). Everything the server sends is parsed once, here, into checked ranges (values.py).
+
+Nothing the server does can hold the client without bound: every request has an overall
+deadline (Timeouts) enforced by a watchdog that shuts its connection down, and every body is
+read in pieces up to a limit (Limits): JSON answers 1 MB, error answers 64 KB, videos the
+announced length or 1 GiB. A video is stored exactly as sent (never inflated).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import ipaddress
+import json
 import logging
 import os
+import socket
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,6 +32,7 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     import requests
+    import requests.adapters
 # requests (and urllib3) cost ~60 ms to import: loaded by the first client, in a worker,
 # not on the window's start-up path.
 
@@ -35,7 +47,12 @@ DEFAULT_BASE_URL = "https://api.novita.ai"
 BASE_URL_ENV = "NOVITA_API_BASE_URL"
 TASK_RESULT_PATH = "/v3/async/task-result"
 BALANCE_PATH = "/openapi/v1/billing/balance/detail"
-CHUNK_BYTES = 1024 * 1024
+CHUNK_BYTES = 1024 * 1024  # one read of a video download
+READ_PIECE_BYTES = 64 * 1024  # one read of a JSON or error answer
+GIB = 1024**3
+MAX_VIDEO_BYTES = GIB  # a download with no announced size stops here; a bigger announced one is refused
+MAX_JSON_BYTES = 1_000_000  # a task result, a submit's answer, the balance
+MAX_ERROR_BYTES = 64 * 1024  # the body of an error answer
 
 
 def resolve_base_url(setting: str | None = None, environ: Mapping[str, str] | None = None) -> str:
@@ -91,17 +108,47 @@ class TaskResult:
 
 @dataclass(frozen=True)
 class Timeouts:
+    """How long the client waits. `read_s` is requests' own timeout: the longest silence
+    between two bytes, which a server trickling one byte at a time never reaches; so every
+    request also has an overall deadline, enforced by a watchdog that shuts the connection
+    down (see _Watchdog): a submit gets submit_s(body size), a read poll_s, and a download
+    as long as it moves at download_min_bytes_per_s or faster (measured over
+    download_window_s; slower: DownloadStalled, resumed later with Range)."""
+
     connect_s: float = 10.0
-    read_s: float = 60.0  # a 20 MB submit body can take a while to be answered
+    read_s: float = 60.0
+    poll_s: float = 30.0  # task result and balance: the whole answer
+    submit_base_s: float = 30.0  # submit: this, plus the body at submit_bytes_per_s, ...
+    submit_bytes_per_s: float = 50_000.0
+    submit_max_s: float = 600.0  # ... but never longer than this
+    download_min_bytes_per_s: float = 20_000.0
+    download_window_s: float = 30.0
 
     def pair(self) -> tuple[float, float]:
         return (self.connect_s, self.read_s)
+
+    def submit_s(self, body_bytes: int) -> float:
+        """The overall deadline of a submit whose body is `body_bytes` long."""
+        scaled = self.submit_base_s + max(body_bytes, 0) / max(self.submit_bytes_per_s, 1.0)
+        return min(scaled, self.submit_max_s)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much the client reads from the server, at most (tests inject small ones)."""
+
+    json_bytes: int = MAX_JSON_BYTES
+    error_bytes: int = MAX_ERROR_BYTES
+    video_bytes: int = MAX_VIDEO_BYTES
 
 
 class NovitaClient:
     def __init__(self, api_key: str, *, base_url: str | None = None,
                  session: requests.Session | None = None, timeouts: Timeouts = Timeouts(),
-                 retry: RetryPolicy | None = None) -> None:
+                 retry: RetryPolicy | None = None, limits: Limits = Limits(),
+                 should_stop: Callable[[], bool] | None = None) -> None:
+        """`should_stop`, when given, is asked a few times a second during every request:
+        once it says True the request is ended (Cancelled; a submit: SubmissionUncertain)."""
         if api_key and not valid_api_key(api_key):  # an empty one is for the server to refuse
             raise errors.AuthError(0, "INVALID_API_KEY", "the key has spaces or unusual characters")
         import requests
@@ -109,8 +156,13 @@ class NovitaClient:
         self._api_key = api_key
         self.base_url = resolve_base_url(base_url)
         self.session = session or requests.Session()
+        adapter = _watched_adapter()
+        for prefix in ("https://", "http://"):
+            self.session.mount(prefix, adapter)
         self.timeouts = timeouts
         self.retry = retry or READS
+        self.limits = limits
+        self.should_stop = should_stop
 
     def __repr__(self) -> str:  # never the key
         return f"NovitaClient(base_url={self.base_url!r})"
@@ -118,6 +170,10 @@ class NovitaClient:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json",
                 "Accept": "application/json"}
+
+    def _clean(self, words: str) -> str:
+        """Server words with this client's key blotted out (a server may echo it back)."""
+        return words.replace(self._api_key, "[API key]") if self._api_key else words
 
     # -- submit -------------------------------------------------------------------------------
 
@@ -127,37 +183,79 @@ class NovitaClient:
         The body is settings.body(image). Nothing is validated or decoded here: the caller
         checked settings.problems() and image_reference_problems() already (decoding a big
         data URI again would hold the GIL and stall the window).
+
+        Only a clear refusal (a 4xx that Novita explains with a reason, or 401/403/429) raises
+        its ApiError: no task exists. Once the body may have been sent, anything else (no
+        answer in time, a dropped connection, a 5xx, an answer without a usable task id)
+        raises SubmissionUncertain: a task may exist and cost money.
         """
         import requests
 
         url = self.base_url + ENDPOINT
-        try:
-            response = self.session.post(url, json=settings.body(image), headers=self._headers(),
-                                         timeout=self.timeouts.pair())
-        except (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidURL) as exc:
-            raise errors.NetworkError(_plain(exc)) from exc
-        except requests.exceptions.ConnectionError as exc:
-            if _never_connected(exc):
+        body = json.dumps(settings.body(image), allow_nan=False).encode()
+        deadline_s = self.timeouts.submit_s(len(body))
+        with _Watchdog(deadline_s, self.should_stop) as watch:
+            try:
+                response = self.session.post(url, data=body, headers=self._headers(),
+                                             timeout=self._pair(deadline_s), stream=True,
+                                             allow_redirects=False)
+            except (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidURL) as exc:
                 raise errors.NetworkError(_plain(exc)) from exc
-            raise errors.SubmissionUncertain(_plain(exc)) from exc
-        except requests.exceptions.RequestException as exc:  # read timeout and the like
-            raise errors.SubmissionUncertain(_plain(exc)) from exc
-        log.info("POST %s -> %s", ENDPOINT, response.status_code)
+            except requests.exceptions.ConnectionError as exc:
+                if _never_connected(exc) and not watch.why:
+                    raise errors.NetworkError(_plain(exc)) from exc
+                raise self._uncertain(watch, exc) from exc
+            except requests.exceptions.RequestException as exc:  # read timeout and the like
+                raise self._uncertain(watch, exc) from exc
+            with response:
+                status = response.status_code
+                log.info("POST %s -> %s", ENDPOINT, status)
+                limit = self.limits.json_bytes if status < 400 else self.limits.error_bytes
+                try:
+                    raw, whole = _read_bounded(response, limit)
+                except _read_errors() as exc:
+                    raise self._uncertain(watch, exc, "the answer was cut off") from exc
+        if status >= 400:
+            error = self._api_error(response, raw)
+            refused = status < 500 and (error.reason or status in (401, 403, 429))
+            if refused:
+                raise error
+            raise errors.SubmissionUncertain(
+                str(error), f"Novita answered with an error (HTTP {status}) instead of a task id"
+            ) from error
+        return self._task_id_from(status, raw, whole)
+
+    def _task_id_from(self, status: int, raw: bytes, whole: bool) -> str:
+        """The task id in a submit's answer; SubmissionUncertain when there is none to use."""
+        cause = "its answer could not be read"
+        if status != 200:
+            raise errors.SubmissionUncertain(f"submit answered HTTP {status}",
+                                             f"Novita answered HTTP {status} instead of a task id")
+        if not whole:
+            raise errors.SubmissionUncertain(
+                f"the answer is larger than {self.limits.json_bytes} bytes", cause)
         try:
-            _raise_for_error(response)
-        except errors.ServerError as exc:
-            # A 5xx that is not one of Novita's own answers (a proxy or gateway gave up) says
-            # nothing about whether the task was created.
-            if exc.reason not in errors.KNOWN_REASONS:
-                raise errors.SubmissionUncertain(f"HTTP {response.status_code} without a reason") from exc
-            raise
+            data = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise errors.SubmissionUncertain("the answer is not JSON", cause) from exc
+        found = data.get("task_id") if isinstance(data, dict) else None
         try:
-            task_id = response.json()["task_id"]
-        except (ValueError, KeyError, TypeError, RecursionError) as exc:
-            raise errors.SubmissionUncertain("the answer carried no task id") from exc
-        if not isinstance(task_id, str) or not task_id:
-            raise errors.SubmissionUncertain("the answer carried no task id")
-        return values.task_id(task_id)  # too long or with control characters: ProtocolError
+            return values.task_id(found)
+        except errors.ProtocolError as exc:  # none, too long, control characters
+            raise errors.SubmissionUncertain(str(exc), "its answer carried no usable task id") from exc
+
+    def _uncertain(self, watch: _Watchdog, exc: BaseException,
+                   cause: str = "the connection dropped") -> errors.SubmissionUncertain:
+        if watch.why == "deadline":
+            cause = f"no answer came within {watch.deadline_s:.0f} s"
+        elif watch.why == "stopped":
+            cause = "the app stopped waiting for the answer"
+        elif _is_timeout(exc):
+            cause = "no answer came in time"
+        return errors.SubmissionUncertain(self._clean(_plain(exc)), cause)
+
+    def _pair(self, deadline_s: float) -> tuple[float, float]:
+        return (min(self.timeouts.connect_s, deadline_s), min(self.timeouts.read_s, deadline_s))
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -176,19 +274,46 @@ class NovitaClient:
         import requests
 
         def once() -> Any:
+            deadline_s = self.timeouts.poll_s
+            with _Watchdog(deadline_s, self.should_stop) as watch:
+                try:
+                    response = self.session.get(self.base_url + path, params=params,
+                                                headers=self._headers(), stream=True,
+                                                timeout=self._pair(deadline_s))
+                except requests.exceptions.RequestException as exc:
+                    raise watch.error(exc) from exc
+                with response:
+                    log.debug("GET %s -> %s", path, response.status_code)
+                    limit = (self.limits.error_bytes if response.status_code >= 400
+                             else self.limits.json_bytes)
+                    try:
+                        raw, whole = _read_bounded(response, limit)
+                    except _read_errors() as exc:
+                        raise watch.error(exc) from exc
+            if response.status_code >= 400:
+                raise self._api_error(response, raw)
+            if not whole:
+                raise errors.ProtocolError(f"{path} answered more than {limit} bytes")
             try:
-                response = self.session.get(self.base_url + path, params=params,
-                                            headers=self._headers(), timeout=self.timeouts.pair())
-            except requests.exceptions.RequestException as exc:
-                raise errors.NetworkError(_plain(exc)) from exc
-            log.debug("GET %s -> %s", path, response.status_code)
-            _raise_for_error(response)
-            try:
-                return response.json()
+                return json.loads(raw)
             except (ValueError, RecursionError) as exc:
                 raise errors.ProtocolError(f"{path} answered something that is not JSON") from exc
 
         return self._with_retries(once)
+
+    def _api_error(self, response: requests.Response, raw: bytes) -> errors.ApiError:
+        """The typed error for an error answer whose (bounded) body is `raw`."""
+        reason, message = "", ""
+        try:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):
+            body = None
+            message = values.text(raw[:600].decode("utf-8", "replace"), 200)
+        if isinstance(body, dict):  # from the server, shown to people: one bounded line each
+            reason = values.text(body.get("reason"), 100)
+            message = values.text(body.get("message"), 300)
+        return errors.error_for(response.status_code, self._clean(reason), self._clean(message),
+                                _retry_after(response.headers.get("Retry-After")))
 
     def _with_retries(self, call: Callable[[], Any]) -> Any:
         tries = max(self.retry.attempts, 1)  # a policy with attempts=0 still makes the call once
@@ -211,13 +336,21 @@ class NovitaClient:
                  should_stop: Callable[[], bool] | None = None) -> Path:
         """Stream to `<destination>.part`, resuming with Range; rename into place when whole.
 
-        A refused link (403/410) raises LinkExpiredError: ask task_result for a fresh one and
-        call again with the same destination; the partial file is kept and resumed.
+        The bytes on disk are the bytes sent (`Accept-Encoding: identity`, nothing decoded).
+        It stops at the announced length, or at limits.video_bytes when none is announced
+        (DownloadTooLarge; also when a bigger length is announced). Slower than the minimum
+        rate: DownloadStalled, the partial file kept for the next try. A refused link
+        (401/403/410) raises LinkExpiredError: ask task_result for a fresh one and call again
+        with the same destination; the partial file is kept and resumed.
         """
         partial = destination.with_name(destination.name + ".part")
+        stops = [f for f in (should_stop, self.should_stop) if f is not None]
+
+        def stop() -> bool:
+            return any(f() for f in stops)
 
         def once() -> Path:
-            return self._download_once(url, destination, partial, progress, should_stop)
+            return self._download_once(url, destination, partial, progress, stop if stops else None)
 
         result: Path = self._with_retries(once)
         return result
@@ -228,41 +361,41 @@ class NovitaClient:
         import requests
 
         offset = partial.stat().st_size if partial.exists() else 0
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        try:
-            response = self.session.get(url, headers=headers, stream=True,
-                                        timeout=self.timeouts.pair())
-        except requests.exceptions.RequestException as exc:
-            raise errors.NetworkError(_plain(exc)) from exc
-        with response:
-            if response.status_code in (401, 403, 410):
-                raise errors.LinkExpiredError(response.status_code, "", "the link was refused")
-            if response.status_code == 416 and offset:
-                partial.unlink()  # our partial is not a prefix of this file: start over
-                raise errors.DownloadError("the partial download did not match; starting over")
-            if response.status_code not in (200, 206):
-                _raise_for_error(response)
-                raise errors.ProtocolError(f"download answered HTTP {response.status_code}")
-            if response.status_code == 200:
-                offset = 0  # the server ignored Range: the body is the whole file
-            total = _expected_total(response, offset)
-            received = offset
+        headers = {"Accept-Encoding": "identity"}  # the file as stored, never inflated here
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        timeouts = self.timeouts
+        with _Watchdog(None, should_stop, timeouts.download_min_bytes_per_s,
+                       timeouts.download_window_s) as watch:
             try:
-                with open(partial, "r+b" if offset else "wb") as out:
-                    if offset:
-                        out.seek(offset)
-                        out.truncate()
-                    for chunk in response.iter_content(CHUNK_BYTES):
-                        out.write(chunk)
-                        received += len(chunk)
-                        if progress:
-                            progress(received, total)
-                        if should_stop and should_stop():
-                            raise errors.Cancelled("download stopped")
-            except requests.exceptions.RequestException as exc:  # an OSError too: test it first
-                raise errors.DownloadError(f"connection dropped at {received} bytes") from exc
-            except OSError as exc:
-                raise _storage_error(exc, partial) from exc
+                response = self.session.get(url, headers=headers, stream=True,
+                                            timeout=timeouts.pair())
+            except requests.exceptions.RequestException as exc:
+                raise watch.error(exc) from exc
+            with response:
+                if response.status_code in (401, 403, 410):
+                    raise errors.LinkExpiredError(response.status_code, "", "the link was refused")
+                if response.status_code == 416 and offset:
+                    partial.unlink()  # our partial is not a prefix of this file: start over
+                    raise errors.DownloadError("the partial download did not match; starting over")
+                if response.status_code not in (200, 206):
+                    if response.status_code >= 400:
+                        try:
+                            raw, _ = _read_bounded(response, self.limits.error_bytes)
+                        except _read_errors() as exc:
+                            raise watch.error(exc) from exc
+                        raise self._api_error(response, raw)
+                    raise errors.ProtocolError(f"download answered HTTP {response.status_code}")
+                if response.status_code == 200:
+                    offset = 0  # the server ignored Range: the body is the whole file
+                total = _expected_total(response, offset)
+                cap = self.limits.video_bytes
+                if total is not None and total > cap:
+                    partial.unlink(missing_ok=True)
+                    raise errors.DownloadTooLarge(f"the server announced {_size(total)}, more "
+                                                  f"than the {_size(cap)} a video may be")
+                received = self._stream_to(response, partial, offset, total, watch,
+                                           progress, should_stop)
         if total is not None and received != total:
             raise errors.DownloadError(f"got {received} of {total} bytes")
         try:
@@ -270,6 +403,52 @@ class NovitaClient:
         except OSError as exc:
             raise _storage_error(exc, destination) from exc
         return destination
+
+    def _stream_to(self, response: requests.Response, partial: Path, offset: int,
+                   total: int | None, watch: _Watchdog,
+                   progress: Callable[[int, int | None], None] | None,
+                   should_stop: Callable[[], bool] | None) -> int:
+        """Copy the raw body into `partial` from `offset`; return the bytes now in it. Stops at
+        `total`, or at limits.video_bytes when no total is known (DownloadTooLarge)."""
+        end = total if total is not None else self.limits.video_bytes
+        received = offset
+        try:
+            out = open(partial, "r+b" if offset else "wb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise _storage_error(exc, partial) from exc
+        with out:
+            try:
+                if offset:
+                    out.seek(offset)
+                    out.truncate()
+                while True:
+                    # One byte past the end when no total was announced: is there more?
+                    want = min(CHUNK_BYTES, end - received) if received < end else 1
+                    try:
+                        chunk = response.raw.read(want, decode_content=False)
+                    except _read_errors() as exc:
+                        raise watch.error(exc, errors.DownloadError(
+                            f"connection dropped at {received} bytes")) from exc
+                    if not chunk:
+                        break
+                    if received >= end:
+                        if total is None:
+                            out.close()
+                            partial.unlink(missing_ok=True)
+                            raise errors.DownloadTooLarge(
+                                f"the server sent more than {_size(end)} without announcing a "
+                                "size")
+                        break  # more than announced (http.client does not allow it anyway)
+                    out.write(chunk)
+                    received += len(chunk)
+                    watch.received = received - offset
+                    if progress:
+                        progress(received, total)
+                    if should_stop and should_stop():
+                        raise errors.Cancelled("download stopped")
+            except OSError as exc:
+                raise _storage_error(exc, partial) from exc
+        return received
 
 
 def parse_task_result(data: Any, task_id: str = "") -> TaskResult:
@@ -318,21 +497,6 @@ def _usable_link(url: object) -> bool:
             and not values.has_control_characters(url))
 
 
-def _raise_for_error(response: requests.Response) -> None:
-    if response.status_code < 400:
-        return
-    reason, message = "", ""
-    try:
-        body = response.json()
-        if isinstance(body, dict):  # from the server, shown to people: one bounded line each
-            reason = values.text(body.get("reason"), 100)
-            message = values.text(body.get("message"), 300)
-    except (ValueError, RecursionError):
-        message = values.text(response.text[:300], 200)
-    raise errors.error_for(response.status_code, reason, message,
-                           _retry_after(response.headers.get("Retry-After")))
-
-
 def _retry_after(value: str | None) -> float | None:
     """A Retry-After header in seconds, 0..600; None when absent or unreadable."""
     return values.retry_after(value)
@@ -369,3 +533,227 @@ def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
 def _plain(exc: BaseException) -> str:
     # requests' messages can be long chains; the first line is enough for a log and a user.
     return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+
+
+# -- the transport: bounded reads and a watchdog per request ------------------------------------
+
+_current = threading.local()  # the watchdog of the request this thread is making
+
+
+class _Watchdog:
+    """Ends one request when it must: at its overall deadline, when it moves slower than a
+    minimum rate over a window, or when `should_stop` says so. Ending means shutting down
+    the request's socket (a blocked send or recv returns at once, in any phase: connecting,
+    sending the body, waiting for headers, reading the body), then `why` says which.
+
+    Used as a context manager around the request and the reading of its body, on the thread
+    that makes the request: the connection pool (see _watched_adapter) hands each connection
+    it gives out on this thread to the watchdog, and takes it back when it is returned.
+    """
+
+    TICK_S = 0.2
+
+    def __init__(self, deadline_s: float | None, should_stop: Callable[[], bool] | None = None,
+                 min_bytes_per_s: float = 0.0, window_s: float = 30.0) -> None:
+        self.deadline_s = deadline_s
+        self.should_stop = should_stop
+        self.min_bytes_per_s = min_bytes_per_s
+        self.window_s = window_s
+        self.received = 0  # bytes of body read so far (the reader keeps it up to date)
+        self.why: str | None = None  # "deadline", "stalled" or "stopped" once it fired
+        self._connections: set[Any] = set()
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._started = 0.0
+        self._outer: _Watchdog | None = None
+
+    def __enter__(self) -> _Watchdog:
+        self._started = time.monotonic()
+        self._outer = getattr(_current, "watchdog", None)
+        _current.watchdog = self
+        threading.Thread(target=self._run, name="vidu-net-watchdog", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _current.watchdog = self._outer
+        with self._lock:
+            self._done.set()
+            self._connections.clear()
+
+    def attach(self, connection: Any) -> None:
+        with self._lock:
+            if not self._done.is_set():
+                self._connections.add(connection)
+                connection._vidu_watchdog = self
+        if self.why:
+            self._shut_down()
+
+    def detach(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.discard(connection)
+
+    def _run(self) -> None:
+        samples: deque[tuple[float, int]] = deque([(self._started, 0)])
+        ticking = self.should_stop is not None or self.min_bytes_per_s > 0
+        while True:
+            now = time.monotonic()
+            wait = self.TICK_S
+            if not ticking and self.why is None and self.deadline_s is not None:
+                wait = max(self._started + self.deadline_s - now, 0.0)
+            elif not ticking and self.why is None:
+                return  # nothing to watch
+            if self._done.wait(wait):
+                return
+            now = time.monotonic()
+            if self.why is None:
+                self.why = self._verdict(now, samples)
+            if self.why is not None:
+                self._shut_down()  # again at every tick: a connection may come up late
+
+    def _verdict(self, now: float, samples: deque[tuple[float, int]]) -> str | None:
+        if self.should_stop is not None and self.should_stop():
+            return "stopped"
+        if self.deadline_s is not None and now - self._started >= self.deadline_s:
+            return "deadline"
+        if self.min_bytes_per_s > 0:
+            received = self.received
+            samples.append((now, received))
+            while len(samples) > 1 and now - samples[1][0] >= self.window_s:
+                samples.popleft()
+            since, then = samples[0]
+            if now - since >= self.window_s and (received - then) / (now - since) < self.min_bytes_per_s:
+                return "stalled"
+        return None
+
+    def _shut_down(self) -> None:
+        with self._lock:
+            if self._done.is_set():
+                return
+            for connection in self._connections:
+                sock = getattr(connection, "sock", None)
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
+    def error(self, exc: BaseException, fallback: errors.ViduError | None = None) -> errors.ViduError:
+        """The typed error for a request that failed with `exc` (the watchdog's reason first)."""
+        if self.why == "stopped":
+            return errors.Cancelled("the request was stopped")
+        if self.why == "deadline":
+            return errors.TimedOut(f"no complete answer within {self.deadline_s:.0f} s")
+        if self.why == "stalled":
+            return errors.DownloadStalled(
+                f"under {self.min_bytes_per_s / 1000:.0f} kB/s for {self.window_s:.0f} s, "
+                f"{_size(self.received)} received")
+        if fallback is not None:
+            return fallback
+        if _is_timeout(exc):
+            return errors.TimedOut(_plain(exc))
+        return errors.NetworkError(_plain(exc))
+
+
+@functools.cache
+def _watched_adapter_class() -> type[requests.adapters.HTTPAdapter]:
+    """An HTTPAdapter whose connection pools tell the current _Watchdog which connection a
+    request uses (requests and urllib3 are imported here: late, as everywhere in this file)."""
+    import requests.adapters
+    import urllib3
+    import urllib3.connectionpool
+
+    def attach(connection: Any) -> None:
+        watchdog = getattr(_current, "watchdog", None)
+        if watchdog is not None:
+            watchdog.attach(connection)
+
+    def detach(connection: Any) -> None:
+        watchdog = getattr(connection, "_vidu_watchdog", None)
+        if watchdog is not None:
+            connection._vidu_watchdog = None
+            watchdog.detach(connection)
+
+    class WatchedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+        def _get_conn(self, timeout: float | None = None) -> Any:
+            connection = super()._get_conn(timeout)
+            attach(connection)
+            return connection
+
+        def _put_conn(self, conn: Any) -> None:
+            if conn is not None:
+                detach(conn)
+            super()._put_conn(conn)
+
+    class WatchedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+        def _get_conn(self, timeout: float | None = None) -> Any:
+            connection = super()._get_conn(timeout)
+            attach(connection)
+            return connection
+
+        def _put_conn(self, conn: Any) -> None:
+            if conn is not None:
+                detach(conn)
+            super()._put_conn(conn)
+
+    pools = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
+
+    class WatchedAdapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
+                             **pool_kwargs: Any) -> None:
+            super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            if type(manager) is urllib3.ProxyManager:  # not SOCKS: its own pool classes
+                manager.pool_classes_by_scheme = pools
+            return manager
+
+    return WatchedAdapter
+
+
+def _watched_adapter() -> requests.adapters.HTTPAdapter:
+    return _watched_adapter_class()()
+
+
+@functools.cache
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What reading a body can raise when the connection fails or is shut down."""
+    import http.client
+
+    import requests
+    import urllib3.exceptions
+
+    return (requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
+            http.client.HTTPException, OSError, ValueError)
+
+
+def _read_bounded(response: requests.Response, limit: int) -> tuple[bytes, bool]:
+    """At most `limit` bytes of the (decoded) body, and whether that was all of it. Reads in
+    pieces, so neither a huge body nor a small one that inflates (gzip) costs more memory."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        piece = response.raw.read(min(READ_PIECE_BYTES, limit + 1 - size), decode_content=True)
+        if not piece:
+            return b"".join(parts), True
+        parts.append(piece)
+        size += len(piece)
+        if size > limit:
+            return b"".join(parts)[:limit], False
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    import requests
+    import urllib3.exceptions
+
+    return isinstance(exc, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError,
+                            TimeoutError))
+
+
+def _size(count: int) -> str:
+    """A byte count for people: 1 GiB, 12.5 MB, 300 kB, 12 bytes."""
+    if count >= GIB and count % GIB == 0:
+        return f"{count // GIB} GiB"
+    for unit, name in ((1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "kB")):
+        if count >= unit:
+            return f"{count / unit:.3g} {name}"
+    return f"{count} bytes"
