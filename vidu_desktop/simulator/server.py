@@ -5,12 +5,47 @@ moves tasks through QUEUED and PROCESSING), signed expiring video links, and the
 endpoint. Faults (rate limits, resets, truncated downloads, ...) can be injected from
 Python or over HTTP so the client's error handling can be tested against real sockets.
 Used by the integration tests and by the app's demo mode; pure stdlib, no Qt.
+
+Faults: `sim.faults.add(kind, route="any", count=1, **params)`, or over HTTP
+`POST /_simulator/faults` with `{"kind": ..., "route": ..., ...}` (a list adds several,
+`{"clear": true}` removes all; `GET /_simulator/faults` lists them, `GET /_simulator/stats`
+counts requests). A fault fires for the next `count` requests of its route ("submit",
+"result", "download" or "any").
+
+    rate_limit    429 RATE_LIMIT_EXCEEDED with Retry-After: `retry_after` s (no task made)
+    server_error  500 CREATE_TASK_FAILED / GET_RESULT_FAILED (no task made)
+    reset         TCP reset instead of an answer; on submit after the task was made
+    slow          waits `delay` s before answering
+    nonsense      200 with an HTML page (on submit before a task is made)
+    truncate      download: half the promised bytes, then the connection closes
+    fail_task     submit: the task is made and later FAILS with `reason`
+    expire_links  result: links handed out live `ttl` s
+    balance       submit: 400 BILLING_BALANCE_NOT_ENOUGH
+
+  Hostile modes (a server that misbehaves; on submit the task is made first, so the
+  worst case is tested: a paid task whose answer is unusable):
+
+    trickle       the answer (headers and body) goes out `chunk` bytes every `interval` s
+    endless       200 with a body that never ends; `size` > 0 announces that Content-Length
+                  (0: no length, the connection closes "at the end"); video or JSON-looking
+    gzip_bomb     200 with Content-Encoding: gzip whose body inflates to `size` bytes
+                  (default 2 GiB, about 2 MB sent): zeros after an MP4 header on a
+                  download, a valid JSON object padded with spaces elsewhere
+    huge_json     200 with a valid JSON answer padded to `size` bytes (default 400 MB)
+    nested_json   200 with the answer's object holding `size` nested lists (default 100 000)
+    garbage       submit/result: 200 with `style` one of truncated (half the real answer),
+                  not_json, empty, no_task_id, wrong_type
+    huge_task_id  submit: 200 {"task_id": <the real id padded to `size` characters>}
+                  (default 10 MB; 257 is enough to be refused)
+    echo_key      submit/result: 400 INVALID_REQUEST_BODY whose message (and metadata)
+                  repeat the key from the Authorization header (before a task is made)
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import hmac
 import json
@@ -81,11 +116,21 @@ class SimulatorConfig:
 
 ROUTES = ("submit", "result", "download")
 FAULT_KINDS = ("rate_limit", "server_error", "reset", "slow", "nonsense", "truncate",
-               "fail_task", "expire_links", "balance")
-# Kinds that only make sense on one route.
-_ONLY_ROUTE = {"truncate": "download", "fail_task": "submit", "expire_links": "result",
-               "balance": "submit"}
+               "fail_task", "expire_links", "balance",
+               # hostile modes
+               "trickle", "endless", "gzip_bomb", "huge_json", "nested_json", "garbage",
+               "huge_task_id", "echo_key")
+# Kinds that only make sense on some routes.
+_ONLY_ROUTES = {"truncate": ("download",), "fail_task": ("submit",), "expire_links": ("result",),
+                "balance": ("submit",), "garbage": ("submit", "result"),
+                "huge_task_id": ("submit",), "echo_key": ("submit", "result")}
 _SERVER_ERROR_REASONS = {"submit": "CREATE_TASK_FAILED", "result": "GET_RESULT_FAILED"}
+GARBAGE_STYLES = ("truncated", "not_json", "empty", "no_task_id", "wrong_type")
+# Hostile answers that replace a route's normal 200 answer.
+_HOSTILE_ANSWERS = frozenset({"endless", "gzip_bomb", "huge_json", "nested_json", "garbage",
+                              "huge_task_id"})
+_DEFAULT_SIZE = {"gzip_bomb": 2 * 1024**3, "huge_json": 400_000_000, "huge_task_id": 10_000_000,
+                 "nested_json": 100_000}
 
 
 @dataclass
@@ -97,6 +142,14 @@ class Fault:
     delay: float = 1.0  # slow: seconds before answering
     reason: str = "content moderation failed"  # fail_task
     ttl: int = 0  # expire_links: video_url_ttl of links handed out
+    size: int = 0  # endless, gzip_bomb, huge_json, huge_task_id, nested_json (0: the default)
+    chunk: int = 1  # trickle: bytes per write
+    interval: float = 1.0  # trickle: seconds between writes
+    style: str = "truncated"  # garbage: one of GARBAGE_STYLES
+
+    def amount(self) -> int:
+        """`size`, or this kind's default when it is 0."""
+        return self.size or _DEFAULT_SIZE.get(self.kind, 0)
 
 
 class Faults:
@@ -112,17 +165,21 @@ class Faults:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(FAULT_KINDS)}")
         if route not in (*ROUTES, "any"):
             raise ValueError(f"unknown route {route!r}; known: {', '.join(ROUTES)}, any")
-        if route not in ("any", _ONLY_ROUTE.get(kind, route)):
-            raise ValueError(f"fault {kind!r} only applies to route {_ONLY_ROUTE[kind]!r}")
-        for name, low in (("count", 1), ("retry_after", 0), ("ttl", 0)):
+        if route != "any" and route not in _ONLY_ROUTES.get(kind, (route,)):
+            raise ValueError(f"fault {kind!r} only applies to route "
+                             f"{' or '.join(map(repr, _ONLY_ROUTES[kind]))}")
+        for name, low in (("count", 1), ("retry_after", 0), ("ttl", 0), ("size", 0), ("chunk", 1)):
             value = getattr(fault, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ValueError(f"{name} must be a whole number of at least {low}")
-        delay: object = fault.delay  # whatever the caller passed
-        if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
-            raise ValueError("delay must be a number of seconds")
+        for name in ("delay", "interval"):
+            seconds: object = getattr(fault, name)  # whatever the caller passed
+            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+                raise ValueError(f"{name} must be a number of seconds")
         if not isinstance(fault.reason, str):
             raise ValueError("reason must be text")
+        if fault.style not in GARBAGE_STYLES:
+            raise ValueError(f"style must be one of {', '.join(GARBAGE_STYLES)}")
         with self._lock:
             self._pending.append(fault)
         return copy.copy(fault)
@@ -423,6 +480,47 @@ def placeholder_png(width: int = 320, height: int = 180) -> bytes:
             + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b""))
 
 
+_MP4_START = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom"  # what a video's first bytes look like
+
+
+def _gzip(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: a gzip member
+    return compressor.compress(data) + compressor.flush()
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_filler(byte: bytes, size: int) -> bytes:
+    """`size` copies of `byte`, gzipped (2 GiB take a few seconds once, then are cached)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = byte * (1024 * 1024)
+    parts = []
+    for _ in range(size // len(block)):
+        parts.append(compressor.compress(block))
+    parts.append(compressor.compress(byte * (size % len(block))))
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+class _Trickle:
+    """A connection's writer that sends `chunk` bytes every `interval` seconds."""
+
+    def __init__(self, writer: Any, chunk: int, interval: float, stopping: threading.Event) -> None:
+        self.writer, self.chunk, self.interval, self.stopping = writer, chunk, interval, stopping
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        for start in range(0, len(view), self.chunk):
+            if self.started and self.stopping.wait(self.interval):
+                raise ConnectionAbortedError("the simulator is stopping")
+            self.started = True
+            self.writer.write(view[start:start + self.chunk])
+        return len(data)
+
+    def flush(self) -> None:
+        self.writer.flush()
+
+
 # ------------------------------------------------------------------------------ HTTP
 
 
@@ -497,6 +595,15 @@ class _Handler(BaseHTTPRequestHandler):
         if self._recorded:
             self._control(method, path)
             return
+        route = ("submit" if method == "POST" and path == ENDPOINT
+                 else "result" if method == "GET" and path == RESULT_PATH
+                 else "download" if path.startswith("/videos/") else "")
+        trickle = self.sim.faults.take(route, {"trickle"}) if route else None
+        plain_writer = self.wfile
+        if trickle:
+            self.wfile = _Trickle(plain_writer, trickle.chunk, trickle.interval,  # type: ignore[assignment]
+                                  self.sim._stopping)
+            self.close_connection = True
         try:
             if method == "POST" and path == ENDPOINT:
                 self._submit()
@@ -510,6 +617,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._read_body()
                 self._error(404, "API_NOT_FOUND", f"There is no API at {method} {path}.")
         finally:
+            self.wfile = plain_writer
             if not self._recorded:  # ended without an answer (e.g. the client hung up)
                 self._record(0)
 
@@ -593,7 +701,94 @@ class _Handler(BaseHTTPRequestHandler):
                        "text/html; charset=utf-8")
         elif fault.kind == "reset":
             self._reset()
+        elif fault.kind == "echo_key":
+            key = self.headers.get("Authorization", "").partition(" ")[2].strip()
+            self._json(400, {"code": 400, "reason": "INVALID_REQUEST_BODY",
+                             "message": f"The request made with the API key {key} was refused.",
+                             "metadata": {"api_key": key}})
         return True
+
+    def _hostile_answered(self, route: str, answer: dict[str, Any]) -> bool:
+        """A hostile answer in place of `answer` (the JSON the route would send) when a fault
+        of that kind is pending; a download passes an empty `answer`."""
+        kinds = {k for k in _HOSTILE_ANSWERS if route in _ONLY_ROUTES.get(k, (route,))}
+        fault = self.sim.faults.take(route, kinds)
+        if fault is None:
+            return False
+        video = route == "download"
+        size = fault.amount()
+        if fault.kind == "endless":
+            self._endless(video, fault.size)
+        elif fault.kind == "gzip_bomb":
+            self._gzip_bomb(video, answer, size)
+        elif fault.kind == "huge_json":
+            text = json.dumps({**answer, "padding": ""})
+            self._stream(200, text[:-2].encode(), b"x", max(size - len(text), 0), b'"}',
+                         "application/json")
+        elif fault.kind == "nested_json":
+            text = json.dumps({**answer, "padding": None})
+            self._stream(200, text[:-5].encode() + b"[" * size, b"", 0, b"]" * size + b"}",
+                         "application/json")
+        elif fault.kind == "huge_task_id":
+            task_id = str(answer.get("task_id", ""))
+            self._stream(200, b'{"task_id": "' + task_id.encode(), b"x",
+                         max(size - len(task_id), 0), b'"}', "application/json")
+        elif fault.kind == "garbage":
+            text = json.dumps(answer)
+            body = {"truncated": text[: len(text) // 2], "not_json": "OK",
+                    "empty": "", "no_task_id": '{"status": "ok"}',
+                    "wrong_type": json.dumps(dict.fromkeys(answer, 12345))}[fault.style]
+            self._send(200, body.encode(), "application/json")
+        return True
+
+    def _stream(self, status: int, head: bytes, filler: bytes, count: int, tail: bytes,
+                content_type: str, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        """head + filler * count + tail, with its Content-Length, written piece by piece."""
+        self._record(status)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(head) + len(filler) * count + len(tail)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self._head:
+            return
+        self.wfile.write(head)
+        if filler:
+            block = filler * (CHUNK // len(filler))
+            per_block = len(block) // len(filler)
+            while count > 0 and not self.sim._stopping.is_set():
+                self.wfile.write(block if count >= per_block else filler * count)
+                count -= per_block
+        self.wfile.write(tail)
+
+    def _endless(self, video: bool, announce: int) -> None:
+        """A body that never ends (until the client hangs up or the simulator stops)."""
+        self._record(200)
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4" if video else "application/json")
+        if announce:
+            self.send_header("Content-Length", str(announce))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if self._head:
+            return
+        self.wfile.write(_MP4_START if video else b'{"padding": "')
+        block = (b"\0" if video else b"x") * CHUNK
+        while not self.sim._stopping.is_set():
+            self.wfile.write(block)
+
+    def _gzip_bomb(self, video: bool, answer: dict[str, Any], size: int) -> None:
+        if video:
+            head, tail = _MP4_START, b""
+        else:
+            text = json.dumps({**answer, "padding": ""})
+            head, tail = text[:-2].encode(), b'"}'
+        # Gzip members in a row are one gzip stream: only the big middle one is cached.
+        body = _gzip(head) + _gzip_filler(b"\0" if video else b" ", size) + _gzip(tail)
+        self._send(200, body, "video/mp4" if video else "application/json",
+                   (("Content-Encoding", "gzip"),))
 
     # -- routes
 
@@ -624,7 +819,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._slow("submit")
         if not self._authorized() or self._fault_answered(
-                "submit", {"rate_limit", "server_error", "nonsense", "balance"}):
+                "submit", {"rate_limit", "server_error", "nonsense", "balance", "echo_key"}):
             return
         request = check(payload)
         if isinstance(request, Refusal):
@@ -635,7 +830,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         task = self.sim._create_task(request)
         # A reset here is the worst case for a client: the task exists, the answer is lost.
-        if not self._fault_answered("submit", {"reset"}):
+        if not self._hostile_answered("submit", {"task_id": task.id}) and \
+                not self._fault_answered("submit", {"reset"}):
             self._json(200, {"task_id": task.id})
 
     def _task_result(self, query: dict[str, list[str]]) -> None:
@@ -644,7 +840,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.stats.count("poll", task_id)
         self._slow("result")
         if not self._authorized() or self._fault_answered(
-                "result", {"rate_limit", "server_error", "nonsense", "reset"}):
+                "result", {"rate_limit", "server_error", "nonsense", "reset", "echo_key"}):
             return
         if not task_id:
             self._error(400, "INVALID_REQUEST_BODY", "task_id is required.")
@@ -654,7 +850,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, "TASK_NOT_FOUND", f"There is no task {task_id}.")
             return
         host = self.headers.get("Host")
-        self._json(200, self.sim._result(task, f"http://{host}" if host else self.sim.base_url))
+        answer = self.sim._result(task, f"http://{host}" if host else self.sim.base_url)
+        if not self._hostile_answered("result", answer):
+            self._json(200, answer)
 
     def _balance(self) -> None:
         if self._authorized():
@@ -679,7 +877,8 @@ class _Handler(BaseHTTPRequestHandler):
         if video is None or not video.is_file():
             self._text(404, "No such video.")
             return
-        self._send_file(video)
+        if not self._hostile_answered("download", {}):
+            self._send_file(video)
 
     def _send_file(self, video: Path) -> None:
         size = video.stat().st_size
