@@ -91,6 +91,20 @@ def test_a_key_is_remembered_without_surrounding_space_and_once():
     assert redact.redact(f"[{KEY}]") == f"[{MASK}]"
 
 
+def test_a_huge_paste_taken_for_a_key_costs_little_and_is_hidden_whole():
+    import tracemalloc
+
+    paste = "".join(secrets.choice(string.ascii_letters) for _ in range(32_767))  # a QLineEdit's most
+    tracemalloc.start()
+    try:
+        redact.remember(paste)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000
+    assert redact.redact(f"<{paste}>") == f"<{MASK}>"
+
+
 def test_every_key_seen_stays_hidden():
     redact.remember(KEY)
     redact.remember(OTHER)

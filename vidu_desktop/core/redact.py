@@ -10,7 +10,8 @@ What counts as the key:
 - the key itself and the ways it travels or gets quoted: URL-encoded, JSON- or repr-escaped,
   base64 (of the key and of "Bearer <key>");
 - any run of FRAGMENT_CHARS or more consecutive characters of one of those (a server's message
-  is cut to a few hundred characters, and the cut may fall in the middle of the key).
+  is cut to a few hundred characters, and the cut may fall in the middle of the key), for keys
+  of a sensible length (up to FRAGMENTED_UP_TO characters; a longer paste is hidden whole).
 Everything that matches becomes MASK: never a part of the key ("sk-…1234" would give away
 four characters and the key's length).
 
@@ -30,6 +31,7 @@ from urllib.parse import quote, quote_plus
 MASK = "[key hidden]"
 MIN_SECRET_CHARS = 6  # shorter: too likely to be an ordinary word, and no real key is this short
 FRAGMENT_CHARS = 10  # this many characters in a row from a key are hidden like the whole key
+FRAGMENTED_UP_TO = 512  # a longer "key" (a paste gone wrong) is hidden whole only: bounded memory
 _MAX_PASSES = 4  # a key that ends in "[key" could re-form around a mask: redact the result again
 
 
@@ -82,7 +84,7 @@ def remember(secret: str | None) -> None:
         fragments = set(_table.fragments)
         anchors = set(_table.anchors)
         for form in forms:
-            if len(form) > FRAGMENT_CHARS:
+            if FRAGMENT_CHARS < len(form) <= FRAGMENTED_UP_TO:
                 fragments.update(form[i:i + FRAGMENT_CHARS] for i in range(len(form) - FRAGMENT_CHARS + 1))
                 anchors.update(_anchors(form))
         _table = _Table(secrets=_table.secrets | {secret},
@@ -94,13 +96,6 @@ def remember(secret: str | None) -> None:
 def known() -> int:
     """How many keys are remembered (never which)."""
     return len(_table.secrets)
-
-
-def forget_all() -> None:
-    """For tests only: the app never forgets a key it has seen."""
-    global _table
-    with _lock:
-        _table = _Table()
 
 
 def _covered(text: str, table: _Table) -> list[tuple[int, int]]:
