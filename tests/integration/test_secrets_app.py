@@ -224,22 +224,15 @@ def test_saving_a_typed_key_when_the_keyring_echoes_it_logs_and_shows_no_key(qtb
 # ------------------------------------------------------------------------------- jobs
 
 
-NEEDS_ENGINE = pytest.mark.xfail(strict=True, reason=(
-    "needs the lead's one-line change: errors.describe() (or engine.failure()) returns "
-    "redact.redact(words); remove this mark with it"))
-
-
-@pytest.mark.parametrize("style", ["as sent", pytest.param("encoded", marks=NEEDS_ENGINE),
-                                   pytest.param("cut", marks=NEEDS_ENGINE)])
-def test_a_job_refused_by_an_echoing_server_stores_and_shows_no_key(
-        qtbot, app_log, echo_server, monkeypatch, tmp_path, style):
+def run_one_failing_job(qtbot, tmp_path: Path, monkeypatch, base_url: str) -> tuple[object, str, str]:
+    """One job through the real session, engine and window against `base_url` with the key
+    STORED from the environment, until it fails: the job, what its row shows, what the database
+    holds (every table)."""
     from vidu_desktop.core.lifecycle import JobState
     from vidu_desktop.core.request import VideoSettings
     from vidu_desktop.session import Session
     from vidu_desktop.ui.main_window import MainWindow
 
-    base_url, echo = echo_server
-    echo.style = style
     monkeypatch.setenv(credentials.API_KEY_ENV, STORED)
     monkeypatch.setenv("NOVITA_API_BASE_URL", base_url)
     image = tmp_path / "image.png"
@@ -267,11 +260,40 @@ def test_a_job_refused_by_an_echoing_server_stores_and_shows_no_key(
     finally:
         window.close()
         session.shutdown()
-    assert echo.received and set(echo.received) == {f"Bearer {STORED}"}
-    assert job.error.startswith("Novita refused a setting")
     with sqlite3.connect(database) as db:
         stored = "\n".join(" ".join(map(str, row)) for table, in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'") for row in db.execute(f"SELECT * FROM {table}"))
-    assert "Novita refused a setting" in stored
+    return job, shown, stored
+
+
+NEEDS_ENGINE = pytest.mark.xfail(strict=True, reason=(
+    "needs the lead's one-line change: errors.describe() (or engine.failure()) returns "
+    "redact.redact(words); remove this mark with it"))
+
+
+@pytest.mark.parametrize("style", ["as sent", pytest.param("encoded", marks=NEEDS_ENGINE),
+                                   pytest.param("cut", marks=NEEDS_ENGINE)])
+def test_a_job_refused_by_an_echoing_server_stores_and_shows_no_key(
+        qtbot, app_log, echo_server, monkeypatch, tmp_path, style):
+    base_url, echo = echo_server
+    echo.style = style
+    job, shown, stored = run_one_failing_job(qtbot, tmp_path, monkeypatch, base_url)
+    assert echo.received and set(echo.received) == {f"Bearer {STORED}"}
+    assert job.error.startswith("Novita refused a setting") and "Novita refused a setting" in stored
     assert leaks(job.error) == [] and leaks(shown) == [] and leaks(stored) == []
     assert leaks(log_text(app_log)) == []
+
+
+@pytest.mark.parametrize("route", ["submit", "result"])
+def test_a_job_against_the_simulator_echoing_the_key_stores_shows_and_logs_none(
+        qtbot, app_log, monkeypatch, tmp_path, route):
+    # The simulator's own hostile mode: a 400 whose message and metadata repeat the key.
+    from vidu_desktop.simulator.server import Simulator, SimulatorConfig
+
+    with Simulator(SimulatorConfig(api_key=STORED, queued_s=0.2, processing_s=0.5)) as simulator:
+        simulator.faults.add("echo_key", route=route, count=50)
+        job, shown, stored = run_one_failing_job(qtbot, tmp_path, monkeypatch, simulator.base_url)
+    assert job.error.startswith("Novita refused a setting") and "Novita refused a setting" in stored
+    assert leaks(job.error) == [] and leaks(shown) == [] and leaks(stored) == []
+    text = log_text(app_log)
+    assert "InvalidRequestError" in text and leaks(text) == []
