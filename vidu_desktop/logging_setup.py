@@ -139,7 +139,12 @@ def log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
 
 
 def setup_logging(level: int = logging.INFO, directory: Path | None = None) -> Path:
+    """Log to the rotating file; raises OSError when the folder cannot be used, and even then
+    every record and uncaught exception of the process is already redacted."""
     install_redaction()
+    sys.excepthook = log_uncaught
+    threading.excepthook = log_uncaught_in_thread
+    sys.unraisablehook = log_unraisable
     directory = paths.ensure(directory or paths.log_dir())
     log_file = directory / LOG_FILE_NAME
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=5,
@@ -149,7 +154,4 @@ def setup_logging(level: int = logging.INFO, directory: Path | None = None) -> P
     root = logging.getLogger()
     root.setLevel(level)
     root.addHandler(handler)
-    sys.excepthook = log_uncaught
-    threading.excepthook = log_uncaught_in_thread
-    sys.unraisablehook = log_unraisable
     return log_file
