@@ -412,6 +412,7 @@ class NovitaClient:
         `total`, or at limits.video_bytes when no total is known (DownloadTooLarge)."""
         end = total if total is not None else self.limits.video_bytes
         received = offset
+        raw = response.raw
         try:
             out = open(partial, "r+b" if offset else "wb")  # noqa: SIM115 - closed below
         except OSError as exc:
@@ -424,8 +425,9 @@ class NovitaClient:
                 while True:
                     # One byte past the end when no total was announced: is there more?
                     want = min(CHUNK_BYTES, end - received) if received < end else 1
-                    try:
-                        chunk = response.raw.read(want, decode_content=False)
+                    try:  # read1: what has arrived, so the watchdog sees the rate
+                        chunk = (raw.read1(want, decode_content=False) if hasattr(raw, "read1")
+                                 else raw.read(min(want, READ_PIECE_BYTES), decode_content=False))
                     except _read_errors() as exc:
                         raise watch.error(exc, errors.DownloadError(
                             f"connection dropped at {received} bytes")) from exc
@@ -442,7 +444,7 @@ class NovitaClient:
                     out.write(chunk)
                     received += len(chunk)
                     watch.received = received - offset
-                    if progress:
+                    if progress is not None:
                         progress(received, total)
                     if should_stop and should_stop():
                         raise errors.Cancelled("download stopped")
@@ -750,9 +752,10 @@ def _is_timeout(exc: BaseException) -> bool:
 
 
 def _size(count: int) -> str:
-    """A byte count for people: 1 GiB, 12.5 MB, 300 kB, 12 bytes."""
-    if count >= GIB and count % GIB == 0:
-        return f"{count // GIB} GiB"
+    """A byte count for people: 1 GiB, 4 MiB (exact ones), 12.5 MB, 300 kB, 12 bytes."""
+    for unit, name in ((GIB, "GiB"), (1024 * 1024, "MiB")):
+        if count >= unit and count % unit == 0:
+            return f"{count // unit} {name}"
     for unit, name in ((1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "kB")):
         if count >= unit:
             return f"{count / unit:.3g} {name}"
