@@ -67,6 +67,8 @@ class IdleProbe:
 
     def mark(self) -> None:
         self.mark_pending = False
+        if self.painted_at is None:
+            stamp("first_paint")  # the first paint, and what was queued with it, has finished
         self.painted_at = time.monotonic()
 
     def ready(self, mode: object = None) -> None:
@@ -100,7 +102,9 @@ def run_app(history: int) -> int:
     import vidu_desktop.app as app_module
     import vidu_desktop.logging_setup as logging_setup
     import vidu_desktop.session as session_module
+    import vidu_desktop.ui.job_list as job_list
     import vidu_desktop.ui.main_window as main_window
+    import vidu_desktop.ui.player as player
     import vidu_desktop.ui.theme as theme
     import vidu_desktop.workers.engine as engine
 
@@ -123,11 +127,14 @@ def run_app(history: int) -> int:
 
     def timed_method(cls, name: str, label: str) -> None:
         original = getattr(cls, name)
+        calls = [0]
 
         def wrapper(self, *args, **kwargs):
-            stamp(f"{label}.start")
+            calls[0] += 1
+            numbered = label if calls[0] == 1 else f"{label}#{calls[0]}"  # a page of history each
+            stamp(f"{numbered}.start")
             result = original(self, *args, **kwargs)
-            stamp(f"{label}.end")
+            stamp(f"{numbered}.end")
             return result
 
         setattr(cls, name, wrapper)
@@ -135,6 +142,10 @@ def run_app(history: int) -> int:
     timed_method(session_module.Session, "__init__", "Session.init")
     timed_method(session_module.Session, "start", "Session.start")
     timed_method(main_window.MainWindow, "__init__", "MainWindow")
+    # What runs on the GUI thread between the first frame and idle.
+    timed_method(player.VideoPlayer, "load_backend", "load_backend")
+    timed_method(session_module.Session, "_key_loaded", "key_loaded")
+    timed_method(job_list.JobTableModel, "add_jobs", "add_jobs")
 
     window_class = main_window.MainWindow
     original_show = window_class.show

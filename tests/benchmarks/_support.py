@@ -182,6 +182,10 @@ def isolated_env(root: Path, **extra: str) -> dict[str, str]:
         env[name] = str(root / sub)
     env.pop("NOVITA_API_KEY", None)
     env.pop("NOVITA_API_BASE_URL", None)
+    # An installed app starts from compiled bytecode (a wheel's or PyInstaller's .pyc files);
+    # with PYTHONDONTWRITEBYTECODE inherited from the shell, every launch would compile the
+    # app's modules from source again (~60 ms) and the warm-up run could not warm anything.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env
 

@@ -100,6 +100,36 @@ class Sampler(threading.Thread):
                             self.others[f"{names.get(ident, ident)}: {where}"] += 1
 
 
+class SlowCalls:
+    """Diagnostic: how long the app's own slots ran on the GUI thread, and when the long ones
+    (over STALL_NOTE_MS / 2) started, to lay beside the gaps."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, list[float]] = {}
+        self.long: list[tuple[float, float, str]] = []
+
+    def wrap(self, name: str, function):
+        function = getattr(function, "bench_original", function)  # wrapped by an earlier run
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                ms = (time.perf_counter() - start) * 1000
+                self.calls.setdefault(name, []).append(ms)
+                if ms > STALL_NOTE_MS / 2:
+                    self.long.append((start, ms, name))
+
+        timed.bench_original = function
+        return timed
+
+    def summary(self, origin: float) -> dict:
+        return {"per_slot": {name: {"calls": len(ms), "median": round(median(ms), 3), "max": round(max(ms), 1)}
+                             for name, ms in self.calls.items()},
+                "long": [(round(at - origin, 3), round(ms, 1), name) for at, ms, name in self.long]}
+
+
 @pytest.fixture(scope="module")
 def sim(media, tmp_path_factory):
     process = SimProcess(media["small_video"], media["big_video"],
@@ -148,18 +178,15 @@ def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot
         images.append(root / f"photo-{i}.png")
         shutil.copyfile(png, images[-1])
 
-    update_ms: list[float] = []
-    if os.environ.get("BENCH_STALL_SAMPLER"):  # diagnostic: what one job-list update costs
+    slow = SlowCalls()
+    if os.environ.get("BENCH_STALL_SAMPLER"):  # diagnostic: what the GUI thread's own slots cost
         from vidu_desktop.ui.job_list import JobTableModel
+        from vidu_desktop.ui.player import VideoPlayer
 
-        original = JobTableModel.update_job
-
-        def timed_update(self, job) -> None:
-            start = time.perf_counter()
-            original(self, job)
-            update_ms.append((time.perf_counter() - start) * 1000)
-
-        monkeypatch.setattr(JobTableModel, "update_job", timed_update)
+        for cls, name in ((JobTableModel, "update_job"), (JobTableModel, "add_jobs"),
+                          (JobTableModel, "set_thumbnail"), (MainWindow, "_video_ready"),
+                          (VideoPlayer, "load"), (VideoPlayer, "load_backend")):
+            monkeypatch.setattr(cls, name, slow.wrap(f"{cls.__name__}.{name}", getattr(cls, name)))
 
     apply_theme(QApplication.instance())
     library = root / "library"
@@ -260,8 +287,7 @@ def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot
                            for at, length in gaps if length > STALL_NOTE_MS],
         "stall_stacks": sampler.samples.most_common(12) if sampler else None,
         "stall_other_threads": sampler.others.most_common(12) if sampler else None,
-        "update_job_ms": {"calls": len(update_ms), "median": median(update_ms),
-                          "max": max(update_ms)} if update_ms else None,
+        "slot_ms": slow.summary(phases[0][1]) if slow.calls else None,
     }
 
 
