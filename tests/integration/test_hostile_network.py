@@ -248,10 +248,13 @@ def test_a_json_answer_is_read_up_to_1_mb():
 # -------------------------------------------------------------------------------------- time
 
 
-def test_a_trickling_poll_ends_at_its_deadline(sim):
+@pytest.mark.parametrize("interval", [0.2, 0.1])  # cut in the status line; in the headers
+def test_a_trickling_poll_ends_at_its_deadline(sim, interval):
+    """With 0.1 s a byte, the status line is whole at the deadline and the headers are not:
+    http.client then sees a 200 without headers or body. It must not count as an answer."""
     client = client_for(sim.base_url)
     task_id = send(client)
-    sim.faults.add("trickle", route="result", chunk=1, interval=0.2)  # headers included
+    sim.faults.add("trickle", route="result", chunk=1, interval=interval)  # headers included
     started = time.monotonic()
     with pytest.raises(errors.TimedOut, match="within 2 s") as caught:
         client.task_result(task_id)
@@ -299,6 +302,25 @@ def test_a_slow_download_is_abandoned_then_resumed(sim, tmp_path):
     assert client_for(sim.base_url).download(url, target, progress=progress).read_bytes() == VIDEO
     assert progress[0][0] > kept  # resumed with Range, not started over
     assert [r for r in sim.stats.requests if r[1].startswith("/videos/")][-1][2] == 206
+
+
+@pytest.mark.parametrize("interval", [0.2, 0.04])  # cut in the status line; in the headers
+def test_a_download_stalled_in_its_headers_is_not_taken_for_an_empty_video(sim, tmp_path, interval):
+    url = video_url(sim)
+    sim.faults.add("trickle", route="download", chunk=1, interval=interval)
+    target = tmp_path / "v.mp4"
+    with pytest.raises(errors.DownloadStalled):
+        client_for(sim.base_url).download(url, target)
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("interval", [0.3, 0.05])  # cut in the status line; in the headers
+def test_a_submit_cut_in_its_headers_is_uncertain(sim, interval):
+    sim.faults.add("trickle", route="submit", chunk=1, interval=interval)
+    with pytest.raises(errors.SubmissionUncertain) as caught:
+        send(client_for(sim.base_url, timeouts=Timeouts(submit_base_s=1.2, submit_max_s=1.2)))
+    assert "no answer came within 1 s" in errors.describe(caught.value)
+    assert len(sim.task_ids()) == 1
 
 
 def test_a_download_that_keeps_the_minimum_rate_is_not_abandoned(sim, tmp_path):
