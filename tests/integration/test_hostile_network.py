@@ -8,8 +8,11 @@ defaults are checked once, and one test measures the real caps.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import shutil
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -124,6 +127,38 @@ def test_endless_download_stops_at_the_cap_and_leaves_nothing(sim, tmp_path):
     assert "stopped" in errors.describe(caught.value)
     assert not target.exists() and not (tmp_path / "v.mp4.part").exists()
     assert progress[-1][0] == 4 * MIB  # stopped at the cap, not a byte more on disk
+
+
+@pytest.mark.skipif(shutil.disk_usage(tempfile.gettempdir()).free < 4 * 1024**3,
+                    reason="needs 1 GiB of scratch disk")
+def test_endless_download_with_the_real_cap_peak_disk_and_memory(sim, tmp_path):
+    """The real 1 GiB cap (about a second over loopback): disk never past the cap, memory flat."""
+    url = video_url(sim)
+    sim.faults.add("endless", route="download")
+    part, peak_disk, done = tmp_path / "v.mp4.part", [0], threading.Event()
+
+    def watch_disk() -> None:
+        while not done.wait(0.01):
+            with contextlib.suppress(OSError):
+                peak_disk[0] = max(peak_disk[0], part.stat().st_size)
+
+    watcher = threading.Thread(target=watch_disk)
+    watcher.start()
+    tracemalloc.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(errors.DownloadTooLarge, match="more than 1 GiB"):
+            client_for(sim.base_url).download(url, tmp_path / "v.mp4")
+        elapsed = time.monotonic() - started
+        _, peak_memory = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        done.set()
+        watcher.join()
+    assert peak_disk[0] <= MAX_VIDEO_BYTES and not part.exists()
+    assert peak_memory < 16 * MIB, f"{peak_memory / MIB:.1f} MiB"
+    print(f"endless download, real cap: {elapsed:.1f} s, peak disk {peak_disk[0] / MIB:.0f} MiB, "
+          f"peak traced memory {peak_memory / MIB:.1f} MiB")
 
 
 def test_an_announced_size_beyond_the_cap_is_refused_before_reading(sim, tmp_path):

@@ -216,7 +216,7 @@ class NovitaClient:
                 except _read_errors() as exc:
                     raise self._uncertain(watch, exc, "the answer was cut off") from exc
                 if watch.why:  # cut short: what was read may even look like an answer
-                    raise self._uncertain(watch, TimeoutError(watch.why))
+                    raise self._uncertain(watch, TimeoutError(f"cut short by the watchdog: {watch.why}"))
         if status >= 400:
             error = self._api_error(response, raw)
             refused = status < 500 and (error.reason or status in (401, 403, 429))
@@ -293,7 +293,7 @@ class NovitaClient:
                     except _read_errors() as exc:
                         raise watch.error(exc) from exc
                     if watch.why:  # cut short: what was read may even look like an answer
-                        raise watch.error(TimeoutError(watch.why))
+                        raise watch.error(TimeoutError(f"cut short by the watchdog: {watch.why}"))
             if response.status_code >= 400:
                 raise self._api_error(response, raw)
             if not whole:
@@ -401,7 +401,7 @@ class NovitaClient:
                 received = self._stream_to(response, partial, offset, total, watch,
                                            progress, should_stop)
                 if watch.why:  # cut short, although the body may seem to have ended
-                    raise watch.error(TimeoutError(watch.why))
+                    raise watch.error(TimeoutError(f"cut short by the watchdog: {watch.why}"))
         if total is not None and received != total:
             raise errors.DownloadError(f"got {received} of {total} bytes")
         try:
