@@ -35,6 +35,7 @@ from vidu_desktop.core.novita import (
     TaskStatus,
     Timeouts,
 )
+from vidu_desktop.core.redact import MASK
 from vidu_desktop.core.request import VideoSettings, data_uri
 from vidu_desktop.simulator.server import Simulator, SimulatorConfig
 
@@ -450,4 +451,4 @@ def test_a_key_echoed_by_the_server_never_reaches_the_error(sim):
         client.task_result(task_id)
     for error in (caught.value, polled.value):
         text = f"{error} {error!r} {error.message} {errors.describe(error)}"
-        assert KEY not in text and "[API key]" in error.message
+        assert KEY not in text and MASK in error.message

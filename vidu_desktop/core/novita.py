@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 from . import errors, values
 from .backoff import READS, RetryPolicy
 from .links import VideoLink
+from .redact import MASK
 from .request import ENDPOINT, VideoSettings
 
 log = logging.getLogger(__name__)
@@ -172,8 +173,9 @@ class NovitaClient:
                 "Accept": "application/json"}
 
     def _clean(self, words: str) -> str:
-        """Server words with this client's key blotted out (a server may echo it back)."""
-        return words.replace(self._api_key, "[API key]") if self._api_key else words
+        """Server words with this client's own key masked at the source (a server may echo it
+        back); redact.redact, applied to everything stored, shown or logged, knows every key."""
+        return words.replace(self._api_key, MASK) if self._api_key else words
 
     # -- submit -------------------------------------------------------------------------------
 
