@@ -233,6 +233,8 @@ def describe(error: BaseException) -> str:
                     "big; try again later, and tell Novita support if it happens again.")
         case DownloadError():
             return "The video could not be downloaded completely. Press Retry."
+        case Cancelled():
+            return "Stopped because the app was closing."
         case StorageError():
             return f"The video could not be saved: {error}. Free some space or choose " \
                    "another library folder in Settings, then press Retry."
