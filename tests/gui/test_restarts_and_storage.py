@@ -71,3 +71,45 @@ def test_a_demo_job_resumes_with_the_next_demo_simulator(qtbot, open_window, dat
     assert window.session.mode.value == "demo"
     qtbot.waitUntil(lambda: [j.state for j in jobs_shown(window)] == [JobState.DONE], timeout=60_000)
     assert Path(jobs_shown(window)[0].video_path).is_file()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 2 MB filesystem of its own (tmpfs), so "the disk is full" is real."""
+    import subprocess
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_pauses_the_download_and_it_carries_on_when_space_returns(
+        qtbot, window, small_disk, tmp_path, monkeypatch):
+    import shutil
+
+    from vidu_desktop import settings
+    from vidu_desktop.workers import engine
+
+    monkeypatch.setattr(engine, "SPACE_CHECK_S", 0.3)
+    settings.set_value("library/folder", str(small_disk))
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (shutil.disk_usage(small_disk).free - 4096))
+    image = tmp_path / "photo.png"
+    image.write_bytes(png_bytes(320, 240))
+    window.images.add_sources([str(image)])
+    window.form.duration.setValue(1)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    window.generate()
+    qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].error_kind == "DiskFull",
+                    timeout=60_000)
+    [job] = jobs_shown(window)
+    assert job.state is JobState.DOWNLOADING and "disk is full" in job.error
+    assert "is full" in window.statusBar().currentMessage()
+    filler.unlink()
+    qtbot.waitUntil(lambda: jobs_shown(window)[0].state is JobState.DONE, timeout=30_000)
+    [job] = jobs_shown(window)
+    assert Path(job.video_path).parent == small_disk and job.error == ""

@@ -178,8 +178,8 @@ class MainWindow(QMainWindow):
         self._update_generate()
 
     def _show_problem(self, words: str) -> None:
-        self.statusBar().showMessage(words, 15000)
-        QMessageBox.warning(self, APP_NAME, words)
+        self.statusBar().showMessage(words, 30000)
+        QApplication.alert(self)
 
     def _job_list_damaged(self, reason: str) -> None:
         """One dialog, in words, with the way out: nothing is overwritten without a choice."""

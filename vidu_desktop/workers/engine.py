@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +41,8 @@ THUMBNAIL_PX = 48
 FIRST_SCREENFUL = 60  # jobs sent before anything else at start; the rest follow in pages
 HISTORY_PAGE = 2000
 PROGRESS_EVERY_S = 0.25
+DISK_FULL_BELOW_BYTES = 256 * 1024  # less free than this after a failed write: the disk is full
+SPACE_CHECK_S = 15.0  # how often a download waiting for disk space looks again
 RATE_LIMIT_RESENDS = 3  # a 429 created no task: waiting and sending again is safe
 
 
@@ -88,6 +91,22 @@ def failure(job_id: int, error: BaseException, state: JobState = JobState.FAILED
         log.error("job %s: unexpected error", job_id, exc_info=error)
     words = str(error) if isinstance(error, ImageRejected) else errors.describe(error)
     return Failure(job_id, state, words, type(error).__name__)
+
+
+def free_bytes(folder: Path) -> int | None:
+    """Free space on the disk that holds `folder` (or would hold it); None when unknown."""
+    for candidate in (folder, *folder.parents):
+        try:
+            if candidate.is_dir():
+                return shutil.disk_usage(candidate).free
+        except OSError:
+            return None
+    return None
+
+
+def disk_nearly_full(folder: Path) -> bool:
+    free = free_bytes(folder)
+    return free is not None and free < DISK_FULL_BELOW_BYTES
 
 
 class DamagedDatabase(Exception):
@@ -288,6 +307,7 @@ class DownloadWorker(_NetworkWorker):
     """Fetches a finished job's video into the library; resumes, refreshes expired links."""
 
     downloaded = Signal(int, str)  # job id, file
+    diskFull = Signal(int, str)  # job id, folder: the download waits for space
     progressed = Signal(int, float)  # job id, percent (in memory only)
     linkRefreshed = Signal(int, str, object)  # job id, url, expires_at
 
@@ -325,9 +345,14 @@ class DownloadWorker(_NetworkWorker):
                 raise errors.DownloadError("the file is not a complete MP4 video")
         except errors.Cancelled:
             return
-        except OSError as exc:
-            self.failed.emit(failure(job_id, errors.StorageError(f"{exc.strerror or exc} "
-                                                                 f"({exc.filename or ''})")))
+        except (OSError, errors.StorageError) as exc:
+            if disk_nearly_full(self.library_dir()):  # not the job's fault: wait for space
+                log.warning("job %s: the disk is full; the download waits for space (%s)", job_id, exc)
+                self.diskFull.emit(job_id, str(self.library_dir()))
+                return
+            if isinstance(exc, OSError):
+                exc = errors.StorageError(f"{exc.strerror or exc} ({exc.filename or ''})")
+            self.failed.emit(failure(job_id, exc))
             return
         except Exception as exc:  # noqa: BLE001
             self.failed.emit(failure(job_id, exc))
@@ -385,6 +410,7 @@ class JobEngine(QObject):
         self._cancelled_lock = threading.Lock()
         self._resends: dict[int, int] = {}
         self._downloading: set[int] = set()
+        self._waiting_for_space: dict[int, int] = {}  # job id -> free bytes when it stopped
         self.submitter = SubmitWorker(stopping)
         self.poller = PollWorker(stopping)
         self.downloader = DownloadWorker(stopping, library_dir, self._is_cancelled)
@@ -405,6 +431,7 @@ class JobEngine(QObject):
         self.downloader.progressed.connect(self._progressed)
         self.downloader.linkRefreshed.connect(self._link_refreshed)
         self.downloader.downloaded.connect(self._downloaded)
+        self.downloader.diskFull.connect(self._disk_full)
         self.finish.connect(self._finish_thread)
 
     # -- opening and history --------------------------------------------------------------
@@ -527,6 +554,7 @@ class JobEngine(QObject):
             with self._cancelled_lock:
                 self._cancelled.add(job_id)
             self._downloading.discard(job_id)
+            self._waiting_for_space.pop(job_id, None)
             self._forget.emit(job_id)
             for path in (job.video_path, job.image_file):
                 if path:
@@ -632,6 +660,28 @@ class JobEngine(QObject):
         if self._change(job_id, state=JobState.DONE, video_path=path, progress=100.0,
                         error="", error_kind="") is not None:
             self.videoReady.emit(job_id, path)
+
+    def _disk_full(self, job_id: int, folder: str) -> None:
+        """Pause, say so once, and look again every SPACE_CHECK_S until there is more room."""
+        self._downloading.discard(job_id)
+        if not self._waiting_for_space:
+            self.problem.emit(f"The disk holding {folder} is full. Downloads are paused and carry on by "
+                              "themselves when space is free.")
+        self._waiting_for_space[job_id] = free_bytes(Path(folder)) or 0
+        self._change(job_id, error="Paused: the disk is full. The download carries on when space is free.",
+                     error_kind="DiskFull")
+        QTimer.singleShot(int(SPACE_CHECK_S * 1000), lambda: self._space_check(job_id, Path(folder)))
+
+    def _space_check(self, job_id: int, folder: Path) -> None:
+        if job_id not in self._waiting_for_space or self.stopping.is_set():
+            return
+        if (free_bytes(folder) or 0) <= max(self._waiting_for_space[job_id], DISK_FULL_BELOW_BYTES):
+            QTimer.singleShot(int(SPACE_CHECK_S * 1000), lambda: self._space_check(job_id, folder))
+            return
+        del self._waiting_for_space[job_id]
+        job = self._change(job_id, error="", error_kind="")
+        if job is not None and job.state is JobState.DOWNLOADING:
+            self._start_download(job)
 
     @Slot(object)
     def _failed(self, report: Failure) -> None:
