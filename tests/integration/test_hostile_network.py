@@ -331,7 +331,7 @@ def test_a_slow_download_is_abandoned_then_resumed(sim, tmp_path):
     with pytest.raises(errors.DownloadStalled) as caught:
         client_for(sim.base_url).download(url, target)
     assert 1.5 <= time.monotonic() - started < 4
-    assert caught.value.retryable and "resumes" in errors.describe(caught.value)
+    assert caught.value.retryable and "resumes from there" in errors.describe(caught.value)
     kept = (tmp_path / "v.mp4.part").stat().st_size
     assert 0 < kept < len(VIDEO)
     progress = Progress()

@@ -227,7 +227,7 @@ def describe(error: BaseException) -> str:
             return f"Novita could not make this video: {error.reason or 'no reason given'}."
         case DownloadStalled():
             return (f"The download was stopped because it was too slow ({error}). "
-                    "It resumes where it stopped.")
+                    "What arrived is kept: Retry resumes from there.")
         case DownloadTooLarge():
             return (f"The download was stopped: {error}. A video from Novita is never that "
                     "big; try again later, and tell Novita support if it happens again.")
