@@ -393,6 +393,10 @@ def test_deadlines_never_end_a_request_that_finished(sim):
         assert client.task_result(task_id).task_id == task_id
     time.sleep(0.4)  # past every deadline: a late watchdog would break the next request
     assert client.task_result(task_id).task_id == task_id
+    deadline = time.monotonic() + 2
+    while any(t.name == "vidu-net-watchdog" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "a watchdog thread outlived its request"
+        time.sleep(0.01)
 
 
 # ------------------------------------------------------------------------------------- money
