@@ -266,13 +266,9 @@ def run_one_failing_job(qtbot, tmp_path: Path, monkeypatch, base_url: str) -> tu
     return job, shown, stored
 
 
-NEEDS_ENGINE = pytest.mark.xfail(strict=True, reason=(
-    "needs the lead's one-line change: errors.describe() (or engine.failure()) returns "
-    "redact.redact(words); remove this mark with it"))
 
 
-@pytest.mark.parametrize("style", ["as sent", pytest.param("encoded", marks=NEEDS_ENGINE),
-                                   pytest.param("cut", marks=NEEDS_ENGINE)])
+@pytest.mark.parametrize("style", ["as sent", "encoded", "cut"])
 def test_a_job_refused_by_an_echoing_server_stores_and_shows_no_key(
         qtbot, app_log, echo_server, monkeypatch, tmp_path, style):
     base_url, echo = echo_server

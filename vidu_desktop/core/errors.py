@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .redact import redact
+
 
 class ViduError(Exception):
     """Base of every error the core raises on purpose."""
@@ -190,7 +192,12 @@ _SPECIFIC_WORDS = {
 
 
 def describe(error: BaseException) -> str:
-    """Plain words a user can act on, for any error. The one place that does this."""
+    """Plain words a user can act on, for any error. The one place that does this; the words
+    never carry an API key, whatever a server put into its message."""
+    return redact(_describe(error))
+
+
+def _describe(error: BaseException) -> str:
     if isinstance(error, ApiError) and error.reason in _SPECIFIC_WORDS:
         return _SPECIFIC_WORDS[error.reason]
     detail = f" ({error.message})" if isinstance(error, ApiError) and error.message else ""

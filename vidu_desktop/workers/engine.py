@@ -43,6 +43,7 @@ HISTORY_PAGE = 2000
 PROGRESS_EVERY_S = 0.25
 DISK_FULL_BELOW_BYTES = 256 * 1024  # less free than this after a failed write: the disk is full
 SPACE_CHECK_S = 15.0  # how often a download waiting for disk space looks again
+STALLED_RETRY_S = 120.0  # a download slower than the client's minimum rate resumes after this
 RATE_LIMIT_RESENDS = 3  # a 429 created no task: waiting and sending again is safe
 
 
@@ -66,7 +67,7 @@ class Connection:
             if stopping.wait(seconds):
                 raise errors.Cancelled("the app is closing")
 
-        return NovitaClient(self.api_key, base_url=self.base_url,
+        return NovitaClient(self.api_key, base_url=self.base_url, should_stop=stopping.is_set,
                             retry=dataclasses.replace(READS, attempts=attempts, sleep=wait))
 
     def serves(self, job: Job) -> bool:
@@ -264,6 +265,8 @@ class PollWorker(_NetworkWorker):
         job_id = job.id or 0
         try:
             result = self.client().task_result(job.task_id or "")
+        except errors.Cancelled:
+            return  # the app is closing: the job is polled again at the next start
         except errors.ViduError as exc:
             if exc.retryable:  # try again later, without holding up the other jobs
                 delay = POLL_AFTER_FAILURE.delay(self._next_error(job), getattr(exc, "retry_after", None))
@@ -308,6 +311,7 @@ class DownloadWorker(_NetworkWorker):
 
     downloaded = Signal(int, str)  # job id, file
     diskFull = Signal(int, str)  # job id, folder: the download waits for space
+    stalled = Signal(int)  # job id: too slow for now, resumed later
     progressed = Signal(int, float)  # job id, percent (in memory only)
     linkRefreshed = Signal(int, str, object)  # job id, url, expires_at
 
@@ -344,6 +348,10 @@ class DownloadWorker(_NetworkWorker):
                 target.unlink(missing_ok=True)
                 raise errors.DownloadError("the file is not a complete MP4 video")
         except errors.Cancelled:
+            return
+        except errors.DownloadStalled:  # the partial file is kept: carry on later from there
+            log.warning("job %s: the download stalled; trying again in %.0f s", job_id, STALLED_RETRY_S)
+            self.stalled.emit(job_id)
             return
         except (OSError, errors.StorageError) as exc:
             if disk_nearly_full(self.library_dir()):  # not the job's fault: wait for space
@@ -432,6 +440,7 @@ class JobEngine(QObject):
         self.downloader.linkRefreshed.connect(self._link_refreshed)
         self.downloader.downloaded.connect(self._downloaded)
         self.downloader.diskFull.connect(self._disk_full)
+        self.downloader.stalled.connect(self._stalled)
         self.finish.connect(self._finish_thread)
 
     # -- opening and history --------------------------------------------------------------
@@ -671,6 +680,19 @@ class JobEngine(QObject):
         self._change(job_id, error="Paused: the disk is full. The download carries on when space is free.",
                      error_kind="DiskFull")
         QTimer.singleShot(int(SPACE_CHECK_S * 1000), lambda: self._space_check(job_id, Path(folder)))
+
+    def _stalled(self, job_id: int) -> None:
+        self._downloading.discard(job_id)
+        words = (f"The connection is very slow; the download carries on from where it stopped in "
+                 f"{STALLED_RETRY_S / 60:.0f} minutes.")
+        job = self._change(job_id, error=words, error_kind="DownloadStalled")
+        if job is not None:
+            QTimer.singleShot(int(STALLED_RETRY_S * 1000), lambda: self._resume_download(job_id))
+
+    def _resume_download(self, job_id: int) -> None:
+        job = self.store.get(job_id) if self.store and not self.stopping.is_set() else None
+        if job is not None and job.state is JobState.DOWNLOADING and self._serves(job):
+            self._start_download(job)
 
     def _space_check(self, job_id: int, folder: Path) -> None:
         if job_id not in self._waiting_for_space or self.stopping.is_set():
