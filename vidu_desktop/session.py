@@ -50,7 +50,8 @@ class Session(QObject):
     statusChanged = Signal(str)  # the connection in words, for the status bar
     openFailed = Signal(str)  # the job list's file is damaged: why, in words (see database)
     problem = Signal(str)
-    jobsLoaded = Signal(object)  # tuple[Job, ...]
+    opened = Signal()  # the job list is open (again): ask for pages
+    pageReady = Signal(int, object, bool)  # token, tuple[Job, ...], more to come
     jobChanged = Signal(object)  # Job
     jobRemoved = Signal(int)
     videoReady = Signal(int, str)
@@ -66,6 +67,7 @@ class Session(QObject):
     _thumbnail = Signal(int)
     _catch_up = Signal(object)
     _set_aside = Signal()
+    _query = Signal(int, object, str, int, int)
 
     def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
                  library_dir: Callable[[], Path] = settings.library_dir,
@@ -91,7 +93,9 @@ class Session(QObject):
         engine.openFailed.connect(self.openFailed)
         engine.problem.connect(self.problem)
         self._set_aside.connect(engine.set_aside_and_open)
-        engine.jobsLoaded.connect(self.jobsLoaded)
+        engine.opened.connect(self.opened)
+        engine.pageReady.connect(self.pageReady)
+        self._query.connect(engine.query)
         engine.jobChanged.connect(self.jobChanged)
         engine.jobRemoved.connect(self.jobRemoved)
         engine.videoReady.connect(self.videoReady)
@@ -172,6 +176,11 @@ class Session(QObject):
 
     def delete(self, job_ids: list[int]) -> None:
         self._delete.emit(list(job_ids))
+
+    def request_page(self, token: int, states: list[JobState] | None, search: str, offset: int,
+                     limit: int) -> None:
+        """Ask for a page of history; it comes back as pageReady(token, jobs, more)."""
+        self._query.emit(token, states, search, offset, limit)
 
     def request_thumbnail(self, job_id: int) -> None:
         self._thumbnail.emit(job_id)

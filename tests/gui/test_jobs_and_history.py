@@ -127,12 +127,14 @@ def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, t
     done = next(j for j in jobs if j.state is JobState.DONE)
 
     window.search.setText("KITE")
-    assert window.jobs_model.rowCount() == 1
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 1, timeout=5000)
+    assert window.jobs_model.job_at(0).settings.prompt == "a red kite over the hills"
     window.search.clear()
     window.state_filter.setCurrentText("Failed or uncertain")
-    assert window.jobs_model.rowCount() == 1
-    assert window.jobs_model.job_at(0).settings.prompt == "a blue boat"
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 1 and
+                    window.jobs_model.job_at(0).settings.prompt == "a blue boat", timeout=5000)
     window.state_filter.setCurrentText("All")
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 2, timeout=5000)
 
     window.form.prompt.setPlainText("")
     window.rerun(done)
@@ -185,3 +187,24 @@ def test_an_unwritable_library_is_explained_and_the_link_kept(qtbot, window, sim
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.DONE and Path(job.video_path).parent == (tmp_path / "Library").resolve()
     assert simulator.stats.submissions == 1
+
+
+def test_a_long_history_arrives_page_by_page_and_search_reaches_all_of_it(qtbot, window_factory_env, database):
+    from vidu_desktop.core.job import Job
+    from vidu_desktop.core.request import VideoSettings
+    from vidu_desktop.core.store import JobStore
+    from vidu_desktop.ui.job_list import PAGE_SIZE
+
+    store = JobStore(database)
+    for index in range(PAGE_SIZE * 3):
+        store.add(Job(state=JobState.SUBMITTING, settings=VideoSettings(prompt=f"harbour at dawn {index}"),
+                      image_source=f"/photos/harbour-{index}.jpg", server="elsewhere"))
+    store.close()
+    window = window_factory_env()
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == PAGE_SIZE, timeout=5000)
+    assert window.jobs_model.job_at(0).settings.prompt == f"harbour at dawn {PAGE_SIZE * 3 - 1}"  # newest first
+    window.jobs_view.scrollToBottom()  # the view asks for more as the end comes into sight
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() > PAGE_SIZE, timeout=5000)
+    window.search.setText("harbour-7.jpg")  # the oldest pages were never loaded: the search still finds it
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 1, timeout=5000)
+    assert window.jobs_model.job_at(0).settings.prompt == "harbour at dawn 7"

@@ -45,6 +45,7 @@ STATE_WORDS = {
     JobState.DONE: "Done",
     JobState.FAILED: "Failed",
 }
+PAGE_SIZE = 100  # rows asked for at a time: a screenful and then some
 RUNNING = frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING})
 ProgressRole = Qt.ItemDataRole.UserRole + 1
 JobIdRole = Qt.ItemDataRole.UserRole + 2
@@ -93,9 +94,14 @@ class JobTableModel(QAbstractTableModel):
 
     COLUMNS = ("Job", "State", "Time")
 
-    def __init__(self, request_thumbnail: Callable[[int], None], parent: QObject | None = None) -> None:
+    def __init__(self, request_page: Callable[[int, list[JobState] | None, str, int, int], None],
+                 request_thumbnail: Callable[[int], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._request_page = request_page
         self._request_thumbnail = request_thumbnail
+        self._token = 0  # which filter a page was asked for
+        self._has_more = False  # nothing asked yet: reload() once the job list is open
+        self._fetching = False
         self._states: frozenset[JobState] | None = None
         self._search = ""
         self._jobs: dict[int, Job] = {}
@@ -166,25 +172,36 @@ class JobTableModel(QAbstractTableModel):
 
     # -- snapshots in ---------------------------------------------------------------------
 
-    def add_jobs(self, jobs: Iterable[Job]) -> None:
-        """A page of history (newest first, older than what is here) or a batch of updates."""
-        fresh = [job for job in jobs if job.id is not None and job.id not in self._jobs]
+    def reload(self) -> None:
+        """Ask again for the first page of the current filter (at start, or after a fresh list)."""
+        self.set_filter(self._states, self._search)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and self._has_more and not self._fetching
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+        if self.canFetchMore(parent):
+            self._fetching = True
+            self._request_page(self._token, sorted(self._states) if self._states is not None else None,
+                               self._search, len(self._ids), PAGE_SIZE)
+
+    def add_page(self, token: int, jobs: Iterable[Job], more: bool) -> None:
+        """The next page of history for the current filter, newest first."""
+        if token != self._token:
+            return  # asked for under a filter that has changed since
+        self._fetching, self._has_more = False, more
+        fresh = []
         for job in jobs:
-            if job.id in self._jobs:
-                self.update_job(job)
-        if not fresh:
-            return
-        for job in fresh:
-            self._jobs[job.id or 0] = job
-        shown = sorted((job for job in fresh if matches(job, self._states, self._search)), key=_newest_first)
-        if not shown:
-            return
-        if self._ids and _newest_first(shown[0]) < _newest_first(self._jobs[self._ids[-1]]):
-            self._reset()  # not strictly older than what is shown: sort again
-            return
-        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(shown) - 1)
-        self._ids.extend(job.id or 0 for job in shown)
-        self.endInsertRows()
+            job_id = job.id or 0
+            known = self._jobs.get(job_id)
+            if known is None or known.updated_at < job.updated_at:
+                self._jobs[job_id] = job
+            if job_id not in self._ids:
+                fresh.append(job_id)
+        if fresh:
+            self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(fresh) - 1)
+            self._ids.extend(fresh)
+            self.endInsertRows()
 
     def update_job(self, job: Job) -> None:
         job_id = job.id or 0
@@ -198,6 +215,8 @@ class JobTableModel(QAbstractTableModel):
             self._remove_row(job_id)
         elif wanted:
             row = 0 if not known else self._row_for(job)
+            if row == len(self._ids) and self._has_more:
+                return  # older than what is shown: it comes with a later page
             self.beginInsertRows(QModelIndex(), row, row)
             self._ids.insert(row, job_id)
             self.endInsertRows()
@@ -220,17 +239,16 @@ class JobTableModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def set_filter(self, states: Iterable[JobState] | None, search: str) -> None:
-        """Show only jobs in these states that match `search` (None: every state)."""
+        """Show only jobs in these states that match `search` (None: every state); the rows
+        come page by page from the session, the first one right away."""
         self._states = frozenset(states) if states is not None else None
         self._search = search.strip()
-        self._reset()
-
-    def _reset(self) -> None:
         self.beginResetModel()
-        self._ids = [job.id or 0 for job in sorted(
-            (job for job in self._jobs.values() if matches(job, self._states, self._search)),
-            key=_newest_first)]
+        self._ids = []
+        self._token += 1
+        self._has_more, self._fetching = True, False
         self.endResetModel()
+        self.fetchMore()
 
     def row_of(self, job_id: int) -> int:
         return self._ids.index(job_id) if job_id in self._ids else -1

@@ -54,6 +54,7 @@ from .player import VideoPlayer
 from .settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
+PLAYER_BACKEND_DELAY_MS = 1000
 HISTORY_FILTERS = (
     ("All", None),
     ("Running", [JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING]),
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.generate_button)
 
         self.player = VideoPlayer(lazy=True)  # QtMultimedia is loaded after the first frame
-        self.jobs_model = JobTableModel(session.request_thumbnail, self)
+        self.jobs_model = JobTableModel(session.request_page, session.request_thumbnail, self)
         self.jobs_view = JobListView(self.jobs_model)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.state_filter = QComboBox()
@@ -150,7 +151,8 @@ class MainWindow(QMainWindow):
         session.openFailed.connect(self._job_list_damaged)
         session.problem.connect(self._show_problem)
         self.damage_dialog: QMessageBox | None = None
-        session.jobsLoaded.connect(self.jobs_model.add_jobs)
+        session.opened.connect(self.jobs_model.reload)
+        session.pageReady.connect(self.jobs_model.add_page)
         session.jobChanged.connect(self.jobs_model.update_job)
         session.jobRemoved.connect(self.jobs_model.remove_job)
         session.thumbnailReady.connect(self.jobs_model.set_thumbnail)
@@ -165,7 +167,8 @@ class MainWindow(QMainWindow):
         self._mode_changed(session.mode)
         if initial_sources:
             self.images.add_sources(initial_sources)
-        QTimer.singleShot(0, self.player.load_backend)  # after the first frame
+        # QtMultimedia and its video surface cost tens of milliseconds: once the window is up.
+        QTimer.singleShot(PLAYER_BACKEND_DELAY_MS, self.player.load_backend)
 
     # -- connection ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -210,6 +210,13 @@ class VideoPlayer(QWidget):
         self._devices = mm.core.QMediaDevices(self)
         self._devices.audioOutputsChanged.connect(self._attach_audio)
         self._attach_audio()
+        if self.isVisible():  # pay for the video surface (a native window, GL) now, not at the first video
+            self._stack.setCurrentWidget(self._video)
+            QTimer.singleShot(0, self._show_placeholder_if_idle)
+
+    def _show_placeholder_if_idle(self) -> None:
+        if self._path is None:
+            self._stack.setCurrentWidget(self._message)
 
     def _attach_audio(self) -> None:
         assert self._mm is not None and self._player is not None

@@ -38,8 +38,6 @@ from ..media.images import ImageRejected, prepare_image
 log = logging.getLogger(__name__)
 
 THUMBNAIL_PX = 48
-FIRST_SCREENFUL = 60  # jobs sent before anything else at start; the rest follow in pages
-HISTORY_PAGE = 2000
 PROGRESS_EVERY_S = 0.25
 DISK_FULL_BELOW_BYTES = 256 * 1024  # less free than this after a failed write: the disk is full
 SPACE_CHECK_S = 15.0  # how often a download waiting for disk space looks again
@@ -389,7 +387,7 @@ class JobEngine(QObject):
     opened = Signal()
     openFailed = Signal(str)  # what is wrong with the job list's file
     problem = Signal(str)  # something the user must hear about, in words
-    jobsLoaded = Signal(object)  # tuple[Job, ...]: a page of history, newest first
+    pageReady = Signal(int, object, bool)  # query token, tuple[Job, ...] newest first, more to come
     jobChanged = Signal(object)  # Job
     jobRemoved = Signal(int)
     videoReady = Signal(int, str)
@@ -458,10 +456,9 @@ class JobEngine(QObject):
             store = JobStore(path)
             if not store.integrity_ok(quick=True):
                 raise DamagedDatabase("it failed SQLite's integrity check")
-            to_resume = store.recover_after_start()  # reaches the window with the first page
+            to_resume = store.recover_after_start()  # before the window asks for its first page
             pending = store.ids([JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING,
                                  JobState.DOWNLOADING])
-            first_page = store.list(limit=FIRST_SCREENFUL)
         except Exception as exc:
             log.exception("cannot open the job database %s", path)
             if store is not None:
@@ -473,8 +470,6 @@ class JobEngine(QObject):
         self._pending = set(pending)
         self.opened.emit()
         self.pendingChanged.emit(len(self._pending))
-        self.jobsLoaded.emit(tuple(first_page))
-        QTimer.singleShot(0, lambda: self._load_history(FIRST_SCREENFUL))
 
     @Slot()
     def set_aside_and_open(self) -> None:
@@ -487,13 +482,11 @@ class JobEngine(QObject):
                 broken.rename(path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}{suffix}"))
         self.open()
 
-    def _load_history(self, offset: int) -> None:
-        if self.store is None or self.stopping.is_set():
-            return
-        page = self.store.list(limit=HISTORY_PAGE, offset=offset)
-        if page:
-            self.jobsLoaded.emit(tuple(page))
-            QTimer.singleShot(0, lambda: self._load_history(offset + len(page)))
+    @Slot(int, object, str, int, int)
+    def query(self, token: int, states: list[JobState] | None, search: str, offset: int, limit: int) -> None:
+        """A page of history for the window, newest first: only what it is about to show."""
+        jobs = self.store.list(states=states, search=search, limit=limit + 1, offset=offset) if self.store else []
+        self.pageReady.emit(token, tuple(jobs[:limit]), len(jobs) > limit)
 
     @Slot(int)
     def load_thumbnail(self, job_id: int) -> None:
