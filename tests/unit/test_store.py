@@ -41,7 +41,7 @@ def full_job() -> Job:
                task_id="task-123", progress=42.5, eta_s=17.0, error="Something broke",
                error_kind="NetworkError", video_url="https://cdn.example.com/v.mp4",
                video_url_expires_at=1_700_000_123.25, video_path="/videos/cat.mp4", seed=987654321,
-               submissions=2)
+               submissions=2, estimate_units=1950)
 
 
 def test_a_job_is_an_immutable_snapshot():
@@ -461,10 +461,11 @@ def test_migration_v3_rewrites_old_params_into_versioned_settings(tmp_path: Path
     db.close()
 
     store = JobStore(path)
-    assert _user_version(path) == JobStore.SCHEMA_VERSION == 3
+    assert _user_version(path) == JobStore.SCHEMA_VERSION >= 3
     for n, (_, expected) in enumerate(OLD_ROWS, start=1):
         job = store.get(n)
         assert job.settings == expected, n
+        assert job.estimate_units is None  # v4: an old job's cost is unknown
         assert (job.created_at, job.updated_at, job.state, job.task_id, job.server) == (
             1000.0 + n, 2000.0 + n, JobState.DONE, f"task-{n}", "https://api.novita.ai")
         assert [note for _, _, note in store.events(n)] == ["old"]
@@ -490,3 +491,77 @@ def test_settings_written_by_a_newer_app_are_read_tolerantly(store: JobStore):
     store._db.execute("UPDATE jobs SET settings = ? WHERE id = ?",
                       (json.dumps({"schema": 2, "prompt": "kept", "duration": 7, "style": "new"}), job.id))
     assert store.get(job.id).settings == VideoSettings(prompt="kept", duration=7)
+
+
+# -- v4: estimates and what was spent -------------------------------------------------------
+
+
+def _v3_database(path: Path) -> None:
+    """A version 3 database as the app shipped it: through the shipped v1..v3 migrations."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, steps in enumerate(store_module._MIGRATIONS[:3], start=1):
+        for step in steps:
+            if isinstance(step, str):
+                db.execute(step)
+            else:
+                step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.execute("INSERT INTO jobs (created_at, updated_at, state, settings, task_id) "
+               "VALUES (1000.0, 1000.0, 'done', '{}', 'old-task')")
+    db.close()
+
+
+def test_migration_v4_adds_the_estimate_and_old_jobs_have_none(tmp_path: Path):
+    path = tmp_path / "jobs.sqlite3"
+    _v3_database(path)
+    assert _user_version(path) == 3
+    store = JobStore(path)
+    assert _user_version(path) == JobStore.SCHEMA_VERSION == 4
+    [old] = store.list()
+    assert old.estimate_units is None and old.task_id == "old-task" and old.state is JobState.DONE
+    new = store.add(Job(settings=SETTINGS, estimate_units=1950))
+    assert store.get(new.id).estimate_units == 1950
+    assert store.spent_since(0) == store_module.Spent(units=0, jobs=1, unknown=1)  # new: no task id yet
+    store.close()
+
+
+def test_the_estimate_is_kept_as_added_and_checked(store: JobStore):
+    job = store.add(Job(settings=SETTINGS, estimate_units=975))
+    assert job.estimate_units == 975 and store.get(job.id).estimate_units == 975
+    assert store.add(Job()).estimate_units is None
+    for bad in (-1, 1.5, "975", True):
+        with pytest.raises(TypeError, match="estimate_units"):
+            store.add(Job(estimate_units=bad))  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="estimate_units"):
+            store.update(job.id, estimate_units=bad)
+    assert store.update(job.id, estimate_units=1000).estimate_units == 1000
+
+
+def test_what_counts_as_spent_is_what_the_server_accepted(store: JobStore):
+    def add(units, *, task_id=None, state=JobState.SUBMITTING, submissions=0):
+        return store.add(Job(state=state, task_id=task_id, estimate_units=units, submissions=submissions))
+
+    add(100)  # never sent
+    add(200, state=JobState.UNCERTAIN, submissions=1)  # sent, no answer: not counted
+    add(400, task_id="t-queued", state=JobState.QUEUED)
+    add(800, task_id="t-done", state=JobState.DONE)
+    add(1600, task_id="t-failed", state=JobState.FAILED)  # no cancel at Novita: counted
+    add(None, task_id="t-old", state=JobState.DONE)  # no estimate: counted as unknown
+    spent = store.spent_since(0)
+    assert spent == store_module.Spent(units=2800, jobs=4, unknown=1)
+    assert sorted(units or 0 for _, units in store.spending(0)) == [0, 400, 800, 1600]
+    assert [units for _, units in store.spending(0)].count(None) == 1
+    assert store.spent_since(time.time() + 60) == store_module.Spent()
+    assert store.spending(time.time() + 60) == []
+
+
+def test_spending_by_period_from_the_store(store: JobStore):
+    from datetime import UTC
+
+    from vidu_desktop.core.pricing import SpendingSummary
+
+    job = store.add(Job(state=JobState.QUEUED, task_id="t1", estimate_units=1950))
+    now = job.created_at
+    since = SpendingSummary.since(now, UTC)
+    summary = SpendingSummary.of(store.spending(since), now, UTC)
+    assert (summary.today, summary.week, summary.month, summary.unknown) == (1950, 1950, 1950, 0)

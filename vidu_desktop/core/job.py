@@ -31,6 +31,9 @@ class Job:
     seed: int | None = None  # the seed the server reports
     submissions: int = 0  # how many times a submit request was sent for this job
     server: str = ""  # base URL the job was made for ("" = any, from before v2)
+    # What the job was estimated to cost when it was added, in units of 0.0001 USD
+    # (pricing.format_usd shows it); None = unknown (a job from before v4).
+    estimate_units: int | None = None
 
     def video_link(self) -> VideoLink | None:
         """The signed link last read for this job, or None; ask it .expired()."""

@@ -20,7 +20,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .job import Job
@@ -94,6 +94,10 @@ _MIGRATIONS: list[tuple[Step, ...]] = [
         "ALTER TABLE jobs RENAME COLUMN params TO settings",
         "ALTER TABLE jobs RENAME COLUMN prompt_key TO search_key",
         _rewrite_settings,
+    ),
+    (  # v4: each job's estimated cost (units of 0.0001 USD) as it was added; NULL = unknown
+        "ALTER TABLE jobs ADD COLUMN estimate_units INTEGER",
+        "CREATE INDEX jobs_task_created ON jobs (created_at) WHERE task_id IS NOT NULL",
     ),
 ]
 
@@ -184,6 +188,7 @@ class JobStore:
         now = time.time()
         state = JobState(job.state)
         settings = _settings(job.settings)
+        _estimate(job.estimate_units)
         values = {name: getattr(job, name) for name in _COLUMNS if name != "id"}
         values.update(created_at=now, updated_at=now, state=state.value, settings=settings.to_json(),
                       search_key=_search_key(settings, job.image_source, job.task_id))
@@ -209,6 +214,8 @@ class JobStore:
         new_state = JobState(changes["state"]) if "state" in changes else None
         if "settings" in changes:
             _settings(changes["settings"])
+        if "estimate_units" in changes:
+            _estimate(changes["estimate_units"])
         now = time.time()
         with self._write() as db:
             old = self._require(db, job_id)
@@ -318,6 +325,27 @@ class JobStore:
         rows = cursor.execute(f"SELECT id FROM jobs{where}{self._order(newest_first)}", args).fetchall()
         return [row[0] for row in rows]
 
+    def spending(self, since: float) -> builtins.list[tuple[float, int | None]]:
+        """(created_at, estimate_units) of every job added at or after `since` that counts as
+        spent: one the server accepted (it has a task id), whatever became of it since,
+        since Novita has no cancel and a task runs to its end. A submit that was never
+        answered (UNCERTAIN, no task id) does not count. None: no estimate (an old job).
+        Feed it to pricing.SpendingSummary.of."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute("SELECT created_at, estimate_units FROM jobs "
+                              "WHERE task_id IS NOT NULL AND created_at >= ? ORDER BY created_at",
+                              (since,)).fetchall()
+        return [(float(at), units if isinstance(units, int) else None) for at, units in rows]
+
+    def spent_since(self, since: float) -> Spent:
+        """The estimated total of the jobs that count as spent (see spending()) added at or
+        after `since`."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(estimate_units), 0), count(*), count(*) - count(estimate_units) "
+            "FROM jobs WHERE task_id IS NOT NULL AND created_at >= ?", (since,)).fetchone()
+        return Spent(units=int(row[0]), jobs=int(row[1]), unknown=int(row[2]))
+
     def integrity_ok(self, *, quick: bool = False) -> bool:
         """SQLite's integrity_check; `quick`: quick_check, which skips the index cross-checks."""
         try:
@@ -328,6 +356,16 @@ class JobStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+@dataclass(frozen=True)
+class Spent:
+    """What spent_since() found: the estimated total in units of 0.0001 USD, how many jobs
+    counted, and how many of those had no estimate (left out of the total)."""
+
+    units: int = 0
+    jobs: int = 0
+    unknown: int = 0
 
 
 class _Transaction:
@@ -357,6 +395,12 @@ def _settings(value: object) -> VideoSettings:
     if not isinstance(value, VideoSettings):
         raise TypeError(f"settings must be VideoSettings, not {type(value).__name__}")
     return value
+
+
+def _estimate(value: object) -> None:
+    """An estimate is a whole, non-negative number of units of 0.0001 USD, or None."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise TypeError(f"estimate_units must be a whole number of 0.0001 USD or None, not {value!r}")
 
 
 def _source_name(image_source: str) -> str:

@@ -8,6 +8,7 @@ used at all raises errors.ProtocolError.
 
 from __future__ import annotations
 
+import decimal
 import email.utils
 import math
 import re
@@ -85,6 +86,42 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
         if not math.isfinite(seconds):
             return None
     return min(max(seconds, 0.0), RETRY_AFTER_CAP_S)
+
+
+MAX_MONEY_UNITS = 10**15  # units of 0.0001 USD: $100 billion; anything beyond is nonsense
+
+
+def money_units(value: Any) -> int | None:
+    """An amount of money in Novita's units of 0.0001 USD ("123456" = $12.3456).
+
+    Novita sends such amounts as strings; integers and decimal strings ("12.5", rounded
+    half up) are read too. Negative amounts are kept (a balance can be overdrawn). Anything
+    else (NaN, "1e999", bool, text, more than $100 billion either way) becomes None.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, (str, float)):
+        text = value.strip() if isinstance(value, str) else repr(value)
+        if not text or len(text) > 64:
+            return None
+        try:
+            amount = decimal.Decimal(text)
+        except (decimal.InvalidOperation, ValueError):
+            return None
+        if not amount.is_finite() or abs(amount) > MAX_MONEY_UNITS:
+            return None
+        result = int(amount.quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
+    else:
+        return None
+    return result if abs(result) <= MAX_MONEY_UNITS else None
+
+
+def unix_time(value: Any) -> float | None:
+    """A Unix time in seconds (a number or a numeric string) from 1970 to 9999; else None."""
+    seconds = number(value)
+    return seconds if seconds is not None and 0 <= seconds < 253_402_300_800 else None
 
 
 def task_id(value: Any) -> str:
