@@ -27,6 +27,7 @@ import requests
 
 from vidu_desktop.simulator import Simulator, SimulatorConfig
 from vidu_desktop.simulator.contract import ImageHeader, Submission, read_image_header
+from vidu_desktop.simulator.billing import DEFAULT_BALANCE_UNITS
 from vidu_desktop.simulator.server import BALANCE_PATH, RESULT_PATH, SUCCEED, _Task
 
 KEY = "test-key"
@@ -307,7 +308,9 @@ def test_balance(client, sim, http):
     answer = http.get(sim.base_url + BALANCE_PATH, headers=AUTH, timeout=30)
     assert answer.status_code == 200
     body = answer.json()
-    assert body["availableBalance"] == "1000000"
+    assert body["availableBalance"] == str(DEFAULT_BALANCE_UNITS)  # $10,000: tests never run out
+    assert set(body) == {"availableBalance", "cashBalance", "creditLimit", "pendingCharges",
+                         "outstandingInvoices"}
     assert all(isinstance(value, str) for value in body.values())
     assert http.get(sim.base_url + BALANCE_PATH, timeout=30).status_code == 400
 
@@ -648,8 +651,8 @@ def test_the_simulator_imports_nothing_from_the_rest_of_the_app():
                             check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert ast.literal_eval(loaded.stdout) == [
         "vidu_desktop.simulator", "vidu_desktop.simulator.__main__",
-        "vidu_desktop.simulator.contract", "vidu_desktop.simulator.server",
-        "vidu_desktop.simulator.video"]
+        "vidu_desktop.simulator.billing", "vidu_desktop.simulator.contract",
+        "vidu_desktop.simulator.server", "vidu_desktop.simulator.video"]
 
 
 def test_a_task_is_easy_to_build_for_the_progress_model():
@@ -845,7 +848,9 @@ def test_any_route_fault_hits_whatever_comes_next(client, sim):
 
 
 @pytest.mark.parametrize("kwargs", [
-    {"kind": "meteor"}, {"kind": "rate_limit", "route": "balance"},
+    {"kind": "meteor"}, {"kind": "rate_limit", "route": "billing"},
+    {"kind": "odd_bills", "route": "result"}, {"kind": "odd_bills", "style": "truncated"},
+    {"kind": "garbage", "style": "no_bills"}, {"kind": "balance", "route": "balance"},
     {"kind": "truncate", "route": "result"}, {"kind": "slow", "count": 0},
     {"kind": "slow", "speed": 3}, {"kind": "slow", "delay": "1"},
     {"kind": "rate_limit", "retry_after": 0.5}, {"kind": "expire_links", "ttl": -1},
@@ -921,10 +926,11 @@ def test_command_line(how, tmp_path):
         line = process.stdout.readline()
         match = re.fullmatch(r"Vidu simulator listening on (http://127\.0\.0\.1:\d+)\n", line)
         assert match, line
+        assert process.stdout.readline() == "Pretend balance: $50.00 (not real money)\n"
         base = match[1]
         answer = requests.get(base + BALANCE_PATH, headers={"Authorization": "Bearer k"},
                               timeout=10)
-        assert answer.json()["availableBalance"] == "1000000"
+        assert answer.json()["availableBalance"] == "500000"  # the demo's $50
         assert requests.get(base + BALANCE_PATH, headers={"Authorization": "Bearer x"},
                             timeout=10).status_code == 403
         process.send_signal(getattr(signal, how))

@@ -27,7 +27,12 @@ class AuthError(ApiError):
 
 
 class BalanceError(ApiError):
-    """The account's balance does not cover the job."""
+    """The account's balance does not cover the job (BILLING_BALANCE_NOT_ENOUGH): a clear
+    refusal, no task was made and nothing was charged. Top up (TOP_UP_URL), then Retry."""
+
+
+#: Where a Novita account is topped up (its billing page).
+TOP_UP_URL = "https://novita.ai/billing"
 
 
 class InvalidRequestError(ApiError):
@@ -191,6 +196,11 @@ _SPECIFIC_WORDS = {
 }
 
 
+def link_for(error: BaseException) -> str | None:
+    """A web page that helps with `error` (the top-up page for a low balance), or None."""
+    return TOP_UP_URL if isinstance(error, BalanceError) else None
+
+
 def describe(error: BaseException) -> str:
     """Plain words a user can act on, for any error. The one place that does this; the words
     never carry an API key, whatever a server put into its message."""
@@ -205,7 +215,8 @@ def _describe(error: BaseException) -> str:
         case AuthError():
             return "Novita refused the API key or the account. Check the key in Settings."
         case BalanceError():
-            return "Your Novita balance is too low — top up at novita.ai, then press Retry."
+            return ("Your Novita balance is too low for this job, so it was not started and "
+                    f"nothing was charged — top up at novita.ai ({TOP_UP_URL}), then press Retry.")
         case InvalidRequestError():
             return f"Novita refused a setting{detail}. Change it and try again."
         case ModerationError():

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 from . import errors, values
 from .backoff import READS, RetryPolicy
 from .links import VideoLink
+from .pricing import Balance, BillEntry
 from .redact import MASK
 from .request import ENDPOINT, VideoSettings
 
@@ -48,6 +49,8 @@ DEFAULT_BASE_URL = "https://api.novita.ai"
 BASE_URL_ENV = "NOVITA_API_BASE_URL"
 TASK_RESULT_PATH = "/v3/async/task-result"
 BALANCE_PATH = "/openapi/v1/billing/balance/detail"
+BILL_LIST_PATH = "/openapi/v1/billing/bill/list"
+MAX_BILL_ENTRIES = 10_000  # more lines than a month of hourly bills for every product
 CHUNK_BYTES = 1024 * 1024  # one read of a video download
 READ_PIECE_BYTES = 64 * 1024  # one read of a JSON or error answer
 GIB = 1024**3
@@ -267,12 +270,33 @@ class NovitaClient:
         data = self._get_json(TASK_RESULT_PATH, params={"task_id": task_id})
         return parse_task_result(data, task_id)
 
-    def balance(self) -> dict[str, Any]:
-        """The account's balance detail; also the cheapest way to test a key."""
+    def balance(self) -> Balance:
+        """The account's balance (GET BALANCE_PATH); also the cheapest way to test a key.
+
+        Amounts in units of 0.0001 USD; one the server left out or sent unreadable is None
+        (Balance.available None: unknown). ProtocolError when the answer is not a JSON object;
+        the usual ApiErrors (AuthError for a refused key) and NetworkErrors otherwise.
+        """
         data = self._get_json(BALANCE_PATH)
         if not isinstance(data, dict):
             raise errors.ProtocolError("the balance answer is not a JSON object")
-        return data
+        return Balance.from_json(data)
+
+    def bill_list(self, cycle_type: str = "Hour", product_category: str = "gen_api", *,
+                  start: float | None = None, end: float | None = None) -> list[BillEntry]:
+        """Novita's usage bill (GET BILL_LIST_PATH): by default one line per hour and product
+        of image/video/audio generation. `start`/`end` (Unix seconds) narrow the period.
+
+        Its fields are not in the contract, so it is read defensively (parse_bill_list):
+        unknown fields are ignored, missing ones are None, an answer that is no bill list at
+        all gives [] (logged). Raises only what every read raises (ApiError, NetworkError,
+        ProtocolError for an answer that is not JSON or too big).
+        """
+        params = {"cycleType": cycle_type, "productCategory": product_category}
+        for name, moment in (("startTime", start), ("endTime", end)):
+            if moment is not None:
+                params[name] = str(int(moment))
+        return parse_bill_list(self._get_json(BILL_LIST_PATH, params=params))
 
     def _get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
         import requests
@@ -496,6 +520,49 @@ def parse_task_result(data: Any, task_id: str = "") -> TaskResult:
         seed=values.seed(extra.get("seed")),
         videos=videos,
     )
+
+
+def parse_bill_list(data: Any) -> list[BillEntry]:
+    """The lines of a bill list answer, `{"bills": [{...}, ...]}` as Novita's reference shows
+    it (a bare list, or the list under "data", is read too). Never raises: an answer without
+    a list gives [], and a line that is not an object or holds nothing known is skipped;
+    both are logged. Amounts (amount, payAmount, voucherAmount) are read as units of
+    0.0001 USD like the balance; times (startTime, endTime) as Unix seconds."""
+    lines: Any = data
+    if isinstance(data, dict):
+        lines = data.get("bills")
+        if lines is None and isinstance(data.get("data"), dict):
+            lines = data["data"].get("bills")
+        elif lines is None:
+            lines = data.get("data")
+    if not isinstance(lines, list):
+        log.warning("the bill list answer holds no list of bills (%s)", type(lines).__name__)
+        return []
+    entries: list[BillEntry] = []
+    skipped = 0
+    for line in lines[:MAX_BILL_ENTRIES]:
+        entry = _bill_entry(line) if isinstance(line, dict) else None
+        if entry is None:
+            skipped += 1
+        else:
+            entries.append(entry)
+    if skipped or len(lines) > MAX_BILL_ENTRIES:
+        log.warning("bill list: %d line(s) skipped as unreadable, %d beyond the first %d ignored",
+                    skipped, max(len(lines) - MAX_BILL_ENTRIES, 0), MAX_BILL_ENTRIES)
+    return entries
+
+
+def _bill_entry(line: dict[Any, Any]) -> BillEntry | None:
+    entry = BillEntry(
+        start=values.unix_time(line.get("startTime")),
+        end=values.unix_time(line.get("endTime")),
+        product=values.text(line.get("productName"), 200),
+        category=values.text(line.get("category"), 100),
+        amount=values.money_units(line.get("amount")),
+        pay_amount=values.money_units(line.get("payAmount")),
+        voucher_amount=values.money_units(line.get("voucherAmount")),
+    )
+    return None if entry == BillEntry() else entry  # nothing known in it
 
 
 MAX_URL_CHARS = 16_384

@@ -1,7 +1,8 @@
 """`python -m vidu_desktop.simulator`: run the Novita-compatible simulator until stopped.
 
 The first line on stdout is "Vidu simulator listening on <base URL>", flushed, so a parent
-process can read where to connect (useful with --port 0).
+process can read where to connect (useful with --port 0). The second says how much pretend
+money the account starts with (--balance, $50 unless told).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import sys
 import threading
 from pathlib import Path
 
+from .billing import UNITS_PER_USD
 from .server import Simulator, SimulatorConfig
 
 REALISTIC_QUEUED_S, REALISTIC_PROCESSING_S = 20.0, 60.0
+DEMO_BALANCE_USD = "50"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent-pid", type=int, metavar="PID",
                         help="stop when this process is gone (the app's demo mode uses it, so "
                              "a crashed app leaves no server behind)")
+    parser.add_argument("--balance", type=_dollars, default=_dollars(DEMO_BALANCE_USD),
+                        metavar="USD", help="the pretend balance the account starts with "
+                                            f"(default ${DEMO_BALANCE_USD}); each accepted job "
+                                            "draws it down")
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
@@ -51,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         fast_video=not args.realistic,
         link_ttl_s=args.ttl,
         video_dir=args.video_dir,
+        balance_units=args.balance,
     )
 
     try:
@@ -67,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                 previous[number] = signal.signal(number, lambda *_: stop.set())
     try:
         print(f"Vidu simulator listening on {simulator.base_url}", flush=True)
+        print(f"Pretend balance: ${args.balance / UNITS_PER_USD:,.2f} (not real money)", flush=True)
         while not stop.wait(0.5):  # a timed wait lets Windows deliver Ctrl+C
             if args.parent_pid and not _alive(args.parent_pid):
                 break
@@ -77,6 +86,20 @@ def main(argv: list[str] | None = None) -> int:
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 0
+
+
+def _dollars(text: str) -> int:
+    """"50", "12.3456" (USD) -> units of 0.0001 USD."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount of dollars: {text!r}") from None
+    if not amount.is_finite() or not 0 <= amount <= 10**9 or amount != amount.quantize(Decimal("0.0001")):
+        raise argparse.ArgumentTypeError(f"not an amount of dollars from 0 to 1e9 "
+                                         f"(at most 4 decimals): {text!r}")
+    return int(amount * UNITS_PER_USD)
 
 
 def _alive(pid: int) -> bool:

@@ -1,16 +1,24 @@
 """A local stand-in for Novita's Vidu Q3 Turbo image-to-video API, over real HTTP.
 
 It speaks the contract in shared/NOVITA_API.md: submit, task result (with a clock that
-moves tasks through QUEUED and PROCESSING), signed expiring video links, and the balance
-endpoint. Faults (rate limits, resets, truncated downloads, ...) can be injected from
-Python or over HTTP so the client's error handling can be tested against real sockets.
+moves tasks through QUEUED and PROCESSING), signed expiring video links, and pretend money
+(billing.py): every accepted submit is charged from the simulator's own price table, the
+balance endpoint shows what is left, the bill list shows the charges per hour, and a submit
+the balance does not cover is refused with BILLING_BALANCE_NOT_ENOUGH. Faults (rate limits,
+resets, truncated downloads, ...) can be injected from Python or over HTTP so the client's
+error handling can be tested against real sockets.
 Used by the integration tests and by the app's demo mode; pure stdlib, no Qt.
 
 Faults: `sim.faults.add(kind, route="any", count=1, **params)`, or over HTTP
 `POST /_simulator/faults` with `{"kind": ..., "route": ..., ...}` (a list adds several,
 `{"clear": true}` removes all; `GET /_simulator/faults` lists them, `GET /_simulator/stats`
 counts requests). A fault fires for the next `count` requests of its route ("submit",
-"result", "download" or "any").
+"result", "download", "balance", "bill" or "any"; "any" means the first three: the app reads
+the balance on its own schedule and must not eat faults meant for its jobs).
+
+Money: `SimulatorConfig(balance_units=...)` or `sim.account.set_balance(units)`, or over
+HTTP `POST /_simulator/config` with `{"balance": "500000"}` (units of 0.0001 USD, as Novita
+writes them); `GET /_simulator/config` shows the balance and what was charged.
 
     rate_limit    429 RATE_LIMIT_EXCEEDED with Retry-After: `retry_after` s (no task made)
     server_error  500 CREATE_TASK_FAILED / GET_RESULT_FAILED (no task made)
@@ -20,7 +28,10 @@ counts requests). A fault fires for the next `count` requests of its route ("sub
     truncate      download: half the promised bytes, then the connection closes
     fail_task     submit: the task is made and later FAILS with `reason`
     expire_links  result: links handed out live `ttl` s
-    balance       submit: 400 BILLING_BALANCE_NOT_ENOUGH
+    balance       submit: 400 BILLING_BALANCE_NOT_ENOUGH (whatever the pretend balance is)
+    odd_bills     bill: a bill list that went strange, `style` one of billing.BILL_STYLES:
+                  unknown_fields, extra_fields, no_bills, null_bills, not_a_list,
+                  wrong_types, empty
 
   Hostile modes (a server that misbehaves; on submit the task is made first, so the
   worst case is tested: a paid task whose answer is unusable):
@@ -33,7 +44,7 @@ counts requests). A fault fires for the next `count` requests of its route ("sub
                   download, a valid JSON object padded with spaces elsewhere
     huge_json     200 with a valid JSON answer padded to `size` bytes (default 400 MB)
     nested_json   200 with the answer's object holding `size` nested lists (default 100 000)
-    garbage       submit/result: 200 with `style` one of truncated (half the real answer),
+    garbage       submit/result/balance/bill: 200 with `style` one of truncated (half the real answer),
                   not_json, empty, no_task_id, wrong_type
     huge_task_id  submit: 200 {"task_id": <the real id padded to `size` characters>}
                   (default 10 MB; 257 is enough to be refused)
@@ -73,6 +84,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .billing import BILL_STYLES, DEFAULT_BALANCE_UNITS, PRODUCT_CATEGORIES, Account, odd_bills, parse_units
+from .billing import CYCLES as BILL_CYCLES
 from .contract import (
     BODY_MAX_BYTES,
     ENDPOINT,
@@ -90,6 +103,7 @@ log = logging.getLogger(__name__)
 
 RESULT_PATH = "/v3/async/task-result"
 BALANCE_PATH = "/openapi/v1/billing/balance/detail"
+BILL_PATH = "/openapi/v1/billing/bill/list"
 TASK_TYPE = "VIDU_Q3_TURBO_I2V"
 MAX_BODY_BYTES = BODY_MAX_BYTES  # newer Vidu pages cap the whole HTTP body at 20 MB
 FETCH_TIMEOUT_S = 10.0
@@ -110,22 +124,28 @@ class SimulatorConfig:
     link_ttl_s: int = 3600  # video_url_ttl
     video_dir: Path | None = None  # where rendered videos go (temp dir if None)
     renderer: Renderer | None = None  # stands in for video.render_video (tests)
+    # The pretend balance at start, in units of 0.0001 USD (the command line's default for
+    # the demo is $50); accepted jobs draw it down.
+    balance_units: int = DEFAULT_BALANCE_UNITS
 
 
 # ---------------------------------------------------------------------------- faults
 
-ROUTES = ("submit", "result", "download")
+ROUTES = ("submit", "result", "download", "balance", "bill")
+_ANY_ROUTES = ("submit", "result", "download")  # what route "any" covers
 FAULT_KINDS = ("rate_limit", "server_error", "reset", "slow", "nonsense", "truncate",
                "fail_task", "expire_links", "balance",
                # hostile modes
                "trickle", "endless", "gzip_bomb", "huge_json", "nested_json", "garbage",
-               "huge_task_id", "echo_key")
+               "huge_task_id", "echo_key", "odd_bills")
 # Kinds that only make sense on some routes.
 _ONLY_ROUTES = {"truncate": ("download",), "fail_task": ("submit",), "expire_links": ("result",),
-                "balance": ("submit",), "garbage": ("submit", "result"),
-                "huge_task_id": ("submit",), "echo_key": ("submit", "result")}
+                "balance": ("submit",), "garbage": ("submit", "result", "balance", "bill"),
+                "huge_task_id": ("submit",), "echo_key": ("submit", "result"),
+                "odd_bills": ("bill",)}
 _SERVER_ERROR_REASONS = {"submit": "CREATE_TASK_FAILED", "result": "GET_RESULT_FAILED"}
 GARBAGE_STYLES = ("truncated", "not_json", "empty", "no_task_id", "wrong_type")
+_STYLES = {"garbage": GARBAGE_STYLES, "odd_bills": BILL_STYLES}  # the first is the default
 # Hostile answers that replace a route's normal 200 answer.
 _HOSTILE_ANSWERS = frozenset({"endless", "gzip_bomb", "huge_json", "nested_json", "garbage",
                               "huge_task_id"})
@@ -145,11 +165,15 @@ class Fault:
     size: int = 0  # endless, gzip_bomb, huge_json, huge_task_id, nested_json (0: the default)
     chunk: int = 1  # trickle: bytes per write
     interval: float = 1.0  # trickle: seconds between writes
-    style: str = "truncated"  # garbage: one of GARBAGE_STYLES
+    style: str = ""  # garbage: one of GARBAGE_STYLES; odd_bills: of BILL_STYLES ("": the first)
 
     def amount(self) -> int:
         """`size`, or this kind's default when it is 0."""
         return self.size or _DEFAULT_SIZE.get(self.kind, 0)
+
+    def chosen_style(self) -> str:
+        """`style`, or this kind's default when it is ""."""
+        return self.style or _STYLES.get(self.kind, ("",))[0]
 
 
 class Faults:
@@ -178,8 +202,10 @@ class Faults:
                 raise ValueError(f"{name} must be a number of seconds")
         if not isinstance(fault.reason, str):
             raise ValueError("reason must be text")
-        if fault.style not in GARBAGE_STYLES:
-            raise ValueError(f"style must be one of {', '.join(GARBAGE_STYLES)}")
+        styles = _STYLES.get(kind, GARBAGE_STYLES)
+        style: object = fault.style  # whatever the caller passed
+        if not isinstance(style, str) or (style and style not in styles):
+            raise ValueError(f"style must be one of {', '.join(styles)}")
         with self._lock:
             self._pending.append(fault)
         return copy.copy(fault)
@@ -196,7 +222,8 @@ class Faults:
         """Consume one firing of the oldest pending fault of `kinds` that targets `route`."""
         with self._lock:
             for fault in self._pending:
-                if fault.kind in kinds and fault.route in (route, "any"):
+                if fault.kind in kinds and (fault.route == route or
+                                            (fault.route == "any" and route in _ANY_ROUTES)):
                     fault.count -= 1
                     if fault.count <= 0:
                         self._pending.remove(fault)
@@ -211,6 +238,8 @@ class Stats:
     submissions: int = 0
     polls: dict[str, int] = field(default_factory=dict)
     downloads: int = 0
+    balance_reads: int = 0  # GET BALANCE_PATH
+    bill_reads: int = 0  # GET BILL_PATH
     requests: list[tuple[str, str, int]] = field(default_factory=list)  # status 0: reset
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -228,7 +257,8 @@ class Stats:
     def to_json(self) -> dict[str, Any]:
         with self._lock:
             return {"submissions": self.submissions, "polls": dict(self.polls),
-                    "downloads": self.downloads, "requests": [list(r) for r in self.requests]}
+                    "downloads": self.downloads, "balance_reads": self.balance_reads,
+                    "bill_reads": self.bill_reads, "requests": [list(r) for r in self.requests]}
 
 
 # ----------------------------------------------------------------------------- tasks
@@ -255,6 +285,7 @@ class Simulator:
         self.base_url = ""
         self.faults = Faults()
         self.stats = Stats()
+        self.account = Account(self.config.balance_units)  # the pretend money
         self.last_payload: dict[str, Any] | None = None  # the last submitted JSON object
         self._secret = secrets.token_bytes(32)
         self._tasks: dict[str, _Task] = {}
@@ -320,10 +351,20 @@ class Simulator:
 
     # -- tasks
 
-    def _create_task(self, request: Submission) -> _Task:
+    def config_json(self) -> dict[str, Any]:
+        """What GET /_simulator/config answers: the pretend money."""
+        return {"balance": str(self.account.balance), "charged": str(self.account.charged()),
+                "charges": len(self.account.charges()), "pretend": True}
+
+    def _create_task(self, request: Submission) -> _Task | None:
+        """Make a task, if the pretend balance covers its price (which it then pays); None
+        (no task, nothing charged) when it does not."""
+        task_id = str(uuid.uuid4())
+        if self.account.try_charge(request, task_id) is None:
+            return None
         fault = self.faults.take("submit", {"fail_task"})
         seed = request.seed or random.randint(1, SEED_MAX)
-        task = _Task(str(uuid.uuid4()), request, seed, time.monotonic(), _now_ms(),
+        task = _Task(task_id, request, seed, time.monotonic(), _now_ms(),
                      fail_reason=fault.reason if fault else "")
         with self._lock:
             self._tasks[task.id] = task
@@ -597,6 +638,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         route = ("submit" if method == "POST" and path == ENDPOINT
                  else "result" if method == "GET" and path == RESULT_PATH
+                 else "balance" if method == "GET" and path == BALANCE_PATH
+                 else "bill" if method == "GET" and path == BILL_PATH
                  else "download" if path.startswith("/videos/") else "")
         trickle = self.sim.faults.take(route, {"trickle"}) if route else None
         plain_writer = self.wfile
@@ -613,6 +656,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._download(path, query)
             elif method == "GET" and path == BALANCE_PATH:
                 self._balance()
+            elif method == "GET" and path == BILL_PATH:
+                self._bills(query)
             else:
                 self._read_body()
                 self._error(404, "API_NOT_FOUND", f"There is no API at {method} {path}.")
@@ -737,7 +782,7 @@ class _Handler(BaseHTTPRequestHandler):
             text = json.dumps(answer)
             body = {"truncated": text[: len(text) // 2], "not_json": "OK",
                     "empty": "", "no_task_id": '{"status": "ok"}',
-                    "wrong_type": json.dumps(dict.fromkeys(answer, 12345))}[fault.style]
+                    "wrong_type": json.dumps(dict.fromkeys(answer, 12345))}[fault.chosen_style()]
             self._send(200, body.encode(), "application/json")
         return True
 
@@ -829,6 +874,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "ILLEGAL_PROMPT", "The prompt was refused by content moderation.")
             return
         task = self.sim._create_task(request)
+        if task is None:
+            self._error(400, "BILLING_BALANCE_NOT_ENOUGH",
+                        "Your balance is not enough for this task. Top up and try again.")
+            return
         # A reset here is the worst case for a client: the task exists, the answer is lost.
         if not self._hostile_answered("submit", {"task_id": task.id}) and \
                 not self._fault_answered("submit", {"reset"}):
@@ -855,9 +904,37 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, answer)
 
     def _balance(self) -> None:
-        if self._authorized():
-            self._json(200, {"availableBalance": "1000000", "cashBalance": "1000000",
-                             "creditLimit": "0", "pendingCharges": "0", "outstandingInvoices": "0"})
+        self.sim.stats.count("balance_reads")
+        self._slow("balance")
+        if not self._authorized() or self._fault_answered(
+                "balance", {"rate_limit", "server_error", "nonsense", "reset"}):
+            return
+        answer = self.sim.account.detail()
+        if not self._hostile_answered("balance", answer):
+            self._json(200, answer)
+
+    def _bills(self, query: dict[str, list[str]]) -> None:
+        self.sim.stats.count("bill_reads")
+        self._slow("bill")
+        if not self._authorized() or self._fault_answered(
+                "bill", {"rate_limit", "server_error", "nonsense", "reset"}):
+            return
+        cycle = (query.get("cycleType") or [""])[0]
+        category = (query.get("productCategory") or [""])[0]
+        times = [(query.get(name) or ["0"])[0] or "0" for name in ("startTime", "endTime")]
+        if cycle not in BILL_CYCLES or category not in PRODUCT_CATEGORIES:
+            self._error(400, "INVALID_REQUEST_BODY",
+                        f"cycleType must be one of {', '.join(BILL_CYCLES)} and productCategory "
+                        f"one of {', '.join(PRODUCT_CATEGORIES)}.")
+            return
+        if not all(t.isascii() and t.isdigit() and len(t) <= 12 for t in times):
+            self._error(400, "INVALID_REQUEST_BODY", "startTime and endTime are Unix seconds.")
+            return
+        lines = self.sim.account.bills(cycle, category, int(times[0]), int(times[1]))
+        odd = self.sim.faults.take("bill", {"odd_bills"})
+        answer = odd_bills(odd.chosen_style(), lines) if odd else {"bills": lines}
+        if not self._hostile_answered("bill", answer):
+            self._json(200, answer)
 
     def _download(self, path: str, query: dict[str, list[str]]) -> None:
         if not self._head:
@@ -924,6 +1001,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {**self.sim.stats.to_json(), "tasks": self.sim.task_ids()})
         elif method == "GET" and path == "/_simulator/faults":
             self._json(200, [asdict(f) for f in faults.pending()])
+        elif method == "GET" and path == "/_simulator/config":
+            self._json(200, self.sim.config_json())
+        elif method == "POST" and path == "/_simulator/config":
+            try:
+                value = json.loads(self._read_body() or b"null")
+                if not isinstance(value, dict) or set(value) - {"balance"}:
+                    raise ValueError('send {"balance": "<units of 0.0001 USD>"}')
+                if "balance" in value:
+                    self.sim.account.set_balance(parse_units(value["balance"]))
+            except ValueError as error:
+                self._error(400, "INVALID_REQUEST_BODY", str(error))
+                return
+            self._json(200, self.sim.config_json())
         elif method == "POST" and path == "/_simulator/faults":
             try:
                 value = json.loads(self._read_body() or b"null")
