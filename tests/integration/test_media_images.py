@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import struct
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -367,6 +368,20 @@ def test_damaged_pixels_behind_a_good_header_are_rejected(tmp_path):
     data = bytearray(encode(noise(200, 200), "png"))
     data[100:-20] = os.urandom(len(data) - 120)  # IHDR intact, the compressed pixels garbage
     path = write(tmp_path / "scrambled.png", bytes(data))
-    assert check_image(path).problems == []  # the header alone looks fine
-    with pytest.raises(ImageRejected, match=r"^scrambled\.png is damaged and could not be read\.$"):
+    # The whole file is walked: its chunk checksums no longer match.
+    problems = check_image(path).problems
+    assert len(problems) == 1 and problems[0].startswith("it is damaged: "), problems
+    with pytest.raises(ImageRejected, match=r"^scrambled\.png is damaged: "):
         prepare_image(path, "720p")
+
+    # Garbage with checksums that match: only decoding can tell.
+    header = struct.pack(">IIBBBBB", 200, 200, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    forged = write(tmp_path / "forged.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                   + chunk(b"IDAT", os.urandom(5000)) + chunk(b"IEND", b""))
+    assert check_image(forged).problems == []  # nothing decoded yet
+    with pytest.raises(ImageRejected, match=r"^forged\.png is damaged and could not be read\.$"):
+        prepare_image(forged, "720p")

@@ -4,26 +4,53 @@ The API takes an image inline as a Base64 data URI whose decoded bytes must stay
 10 MB (../shared/NOVITA_API.md, section 1), while the file a person drops may be a 40 MB
 phone photo, sideways by EXIF, or a PNG that is really a JPEG. Everything here runs in
 worker threads, never the GUI thread, so it uses only Qt's thread-safe image classes
-(QImage, QImageReader, QImageWriter, QBuffer): no QPixmap, no widgets.
+(QImage, QImageReader, QImageWriter, QBuffer, QFile): no QPixmap, no widgets.
 
 Limits and wording come from core.request (image_problems, the byte limits, the
 resolutions); the format is judged by content (core.imageinfo via image_problems).
 
-Memory: a big photo is decoded once, straight at the size it will be sent at when that
-is smaller (libjpeg scales while decoding), so the peak is about one decoded pixel buffer
-at that size plus one scaled copy and the encoded output, never several full-size copies.
+Files lie, so nothing is taken on trust:
+
+- Only a regular file is opened (stat first, then fstat of what was opened): a named pipe
+  would block a pool thread forever, a device would never end. Never more than the API's
+  50 MB is read; a bigger file is refused by its size alone.
+- The whole file is walked before it is accepted (core.imageinfo.layout): a JPEG without its
+  end marker, a PNG without IEND or with a wrong checksum, a WebP shorter than it says is
+  damaged, and said so. What only decoding finds (libjpeg's "Corrupt JPEG data: premature end
+  of data segment", which Qt reports as a warning while it hands back a half-grey picture) is
+  caught from Qt's message handler around every decode, per thread, and refused as well.
+- Memory follows the size things are decoded at, not the file's pixel count: libjpeg decodes
+  straight at 1/2, 1/4 or 1/8; Qt's PNG reader cannot, so a big PNG is decoded in strips of
+  rows (each strip a small PNG of its own, primed with the row above) and each strip is
+  scaled down at once. What would still need more than DECODE_BUDGET (a huge WebP, an
+  interlaced PNG, a progressive JPEG's coefficients) is refused by the check, in words, so
+  whatever the check accepts can also be prepared.
+- An animated image (APNG, animated WebP) is never sent as it is: its first frame is, and
+  the check and the note say so.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import stat
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QFile,
+    QFileDevice,
+    QIODevice,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QImage, QImageIOHandler, QImageReader, QImageWriter, QPainter
 
-from ..core.imageinfo import MEDIA_TYPES, ImageInfo
+from ..core.imageinfo import MEDIA_TYPES, ImageInfo, Layout, layout
 from ..core.request import (
     MAX_IMAGE_BYTES,
     MAX_INLINE_IMAGE_BYTES,
@@ -32,10 +59,12 @@ from ..core.request import (
     format_size,
     image_problems,
 )
+from . import pngstrips
+from .qtmessages import complaints, decoder_messages
 
 __all__ = [
-    "ImageCheck", "ImageRejected", "PreparedImage",
-    "check_image", "prepare_image", "prepare_image_bytes", "thumbnail_png",
+    "DECODE_BUDGET", "ImageCheck", "ImageRejected", "PreparedImage",
+    "check_image", "inspect_image", "prepare_image", "prepare_image_bytes", "thumbnail_png",
 ]
 
 # What is sent stays below the inline limit with room to spare.
@@ -53,15 +82,26 @@ THUMBNAIL_SIZE = 160
 _HEADER_BYTES = 256 * 1024
 _HEADER_BYTES_MAX = 4 * 1024 * 1024
 
-# Qt refuses to allocate images above 256 MB by default (an 8000x8000 photo decoded).
-# The setting is process-wide: raise it once, never lower what someone else set.
-_ALLOCATION_LIMIT_MB = 1024
+# The most memory one decoded picture may take (Qt's own default allocation limit). Every
+# decode is planned to stay under it: a fitted picture (at most 3840 px a side, or
+# 4320×1080) decoded by libjpeg at the next power-of-two scale above it takes at most
+# 7680×7680×4 bytes = 225 MB.
+DECODE_BUDGET = 256 * 1024 * 1024
+# Qt refuses to allocate a picture above its allocation limit (process-wide, default 256 MB).
+# Only what the plan needs: raise it to the budget when someone set it lower, never beyond.
+_ALLOCATION_LIMIT_MB = DECODE_BUDGET // (1024 * 1024)
 if 0 < QImageReader.allocationLimit() < _ALLOCATION_LIMIT_MB:
     QImageReader.setAllocationLimit(_ALLOCATION_LIMIT_MB)
+# A PNG that decodes to more than this is decoded in strips (media.pngstrips).
+_STRIP_ABOVE = 64 * 1024 * 1024
+# Strips cost time, not memory: past this many pixels a PNG takes too long to prepare.
+MAX_PNG_PIXELS = 600_000_000
+_READ_PIECE = 1024 * 1024
 
 _Transformation = QImageIOHandler.Transformation
 _NO_TRANSFORM = _Transformation.TransformationNone
 _FORMAT_NAMES = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP"}
+_DAMAGED = "it is damaged and could not be read"
 
 
 class ImageRejected(Exception):
@@ -70,7 +110,7 @@ class ImageRejected(Exception):
 
 @dataclass(frozen=True)
 class ImageCheck:
-    """A quick look at an image file, for the preview in the form."""
+    """A look at an image file, for the preview in the form."""
 
     source: str
     width: int  # upright: EXIF orientation applied
@@ -78,6 +118,7 @@ class ImageCheck:
     format: str  # "jpeg", "png" or "webp", judged by content; "" when not an image
     file_bytes: int
     problems: list[str] = field(default_factory=list)  # image_problems wording; [] = accepted
+    notes: list[str] = field(default_factory=list)  # worth knowing, not in the way ("it is animated: …")
 
 
 @dataclass(frozen=True)
@@ -99,135 +140,359 @@ class PreparedImage:
 
 
 def check_image(path: Path) -> ImageCheck:
-    """Format, upright size and problems, from the file's header (fast even for 50 MB)."""
-    return _look(_Source.file(Path(path))).check
+    """Format, upright size, problems and notes: the header, and the whole file walked for
+    damage (fast even for 50 MB; nothing is decoded)."""
+    with _Source.file(Path(path)) as source:
+        return _look(source).check
 
 
-def prepare_image(path: Path, resolution: str) -> PreparedImage:
-    """The image as it will be sent: the original bytes when they fit, else fitted."""
-    return _prepare(_Source.file(Path(path)), resolution)
-
-
-def prepare_image_bytes(data: bytes, resolution: str, name: str = "pasted image") -> PreparedImage:
-    """The same for image data held in memory (the clipboard)."""
-    return _prepare(_Source.memory(bytes(data), name), resolution)
+def inspect_image(path: Path, size: int = THUMBNAIL_SIZE) -> tuple[ImageCheck, bytes]:
+    """check_image and an upright PNG thumbnail (longest side `size`, b"" when it cannot be
+    decoded) from one opening; what the decoder complained about is among the problems."""
+    with _Source.file(Path(path)) as source:
+        look = _look(source)
+        if not look.decodable:
+            return look.check, b""
+        width, height = _fit_box(look.check.width, look.check.height, size)
+        image, complaints = _decode(source, look, width, height)
+        check, problem = look.check, _decode_problem(image, complaints)
+        if problem and not look.layout.damage:  # the walk's words say it already
+            check = _with_problem(check, problem)
+        return check, (_thumbnail(image, size) if not image.isNull() else b"")
 
 
 def thumbnail_png(path: Path, size: int = THUMBNAIL_SIZE) -> bytes:
     """An upright PNG thumbnail, longest side `size` (never enlarged); b"" when unreadable."""
-    source = _Source.file(Path(path))
-    look = _look(source)
-    if look.info is None or not look.stored.isValid():
-        return b""
-    width, height = _fit_box(look.check.width, look.check.height, size)
-    reader = source.reader(look.info.format)
-    reader.setAutoTransform(True)
-    reader.setScaledSize(_stored_size(width, height, look.transform))
-    image = reader.read()
-    if image.isNull():
-        return b""
-    return _thumbnail(image, size)
+    return inspect_image(path, size)[1]
+
+
+def prepare_image(path: Path, resolution: str) -> PreparedImage:
+    """The image as it will be sent: the original bytes when they fit, else fitted."""
+    with _Source.file(Path(path)) as source:
+        return _prepare(source, resolution)
+
+
+def prepare_image_bytes(data: bytes, resolution: str, name: str = "pasted image") -> PreparedImage:
+    """The same for image data held in memory (the clipboard)."""
+    with _Source.memory(bytes(data), name) as source:
+        return _prepare(source, resolution)
 
 
 # ------------------------------------------------------------------------- sources
 
 
-class _Source:
-    """Where the bytes are: a file (read through Qt in pieces) or memory."""
+class _NotAFile(Exception):
+    """The path names something other than a regular file; str() is the problem in words."""
 
-    def __init__(self, label: str, path: Path | None, data: bytes | None) -> None:
-        self.label, self.path, self.data = label, path, data
-        self._buffers: list[tuple[QByteArray, QBuffer]] = []  # a reader owns neither
+
+def _open_regular(path: Path) -> tuple[int, int]:
+    """(fd, size) of a regular file, opened without blocking; _NotAFile or OSError else.
+
+    stat() first, so a named pipe or a device is never opened at all; then fstat() of what
+    was opened, in case the name was swapped in between. O_NONBLOCK: opening a pipe that
+    slipped through returns at once instead of waiting for a writer.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        with suppress(OSError):
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                raise _NotAFile("it is a link to something that is not there") from None
+        raise
+    _require_regular(info.st_mode)
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+             | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, flags)
+    try:
+        opened = os.fstat(fd)
+        _require_regular(opened.st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, opened.st_size
+
+
+def _require_regular(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise _NotAFile("it is a folder, not an image file")
+    if stat.S_ISFIFO(mode):
+        raise _NotAFile("it is a named pipe, not an image file")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise _NotAFile("it is a device, not an image file")
+    if stat.S_ISSOCK(mode):
+        raise _NotAFile("it is a socket, not an image file")
+    raise _NotAFile("it is not a regular file")
+
+
+class _Source:
+    """Where the bytes are: a regular file (read through its descriptor) or memory.
+
+    A context manager: the file is closed on leaving. `problem` is set (and nothing can be
+    read) when the path could not be opened as a regular file.
+    """
+
+    def __init__(self, label: str, source: str) -> None:
+        self.label, self.source = label, source
+        self.size = 0
+        self.problem = ""
+        self._fd: int | None = None
+        self._data: bytes | None = None
+        self._array: QByteArray | None = None
+        self._devices: list[QIODevice] = []  # a reader owns none of them
 
     @classmethod
     def file(cls, path: Path) -> _Source:
-        return cls(path.name or str(path), path, None)
+        self = cls(path.name or str(path), str(path))
+        try:
+            self._fd, self.size = _open_regular(path)
+        except _NotAFile as exc:
+            self.problem = str(exc)
+        except OSError as exc:
+            self.problem = f"it could not be read ({exc.strerror or exc})"
+        return self
 
     @classmethod
     def memory(cls, data: bytes, name: str) -> _Source:
-        return cls(name, None, data)
+        # A file name stays as it is; words ("pasted image") start a sentence capitalised.
+        self = cls(name if "." in name else name[:1].upper() + name[1:], name)
+        self._data, self.size = data, len(data)
+        return self
 
-    @property
-    def source(self) -> str:
-        return str(self.path) if self.path is not None else self.label
+    def __enter__(self) -> _Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for device in self._devices:
+            device.close()
+        self._devices.clear()
+        self._array = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def read_at(self, offset: int, n: int) -> bytes:
+        """Up to n bytes from offset (fewer only at the end of the file)."""
+        if self._data is not None:
+            return self._data[offset:offset + n]
+        assert self._fd is not None
+        os.lseek(self._fd, offset, os.SEEK_SET)
+        parts: list[bytes] = []
+        while n > 0:
+            part = os.read(self._fd, min(n, _READ_PIECE))
+            if not part:
+                break
+            parts.append(part)
+            n -= len(part)
+        return b"".join(parts)
+
+    def read_all(self, limit: int = MAX_IMAGE_BYTES) -> bytes:
+        """The whole content, but never more than limit + 1 bytes (so "too big" shows)."""
+        return self.read_at(0, limit + 1)
+
+    def stream(self, limit: int = MAX_IMAGE_BYTES) -> _Capped:
+        """Sequential reads from the start, ending after `limit` bytes whatever the file does."""
+        return _Capped(self, limit)
 
     def reader(self, fmt: str) -> QImageReader:
-        if self.data is None:
-            reader = QImageReader(str(self.path), fmt.encode())
+        """A QImageReader on the content, for the format judged by content (never the name)."""
+        device: QIODevice
+        if self._data is not None:
+            if self._array is None:
+                self._array = QByteArray(self._data)  # one copy, however many readers
+            device = QBuffer(self._array)  # reads the array in place: keep both alive
+            device.open(QIODevice.OpenModeFlag.ReadOnly)
         else:
-            array = QByteArray(self.data)
-            buffer = QBuffer(array)  # reads `array` in place: keep both alive
-            buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-            self._buffers.append((array, buffer))
-            reader = QImageReader(buffer, fmt.encode())
-        # Given a format (from the content), the reader never goes by the file name.
-        return reader
+            assert self._fd is not None
+            os.lseek(self._fd, 0, os.SEEK_SET)
+            device = QFile()
+            if not device.open(self._fd, QIODevice.OpenModeFlag.ReadOnly,
+                               QFileDevice.FileHandleFlag.DontCloseHandle):
+                raise OSError(f"could not read ({device.errorString()})")
+        self._devices.append(device)
+        return QImageReader(device, fmt.encode())
 
-    def read_all(self) -> bytes:
-        if self.data is not None:
-            return self.data
-        assert self.path is not None  # one or the other, always
-        return self.path.read_bytes()
+
+class _Capped:
+    """read(n) over a _Source from the start, at most `limit` bytes in all."""
+
+    def __init__(self, source: _Source, limit: int) -> None:
+        self._source, self._pos, self._left = source, 0, limit
+
+    def read(self, size: int = -1, /) -> bytes:
+        n = self._left if size < 0 else min(size, self._left)
+        data = self._source.read_at(self._pos, n) if n > 0 else b""
+        self._pos += len(data)
+        self._left -= len(data)
+        return data
+
+
+def _damage_words(complaint: str) -> str:
+    return f"it is damaged (the decoder reports: {complaint.strip().rstrip('.')})"
+
+
+# ------------------------------------------------------------------------- looking
 
 
 @dataclass(frozen=True)
 class _Look:
     check: ImageCheck
     info: ImageInfo | None
-    transform: _Transformation  # what EXIF asks for to show it upright
-    stored: QSize  # pixel size as stored, before the transformation; invalid = unreadable
+    transform: _Transformation = _NO_TRANSFORM  # what EXIF asks for to show it upright
+    stored: QSize = field(default_factory=QSize)  # pixel size as stored; invalid = unreadable
+    layout: Layout = field(default_factory=Layout)
+    decodable: bool = False  # within the memory budget, and Qt read its header
+
+    @property
+    def animated(self) -> bool:
+        return self.layout.frames > 1
 
 
 def _look(source: _Source) -> _Look:
+    if source.problem:
+        return _Look(ImageCheck(source.source, 0, 0, "", 0, [source.problem]), None)
     try:
-        if source.data is not None:
-            size = len(source.data)
-            info, problems = image_problems(source.data)
-        else:
-            assert source.path is not None
-            size, info, problems = _file_header_problems(source.path)
-    except OSError as exc:
+        return _look_inside(source)
+    except OSError as exc:  # a read failed halfway (a disk error, a network share gone)
         problem = f"it could not be read ({exc.strerror or exc})"
-        return _Look(ImageCheck(source.source, 0, 0, "", 0, [problem]), None, _NO_TRANSFORM, QSize())
+        return _Look(ImageCheck(source.source, 0, 0, "", source.size, [problem]), None)
 
-    def done(width: int, height: int, transform: _Transformation = _NO_TRANSFORM,
-             stored: QSize = QSize()) -> _Look:
-        check = ImageCheck(source.source, width, height, info.format if info else "", size, problems)
-        return _Look(check, info, transform, stored)
+
+def _look_inside(source: _Source) -> _Look:
+    size = source.size
+    info, problems = _header_problems(source)
+    notes: list[str] = []
+
+    def done(width: int, height: int, **more: Any) -> _Look:
+        check = ImageCheck(source.source, width, height, info.format if info else "", size,
+                           problems, notes)
+        return _Look(check, info, **more)
 
     if info is None or info.width <= 0 or info.height <= 0:
         return done(info.width if info else 0, info.height if info else 0)
+    shape = Layout()
+    if size <= MAX_IMAGE_BYTES:
+        shape = layout(source.stream(), info.format)
+        if shape.damage:
+            problems.append(f"it is damaged: {shape.damage}")
+        elif shape.frames > 1:
+            notes.append(_animation_note(info, shape))
     reader = source.reader(info.format)
-    stored = reader.size()  # reads the header only
+    with decoder_messages() as messages:
+        stored = reader.size()  # reads the header only
+        transform = reader.transformation()
+    said = complaints(messages)
     if not stored.isValid():
-        problems.append("it is damaged and could not be read")
-        return done(info.width, info.height)
-    transform = reader.transformation()
+        if not shape.damage:
+            problems.append(_damage_words(said[0]) if said else _DAMAGED)
+        return done(info.width, info.height, layout=shape)
+    if said and not shape.damage:
+        problems.append(_damage_words(said[0]))
     width, height = stored.width(), stored.height()
     if _rotates(transform):
         width, height = height, width
-    return done(width, height, transform, stored)
+    too_big = _too_big(info, shape, stored)
+    if too_big:
+        problems.append(too_big)
+    return done(width, height, transform=transform, stored=stored, layout=shape,
+                decodable=not too_big and size <= MAX_IMAGE_BYTES)
 
 
-def _file_header_problems(path: Path) -> tuple[int, ImageInfo | None, list[str]]:
-    """image_problems on the start of a file, plus the verdict on the whole file's size."""
-    size = path.stat().st_size
-    with path.open("rb") as f:
-        head = f.read(_HEADER_BYTES)
+def _header_problems(source: _Source) -> tuple[ImageInfo | None, list[str]]:
+    """image_problems on the start of the content, plus the verdict on the whole size."""
+    size = source.size
+    if size <= 0:  # nothing read from it at all
+        return image_problems(b"")
+    head = source.read_at(0, _HEADER_BYTES)
+    info, problems = image_problems(head)
+    # A JPEG frame header behind unusually large metadata: read on, within bounds.
+    while (info is None and head.startswith(b"\xff\xd8\xff")
+           and len(head) < min(size, _HEADER_BYTES_MAX)):
+        more = source.read_at(len(head), len(head))
+        if not more:
+            break
+        head += more
         info, problems = image_problems(head)
-        # A JPEG frame header behind unusually large metadata: read on, within bounds.
-        while (info is None and head.startswith(b"\xff\xd8\xff")
-               and len(head) < min(size, _HEADER_BYTES_MAX)):
-            more = f.read(len(head))
-            if not more:
-                break
-            head += more
-            info, problems = image_problems(head)
     if size > MAX_IMAGE_BYTES:
         # Only the header went through image_problems: say it for the file, in its words.
         problems.insert(0, f"it is {format_size(size)}, more than the "
                            f"{format_size(MAX_IMAGE_BYTES)} allowed")
-    return size, info, problems
+    return info, problems
+
+
+def _animation_note(info: ImageInfo, shape: Layout) -> str:
+    if not shape.first_frame_is_still:
+        return (f"it is an animated {_FORMAT_NAMES[info.format]} ({shape.frames} frames): "
+                f"only its still picture is sent, not the animation")
+    return (f"it is an animated {_FORMAT_NAMES[info.format]} ({shape.frames} frames): "
+            f"only the first frame is sent")
+
+
+def _too_big(info: ImageInfo, shape: Layout, stored: QSize) -> str:
+    """Words when decoding this picture would take more memory (or time) than allowed."""
+    width, height = stored.width(), stored.height()
+    pixels = width * height
+    png = shape.png
+    if info.format == "png" and png is not None and pngstrips.strippable(png):
+        if pixels <= MAX_PNG_PIXELS:
+            return ""
+        return (f"it is {width}×{height} pixels, more than the "
+                f"{MAX_PNG_PIXELS // 1_000_000} megapixels a PNG may have here")
+    if info.format == "jpeg":
+        # Progressive: libjpeg holds every coefficient (2 bytes each) whatever the scale.
+        need = (shape.jpeg_blocks * 128 if shape.progressive
+                else math.ceil(width / 8) * math.ceil(height / 8) * 4)
+    else:
+        per_pixel = 8 if png is not None and png.bit_depth == 16 else 4
+        need = pixels * per_pixel * (2 if shape.frames > 1 else 1)  # an animation's canvas too
+    if need <= DECODE_BUDGET:
+        return ""
+    kind = ("progressive JPEG" if info.format == "jpeg" else
+            "interlaced PNG" if png is not None and png.interlaced else _FORMAT_NAMES[info.format])
+    return (f"it is a {width}×{height} {kind}, too big to open here (it would take "
+            f"{format_size(need)} of memory, more than {format_size(DECODE_BUDGET)}); "
+            f"a smaller copy or a plain JPEG or PNG can be used")
+
+
+def _with_problem(check: ImageCheck, problem: str) -> ImageCheck:
+    return ImageCheck(check.source, check.width, check.height, check.format, check.file_bytes,
+                      [*check.problems, problem], list(check.notes))
+
+
+# ------------------------------------------------------------------------- decoding
+
+
+def _decode(source: _Source, look: _Look, width: int, height: int) -> tuple[QImage, list[str]]:
+    """The picture upright at exactly width×height, and what the decoder complained about
+    ([] when it decoded cleanly; a null image when it could not be decoded at all)."""
+    assert look.info is not None
+    png = look.layout.png
+    if (png is not None and pngstrips.strippable(png) and look.transform == _NO_TRANSFORM
+            and png.width * png.height * pngstrips.pixel_bytes(png) > _STRIP_ABOVE):
+        with suppress(pngstrips.NoStrips):  # not expected (strippable): decode it whole then
+            return pngstrips.decode_scaled(source.read_at, png, width, height)
+    reader = source.reader(look.info.format)
+    reader.setAutoTransform(True)
+    if (width, height) != (look.check.width, look.check.height):
+        # libjpeg decodes straight at 1/2, 1/4 or 1/8 and Qt scales the rest.
+        reader.setScaledSize(_stored_size(width, height, look.transform))
+    with decoder_messages() as messages:
+        image = reader.read()
+    said = complaints(messages)
+    if image.isNull():
+        return image, said
+    if (image.width(), image.height()) != (width, height):  # a handler that ignored the size
+        image = image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    return image, said
+
+
+def _decode_problem(image: QImage, complaints: list[str]) -> str:
+    """The problem in words when decoding did not go cleanly, else ""."""
+    if complaints:
+        return _damage_words(complaints[0])
+    return _DAMAGED if image.isNull() else ""
 
 
 # ---------------------------------------------------------------------- preparing
@@ -240,19 +505,34 @@ def _prepare(source: _Source, resolution: str) -> PreparedImage:
     check = look.check
     if check.problems or look.info is None:
         raise ImageRejected(_sentence(source.label, check.problems or ["it could not be read"]))
-    if check.file_bytes <= MAX_INLINE_IMAGE_BYTES and look.transform == _NO_TRANSFORM:
-        data = source.read_all()
-        info, problems = image_problems(data)
-        if problems or info is None:  # the file changed since it was looked at
-            raise ImageRejected(_sentence(source.label, problems or ["it could not be read"]))
+    if not look.decodable:
+        raise ImageRejected(_sentence(source.label, [_DAMAGED]))
+    if (check.file_bytes <= MAX_INLINE_IMAGE_BYTES and look.transform == _NO_TRANSFORM
+            and not look.animated):
+        data = source.read_all(MAX_INLINE_IMAGE_BYTES)
         if len(data) <= MAX_INLINE_IMAGE_BYTES:
-            # Decoding the thumbnail (at 1/8 scale for a JPEG) also proves the data decodes.
-            thumb = _thumbnail_from_memory(data, info, check.width, check.height)
-            if not thumb:
-                raise ImageRejected(_sentence(source.label, ["it is damaged and could not be read"]))
-            return PreparedImage(data, info.media_type, check.width, check.height, "", thumb)
+            return _as_it_is(source.label, data, check)
         del data
     return _fit(source, look, look.info, RESOLUTION_HEIGHTS[resolution])
+
+
+def _as_it_is(label: str, data: bytes, check: ImageCheck) -> PreparedImage:
+    """The original bytes, once they are proven whole: what is sent is what was checked."""
+    with _Source.memory(data, label) as memory:
+        look = _look(memory)
+        info = look.info
+        if look.check.problems or info is None or not look.decodable:
+            # The file changed since it was looked at, or it is damaged.
+            raise ImageRejected(_sentence(label, look.check.problems or [_DAMAGED]))
+        if (look.check.width, look.check.height) != (check.width, check.height):
+            raise ImageRejected(_sentence(label, ["it changed while it was being read"]))
+        # Decoding the thumbnail (at 1/8 scale for a JPEG) proves the data decodes cleanly.
+        image, complaints = _decode(memory, look, *_fit_box(check.width, check.height, THUMBNAIL_SIZE))
+        problem = _decode_problem(image, complaints)
+        if problem:
+            raise ImageRejected(_sentence(label, [problem]))
+        thumb = _thumbnail(image, THUMBNAIL_SIZE)
+    return PreparedImage(data, info.media_type, check.width, check.height, "", thumb)
 
 
 def _fit(source: _Source, look: _Look, info: ImageInfo, needed_short_side: int) -> PreparedImage:
@@ -263,29 +543,23 @@ def _fit(source: _Source, look: _Look, info: ImageInfo, needed_short_side: int) 
     scale = min(1.0, max(scale, floor / min(width, height)))
     target = _scaled_dims(width, height, scale, floor)
 
-    reader = source.reader(info.format)
-    reader.setAutoTransform(True)
-    if target != (width, height):
-        # libjpeg decodes straight at 1/2, 1/4 or 1/8 and Qt scales the rest: the
-        # full-size picture never exists in memory.
-        reader.setScaledSize(_stored_size(*target, look.transform))
-    base = reader.read()
-    if base.isNull():
-        raise ImageRejected(f"{_subject(source.label)} could not be decoded "
-                            f"({reader.errorString()}).")
-    del reader
-    if (base.width(), base.height()) != target:  # a handler that ignored the scaled size
-        base = base.scaled(*target, Qt.AspectRatioMode.IgnoreAspectRatio,
-                           Qt.TransformationMode.SmoothTransformation)
+    # The full-size picture never exists in memory: see _decode.
+    base, complaints = _decode(source, look, *target)
+    problem = _decode_problem(base, complaints)
+    if problem:
+        raise ImageRejected(_sentence(source.label, [problem]))
 
     data, fmt, sent = _encode_to_fit(base, floor, _has_transparency(base), source.label)
     del base
     changes = []
+    if look.animated:
+        changes.append(f"first of {look.layout.frames} frames" if look.layout.first_frame_is_still
+                       else "still picture of an animation")
     if (sent.width(), sent.height()) != (width, height):
         changes.append(f"downscaled {width}×{height} → {sent.width()}×{sent.height()}")
     if look.transform != _NO_TRANSFORM:
         changes.append("rotated upright")
-    if not changes or fmt != info.format:
+    if not changes or fmt != info.format or look.animated:
         changes.append(f"re-encoded as {_FORMAT_NAMES[fmt]}")
     changes.append(format_size(len(data)))
     return PreparedImage(data, MEDIA_TYPES[fmt], sent.width(), sent.height(),
@@ -329,7 +603,7 @@ def _encode_to_fit(base: QImage, floor: int, transparent: bool, label: str
             qualities = later
             continue
         raise ImageRejected(
-            f"{_subject(label)} could not be made small enough to send: even at "
+            f"{label} could not be made small enough to send: even at "
             f"{image.width()}×{image.height()} it takes {format_size(len(data))}, more than "
             f"the {format_size(MAX_INLINE_IMAGE_BYTES)} allowed for an uploaded image.")
 
@@ -378,16 +652,6 @@ def _thumbnail(image: QImage, size: int) -> bytes:
     return _encode(image, "png")
 
 
-def _thumbnail_from_memory(data: bytes, info: ImageInfo, width: int, height: int) -> bytes:
-    source = _Source.memory(data, "")
-    reader = source.reader(info.format)
-    reader.setAutoTransform(True)
-    reader.setScaledSize(_stored_size(*_fit_box(width, height, THUMBNAIL_SIZE),
-                                      reader.transformation()))
-    image = reader.read()
-    return _thumbnail(image, THUMBNAIL_SIZE) if not image.isNull() else b""
-
-
 # ------------------------------------------------------------------------- helpers
 
 
@@ -418,22 +682,18 @@ def _fit_box(width: int, height: int, size: int) -> tuple[int, int]:
     return (max(1, round(width * size / longest)), max(1, round(height * size / longest)))
 
 
-def _subject(label: str) -> str:
-    """The name to start a sentence with ("photo.jpg", "Pasted image")."""
-    return label if "." in label else label[:1].upper() + label[1:]
-
-
 def _sentence(label: str, problems: list[str]) -> str:
     """["it is 51.0 MB, …", "its shape …"] -> "photo.jpg is 51.0 MB, … and its shape …"."""
     parts = list(problems)
     first = parts[0]
     if first.startswith("it "):
-        parts[0] = f"{_subject(label)} {first[3:]}"
+        parts[0] = f"{label} {first[3:]}"
     elif first.startswith("its "):
-        parts[0] = f"{_subject(label)}'s {first[4:]}"
+        parts[0] = f"{label}'s {first[4:]}"
     elif first.startswith("the file "):
-        parts[0] = f"{_subject(label)} {first[9:]}"
+        parts[0] = f"{label} {first[9:]}"
     else:
-        parts[0] = f"{_subject(label)}: {first}"
+        parts[0] = f"{label}: {first}"
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return text.rstrip(".") + "."
+
