@@ -176,6 +176,40 @@ def test_balance_and_moderation(sim):
         send(client, prompt="something forbidden here")
 
 
+def test_balance_is_read_as_money(sim):
+    """GET /openapi/v1/billing/balance/detail: strings of 0.0001 USD; 123456 is $12.35 shown."""
+    from vidu_desktop.core.pricing import Balance
+
+    sim.account.set_balance(123456)
+    balance = client_for(sim).balance()
+    assert balance == Balance(available=123456, cash=123456, credit_limit=0, pending_charges=0,
+                              outstanding_invoices=0)
+    assert balance.shown() == "$12.35"
+    with pytest.raises(errors.AuthError):
+        client_for(sim, key="sk-not-this-one").balance()
+
+
+def test_bill_list_asks_for_the_hourly_generation_bill(sim):
+    client = client_for(sim)
+    session = RecordingGets()
+    client.session = session
+    assert client.bill_list(start=1_764_500_400.7, end=1_764_504_000) == []
+    [(url, params)] = session.calls
+    assert url == sim.base_url + "/openapi/v1/billing/bill/list"
+    assert params == {"cycleType": "Hour", "productCategory": "gen_api",
+                      "startTime": "1764500400", "endTime": "1764504000"}
+
+
+class RecordingGets(requests.Session):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, dict]] = []
+
+    def get(self, url, params=None, **kwargs):
+        self.calls.append((url, dict(params or {})))
+        return super().get(url, params=params, **kwargs)
+
+
 def test_rate_limit_honours_retry_after(sim):
     client = client_for(sim)
     task_id = send(client)

@@ -26,8 +26,8 @@ import pytest
 import requests
 
 from vidu_desktop.simulator import Simulator, SimulatorConfig
-from vidu_desktop.simulator.contract import ImageHeader, Submission, read_image_header
 from vidu_desktop.simulator.billing import DEFAULT_BALANCE_UNITS
+from vidu_desktop.simulator.contract import ImageHeader, Submission, read_image_header
 from vidu_desktop.simulator.server import BALANCE_PATH, RESULT_PATH, SUCCEED, _Task
 
 KEY = "test-key"

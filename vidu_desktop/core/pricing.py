@@ -140,16 +140,22 @@ def override_problems(overrides: Mapping[str, object]) -> dict[str, str]:
     return problems
 
 
+OVERRIDE_PLACES = Decimal("0.000001")  # rates and factors are kept to a millionth
+
+
 def clean_overrides(overrides: Mapping[str, object]) -> dict[str, str]:
-    """The valid entries of `overrides` as canonical decimal strings (what Settings saves);
-    invalid and unknown entries are dropped. {} means: use the shipped table."""
+    """The valid entries of `overrides` as canonical decimal strings, rounded half up to a
+    millionth (what Settings saves); invalid and unknown entries are dropped. {} means: use
+    the shipped table. A factor that rounds to 0 is dropped too."""
     problems = override_problems(overrides)
     cleaned: dict[str, str] = {}
     for key in OVERRIDE_KEYS:
         if key in overrides and key not in problems:
             number = _decimal(overrides[key])
             assert number is not None  # checked by override_problems
-            cleaned[key] = _plain(number)
+            number = number.quantize(OVERRIDE_PLACES, rounding=ROUND_HALF_UP)
+            if key != OFF_PEAK_KEY or number > 0:
+                cleaned[key] = _plain(number)
     return cleaned
 
 
@@ -213,7 +219,8 @@ class PriceTable:
             return self
         cleaned = clean_overrides(overrides)
         if len(cleaned) != len(overrides):
-            log.warning("ignored price overrides: %s", ", ".join(override_problems(overrides)))
+            log.warning("ignored price overrides: %s",
+                        ", ".join(key[:40] for key in override_problems(overrides)))
         if not cleaned:
             return self
         rates = dict(self.per_second)
