@@ -22,6 +22,7 @@ from . import credentials, paths, settings
 from .core.job import Job
 from .core.lifecycle import JobState
 from .core.novita import resolve_base_url
+from .core.pricing import PriceTable, price_table
 from .core.request import VideoSettings
 from .logging_setup import register_secret
 from .workers.engine import Connection, EngineThreads
@@ -59,7 +60,7 @@ class Session(QObject):
     pendingChanged = Signal(int)
 
     # Intents, queued to the engine's thread.
-    _generate = Signal(object, object, object)
+    _generate = Signal(object, object, object, object)
     _retry = Signal(int)
     _delete = Signal(object)
     _resume = Signal()
@@ -162,10 +163,15 @@ class Session(QObject):
 
     # -- intents ------------------------------------------------------------------------------
 
+    def price_table(self) -> PriceTable:
+        """The shipped prices with the user's overrides from Settings."""
+        return price_table(settings.price_overrides())
+
     def generate(self, sources: list[str], video_settings: VideoSettings,
                  thumbnails: dict[str, bytes] | None = None) -> None:
         settings.save_last_video_settings(video_settings)
-        self._generate.emit(list(sources), video_settings, dict(thumbnails or {}))
+        estimate = self.price_table().estimate(video_settings)  # each job keeps what it was expected to cost
+        self._generate.emit(list(sources), video_settings, dict(thumbnails or {}), estimate)
 
     def start_fresh_job_list(self) -> None:
         """Keep the damaged job list aside under a dated name and open a new, empty one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +44,16 @@ def last_video_settings() -> VideoSettings:
 
 def save_last_video_settings(chosen: VideoSettings) -> None:
     set_value("form/last_settings", chosen.to_json())
+
+
+def price_overrides() -> dict[str, str]:
+    """The user's own rates (Settings → Prices): {"720p": "0.05", "off_peak_factor": "0.5"}."""
+    try:
+        stored = json.loads(value("pricing/overrides", "{}", str) or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def save_price_overrides(overrides: dict[str, str]) -> None:
+    set_value("pricing/overrides", json.dumps(overrides, sort_keys=True))

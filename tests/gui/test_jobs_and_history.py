@@ -69,7 +69,8 @@ def test_low_balance_says_what_to_do(qtbot, window, simulator, tmp_path):
     add_images(qtbot, window, tmp_path, 1)
     window.generate()
     [job] = wait_finished(qtbot, window, 1)
-    assert job.error == "Your Novita balance is too low — top up at novita.ai, then press Retry."
+    assert job.error.startswith("Your Novita balance is too low for this job, so it was not started and "
+                                "nothing was charged — top up at novita.ai")
     select_row(window, 0)
     window.retry_selected()  # topped up: Retry sends it again and it finishes
     qtbot.waitUntil(lambda: jobs_shown(window)[0].state is not JobState.FAILED, timeout=5000)

@@ -347,9 +347,10 @@ class JobStore:
         return Spent(units=int(row[0]), jobs=int(row[1]), unknown=int(row[2]))
 
     def integrity_ok(self, *, quick: bool = False) -> bool:
-        """SQLite's integrity_check; `quick`: quick_check, which skips the index cross-checks."""
+        """SQLite's integrity_check of the whole file; `quick`: quick_check of the jobs table and
+        its indexes only (what start-up reads; thumbnails and events can be many megabytes)."""
         try:
-            rows = self._db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
+            rows = self._db.execute("PRAGMA quick_check(jobs)" if quick else "PRAGMA integrity_check").fetchall()
         except sqlite3.DatabaseError:  # damage bad enough that the check itself cannot run
             return False
         return [tuple(row) for row in rows] == [("ok",)]

@@ -176,11 +176,10 @@ class JobTableModel(QAbstractTableModel):
         """Ask again for the first page of the current filter (at start, or after a fresh list)."""
         self.set_filter(self._states, self._search)
 
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and self._has_more and not self._fetching
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
-        if self.canFetchMore(parent):
+    def fetch_next(self) -> None:
+        """Ask for the next page, unless one is on its way or there is none. (Not Qt's
+        fetchMore: the view calls that for as long as rows lack a size, which is all history.)"""
+        if self._has_more and not self._fetching:
             self._fetching = True
             self._request_page(self._token, sorted(self._states) if self._states is not None else None,
                                self._search, len(self._ids), PAGE_SIZE)
@@ -248,7 +247,7 @@ class JobTableModel(QAbstractTableModel):
         self._token += 1
         self._has_more, self._fetching = True, False
         self.endResetModel()
-        self.fetchMore()
+        self.fetch_next()
 
     def row_of(self, job_id: int) -> int:
         return self._ids.index(job_id) if job_id in self._ids else -1
@@ -310,6 +309,7 @@ class JobListView(QTreeView):
     def __init__(self, model: JobTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
+        self._jobs_model = model
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setIconSize(QSize(THUMB, THUMB))
@@ -326,7 +326,15 @@ class JobListView(QTreeView):
         header.resizeSection(2, self.fontMetrics().horizontalAdvance("00:00:00") + 16)
         header.resizeSection(1, 260)
         self.setAccessibleName("Jobs")
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._near_the_end)
+        bar.rangeChanged.connect(self._near_the_end)
         self.doubleClicked.connect(lambda index: self.playRequested.emit(index.data(JobIdRole)))
+
+    def _near_the_end(self, *_: int) -> None:
+        bar = self.verticalScrollBar()
+        if bar.value() >= bar.maximum() - bar.pageStep():
+            self._jobs_model.fetch_next()
 
     def selected_job_ids(self) -> list[int]:
         return [index.data(JobIdRole) for index in self.selectionModel().selectedRows()]

@@ -121,12 +121,7 @@ class SettingsDialog(QDialog):
             if not key:
                 return "No key to test."
             balance = NovitaClient(key, base_url=resolve_base_url(base_url)).balance()
-            available = balance.get("availableBalance")
-            try:
-                dollars = f" Balance: ${int(str(available)) / 10000:.2f}."
-            except ValueError:
-                dollars = ""
-            return "The key works." + dollars
+            return "The key works." + (f" Balance: {balance.shown()}." if balance.available is not None else "")
 
         run_in_background(test, self._say, lambda exc: self._say(errors.describe(exc)), owner=self)
 

@@ -505,9 +505,9 @@ class JobEngine(QObject):
         self.connection = connection
         self._connect_workers.emit(connection)
 
-    @Slot(object, object, object)
+    @Slot(object, object, object, object)
     def generate(self, sources: list[str], settings: VideoSettings,
-                 thumbnails: dict[str, bytes] | None = None) -> None:
+                 thumbnails: dict[str, bytes] | None = None, estimate_units: int | None = None) -> None:
         """One job per image; each is on disk before anything is sent."""
         if self.store is None:
             self.problem.emit("The job list is not open, so nothing was sent.")
@@ -515,7 +515,7 @@ class JobEngine(QObject):
         for index, source in enumerate(sources):
             try:
                 job = self.store.add(Job(state=JobState.SUBMITTING, settings=settings, image_source=source,
-                                         thumbnail=(thumbnails or {}).get(source),
+                                         thumbnail=(thumbnails or {}).get(source), estimate_units=estimate_units,
                                          server=self.connection.server_id if self.connection else ""))
             except Exception as exc:
                 log.exception("could not store a new job")
