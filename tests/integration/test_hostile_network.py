@@ -393,10 +393,8 @@ def test_deadlines_never_end_a_request_that_finished(sim):
         assert client.task_result(task_id).task_id == task_id
     time.sleep(0.4)  # past every deadline: a late watchdog would break the next request
     assert client.task_result(task_id).task_id == task_id
-    deadline = time.monotonic() + 2
-    while any(t.name == "vidu-net-watchdog" for t in threading.enumerate()):
-        assert time.monotonic() < deadline, "a watchdog thread outlived its request"
-        time.sleep(0.01)
+    # One thread watches every request: 42 requests made no more.
+    assert sum(t.name == "vidu-net-watchdog" for t in threading.enumerate()) <= 1
 
 
 # ------------------------------------------------------------------------------------- money

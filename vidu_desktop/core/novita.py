@@ -642,17 +642,20 @@ class _Watchdog:
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._started = 0.0
+        self._samples: deque[tuple[float, int]] = deque()
         self._outer: _Watchdog | None = None
 
     def __enter__(self) -> _Watchdog:
         self._started = time.monotonic()
+        self._samples = deque([(self._started, 0)])
         self._outer = getattr(_current, "watchdog", None)
         _current.watchdog = self
-        threading.Thread(target=self._run, name="vidu-net-watchdog", daemon=True).start()
+        _MONITOR.watch(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
         _current.watchdog = self._outer
+        _MONITOR.forget(self)
         with self._lock:
             self._done.set()
             self._connections.clear()
@@ -669,23 +672,14 @@ class _Watchdog:
         with self._lock:
             self._connections.discard(connection)
 
-    def _run(self) -> None:
-        samples: deque[tuple[float, int]] = deque([(self._started, 0)])
-        ticking = self.should_stop is not None or self.min_bytes_per_s > 0
-        while True:
-            now = time.monotonic()
-            wait = self.TICK_S
-            if not ticking and self.why is None and self.deadline_s is not None:
-                wait = max(self._started + self.deadline_s - now, 0.0)
-            elif not ticking and self.why is None:
-                return  # nothing to watch
-            if self._done.wait(wait):
-                return
-            now = time.monotonic()
-            if self.why is None:
-                self.why = self._verdict(now, samples)
-            if self.why is not None:
-                self._shut_down()  # again at every tick: a connection may come up late
+    def tick(self, now: float) -> None:
+        """Called by the monitor every TICK_S while the request runs."""
+        if self._done.is_set():
+            return
+        if self.why is None:
+            self.why = self._verdict(now, self._samples)
+        if self.why is not None:
+            self._shut_down()  # again at every tick: a connection may come up late
 
     def _verdict(self, now: float, samples: deque[tuple[float, int]]) -> str | None:
         if self.should_stop is not None and self.should_stop():
@@ -727,6 +721,45 @@ class _Watchdog:
         if _is_timeout(exc):
             return errors.TimedOut(_plain(exc))
         return errors.NetworkError(_plain(exc))
+
+
+class _Monitor:
+    """One thread, started on first use, ticks every request in flight: a busy client costs
+    one extra thread, not one per request."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: set[_Watchdog] = set()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, watchdog: _Watchdog) -> None:
+        with self._lock:
+            self._active.add(watchdog)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="vidu-net-watchdog", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def forget(self, watchdog: _Watchdog) -> None:
+        with self._lock:
+            self._active.discard(watchdog)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                watched = list(self._active)
+            if not watched:  # nothing in flight: sleep until a request starts
+                self._wake.wait()
+                self._wake.clear()
+                continue
+            now = time.monotonic()
+            for watchdog in watched:
+                watchdog.tick(now)
+            time.sleep(_Watchdog.TICK_S)
+
+
+_MONITOR = _Monitor()
 
 
 @functools.cache
