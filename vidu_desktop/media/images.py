@@ -4,7 +4,8 @@ The API takes an image inline as a Base64 data URI whose decoded bytes must stay
 10 MB (../shared/NOVITA_API.md, section 1), while the file a person drops may be a 40 MB
 phone photo, sideways by EXIF, or a PNG that is really a JPEG. Everything here runs in
 worker threads, never the GUI thread, so it uses only Qt's thread-safe image classes
-(QImage, QImageReader, QImageWriter, QBuffer, QFile): no QPixmap, no widgets.
+(QImage, QImageReader, QImageWriter): no QPixmap, no widgets, and no Qt device made in
+Python (see _Source.reader).
 
 Limits and wording come from core.request (image_problems, the byte limits, the
 resolutions); the format is judged by content (core.imageinfo via image_problems).
@@ -34,17 +35,13 @@ from __future__ import annotations
 import math
 import os
 import stat
+import tempfile
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QFile,
-    QFileDevice,
-    QIODevice,
     QSize,
     Qt,
 )
@@ -227,24 +224,25 @@ def _require_regular(mode: int) -> None:
 
 
 class _Source:
-    """Where the bytes are: a regular file (read through its descriptor) or memory.
+    """Where the bytes are: a regular file, read through the descriptor that was checked.
 
     A context manager: the file is closed on leaving. `problem` is set (and nothing can be
-    read) when the path could not be opened as a regular file.
+    read) when the path could not be opened as a regular file. Bytes held in memory are
+    written to a private temporary file first, so that Qt only ever reads through a device
+    of its own making (see reader()).
     """
 
-    def __init__(self, label: str, source: str) -> None:
+    def __init__(self, label: str, source: str, path: str) -> None:
         self.label, self.source = label, source
         self.size = 0
         self.problem = ""
+        self._path = path
         self._fd: int | None = None
-        self._data: bytes | None = None
-        self._array: QByteArray | None = None
-        self._devices: list[QIODevice] = []  # a reader owns none of them
+        self._temporary = False
 
     @classmethod
     def file(cls, path: Path) -> _Source:
-        self = cls(path.name or str(path), str(path))
+        self = cls(path.name or str(path), str(path), str(path))
         try:
             self._fd, self.size = _open_regular(path)
         except _NotAFile as exc:
@@ -256,26 +254,31 @@ class _Source:
     @classmethod
     def memory(cls, data: bytes, name: str) -> _Source:
         # A file name stays as it is; words ("pasted image") start a sentence capitalised.
-        self = cls(name if "." in name else name[:1].upper() + name[1:], name)
-        self._data, self.size = data, len(data)
+        label = name if "." in name else name[:1].upper() + name[1:]
+        fd, path = tempfile.mkstemp(prefix="vidu-image-")
+        self = cls(label, name, path)
+        self._fd, self.size, self._temporary = fd, len(data), True
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError as exc:
+            self.problem = f"it could not be held for checking ({exc.strerror or exc})"
         return self
 
     def __enter__(self) -> _Source:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for device in self._devices:
-            device.close()
-        self._devices.clear()
-        self._array = None
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        if self._temporary:
+            with suppress(OSError):
+                os.unlink(self._path)
 
     def read_at(self, offset: int, n: int) -> bytes:
         """Up to n bytes from offset (fewer only at the end of the file)."""
-        if self._data is not None:
-            return self._data[offset:offset + n]
         assert self._fd is not None
         os.lseek(self._fd, offset, os.SEEK_SET)
         parts: list[bytes] = []
@@ -296,22 +299,17 @@ class _Source:
         return _Capped(self, limit)
 
     def reader(self, fmt: str) -> QImageReader:
-        """A QImageReader on the content, for the format judged by content (never the name)."""
-        device: QIODevice
-        if self._data is not None:
-            if self._array is None:
-                self._array = QByteArray(self._data)  # one copy, however many readers
-            device = QBuffer(self._array)  # reads the array in place: keep both alive
-            device.open(QIODevice.OpenModeFlag.ReadOnly)
-        else:
-            assert self._fd is not None
-            os.lseek(self._fd, 0, os.SEEK_SET)
-            device = QFile()
-            if not device.open(self._fd, QIODevice.OpenModeFlag.ReadOnly,
-                               QFileDevice.FileHandleFlag.DontCloseHandle):
-                raise OSError(f"could not read ({device.errorString()})")
-        self._devices.append(device)
-        return QImageReader(device, fmt.encode())
+        """A QImageReader on the content, for the format judged by content (never the name).
+
+        Qt opens the file itself: a device made in Python (a QFile or QBuffer wrapper) makes
+        every read inside Qt take the GIL, and Qt's image-IO holds a lock of its own while it
+        reads from a device, so two threads deadlocked (one waiting for the lock with the
+        GIL, the other for the GIL with the lock). On Linux Qt is given the descriptor that
+        was checked (/proc/self/fd/N): the same file, even if its name now leads elsewhere.
+        """
+        assert self._fd is not None
+        name = f"/proc/self/fd/{self._fd}"
+        return QImageReader(name if os.path.exists(name) else self._path, fmt.encode())
 
 
 class _Capped:
@@ -609,16 +607,23 @@ def _encode_to_fit(base: QImage, floor: int, transparent: bool, label: str
 
 
 def _encode(image: QImage, fmt: str, quality: int = -1) -> bytes:
-    array = QByteArray()
-    buffer = QBuffer(array)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QImageWriter(buffer, fmt.encode())
-    if quality >= 0:
-        writer.setQuality(quality)
-    if not writer.write(image):
-        raise ImageRejected(f"The image could not be encoded as {_FORMAT_NAMES[fmt]} "
-                            f"({writer.errorString()}).")
-    return bytes(array.data())  # the same object: data() gives bytes (typed as any buffer)
+    """The image encoded as `fmt`, through a temporary file that Qt writes itself (a device
+    made in Python would take the GIL inside Qt's image-IO: see _Source.reader)."""
+    fd, path = tempfile.mkstemp(prefix="vidu-encoded-")
+    try:
+        os.close(fd)
+        writer = QImageWriter(path, fmt.encode())
+        if quality >= 0:
+            writer.setQuality(quality)
+        written = writer.write(image)
+        error = writer.errorString()
+        del writer  # closes the file
+        if not written:
+            raise ImageRejected(f"The image could not be encoded as {_FORMAT_NAMES[fmt]} ({error}).")
+        return Path(path).read_bytes()
+    finally:
+        with suppress(OSError):
+            os.unlink(path)
 
 
 def _has_transparency(image: QImage) -> bool:

@@ -22,8 +22,8 @@ from array import array
 from collections.abc import Callable, Iterator
 from typing import cast
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 
 from ..core.imageinfo import PngLayout
 from .qtmessages import complaints, decoder_messages
@@ -128,14 +128,14 @@ class _Rows:
         body = (b"\x00" + self._above if self._above is not None else b"") + bytes(self._pending[:need])
         del self._pending[:need]
         header = struct.pack(">IIBBBBB", png.width, count + primed, png.bit_depth, png.colour_type, 0, 0, 0)
-        data = QByteArray(b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header), self._look,
-                                    _chunk(b"IDAT", zlib.compress(body, 0)), _chunk(b"IEND", b""))))
+        data = b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header), self._look,
+                         _chunk(b"IDAT", zlib.compress(body, 0)), _chunk(b"IEND", b"")))
         del body
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         with decoder_messages() as messages:
-            image = QImageReader(buffer, b"png").read()
-        buffer.close()
+            # fromData reads through a buffer of Qt's own: no device made in Python, whose
+            # reads would take the GIL inside Qt's image-IO (see media.images._Source.reader).
+            image = QImage.fromData(data)  # a PNG: told by its signature
+        del data
         said = complaints(messages)
         if image.isNull() or said:
             raise Damaged(said[0] if said else "")
