@@ -15,14 +15,15 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from . import credentials, paths, settings
+from .core import errors
 from .core.job import Job
 from .core.lifecycle import JobState
 from .core.novita import resolve_base_url
-from .core.pricing import PriceTable, price_table
+from .core.pricing import Balance, BillEntry, PriceTable, SpendingSummary, price_table
 from .core.request import VideoSettings
 from .logging_setup import register_secret
 from .workers.engine import Connection, EngineThreads
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 DEMO_KEY = "demo"
 DEMO_SERVER = "demo"  # demo jobs belong to "the simulator", whichever port it has this time
 SHUTDOWN_BUDGET_S = 2.5  # quit ends the process within 3 s, whatever the network does
+# The balance is read at start (once connected), after submits but at most once a minute, and
+# every ten minutes while the window watches it; never two reads at once.
+BALANCE_EVERY_S = 600.0
+BALANCE_MIN_GAP_S = 60.0
+SPENDING_DEBOUNCE_MS = 300
 
 
 class Mode(Enum):
@@ -58,9 +64,11 @@ class Session(QObject):
     videoReady = Signal(int, str)
     thumbnailReady = Signal(int, QImage)
     pendingChanged = Signal(int)
+    balanceChanged = Signal()  # read .balance (None: unknown) and .balance_words
+    spendingChanged = Signal(object)  # SpendingSummary (estimates)
 
     # Intents, queued to the engine's thread.
-    _generate = Signal(object, object, object, object)
+    _generate = Signal(object, object, object, object, object)
     _retry = Signal(int)
     _delete = Signal(object)
     _resume = Signal()
@@ -69,6 +77,7 @@ class Session(QObject):
     _catch_up = Signal(object)
     _set_aside = Signal()
     _query = Signal(int, object, str, int, int)
+    _spending = Signal(float)
 
     def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
                  library_dir: Callable[[], Path] = settings.library_dir,
@@ -102,8 +111,32 @@ class Session(QObject):
         engine.videoReady.connect(self.videoReady)
         engine.thumbnailReady.connect(self.thumbnailReady)
         engine.pendingChanged.connect(self._pending_changed)
+        self._spending.connect(engine.spending)
+        engine.spendingReady.connect(self._spending_ready)
+        engine.opened.connect(self.refresh_spending)
+        engine.jobChanged.connect(self._job_changed)
         self._started = False
         self._stopped = False
+        self.connection: Connection | None = None
+        # Money: the last balance read (None: unknown), what was spent (estimates).
+        self.balance: Balance | None = None
+        self.balance_words = ""  # why the balance is unknown, when it is
+        self._balance_reading = False
+        self._balance_again = False  # asked for while a read was running
+        self._balance_read_at: float | None = None  # time.monotonic() of the last read started
+        self._balance_generation = 0  # a new connection makes older answers stale
+        self._balance_timer = QTimer(self)  # every BALANCE_EVERY_S while watched
+        self._balance_timer.timeout.connect(lambda: self.read_balance(force=True))
+        self._balance_later = QTimer(self)  # a read after submits, once the gap has passed
+        self._balance_later.setSingleShot(True)
+        self._balance_later.timeout.connect(lambda: self.read_balance(force=True))
+        self.spending_summary: SpendingSummary | None = None
+        self.in_flight_units = 0  # estimates of jobs being sent, not yet accepted
+        self._spending_timer = QTimer(self)
+        self._spending_timer.setSingleShot(True)
+        self._spending_timer.setInterval(SPENDING_DEBOUNCE_MS)
+        self._spending_timer.timeout.connect(self.refresh_spending)
+        self._job_states: dict[int, JobState] = {}
 
     # -- starting and connecting ----------------------------------------------------------
 
@@ -131,7 +164,7 @@ class Session(QObject):
                 return
             register_secret(key.value)
             self.demo.stop()
-            self._connect.emit(Connection(key.value, base_url))
+            self._set_connection(Connection(key.value, base_url))
             self._resume.emit()  # before anyone hears of the mode and generates
             suffix = "" if base_url.endswith("api.novita.ai") else f" at {base_url}"
             self._set_mode(Mode.NOVITA, f"Novita{suffix} · key from {key.source.value}")
@@ -148,11 +181,25 @@ class Session(QObject):
         if self._stopped:
             self.demo.stop()
             return
-        self._connect.emit(Connection(DEMO_KEY, base_url, server=DEMO_SERVER))
+        self._set_connection(Connection(DEMO_KEY, base_url, server=DEMO_SERVER))
         self._resume.emit()
         self._set_mode(Mode.DEMO, f"Demo mode · built-in simulator at {base_url}")
 
+    def _set_connection(self, connection: Connection) -> None:
+        self.connection = connection
+        self._connect.emit(connection)
+        self._balance_generation += 1  # another account: what was read is not its balance
+        self.balance, self.balance_words = None, ""
+        self._balance_reading = False
+        self.balanceChanged.emit()
+        self.read_balance(force=True)
+
     def _set_mode(self, mode: Mode, words: str) -> None:
+        if mode is Mode.OFFLINE and self.connection is not None:  # no balance to read now
+            self.connection, self.balance, self.balance_words = None, None, ""
+            self._balance_generation += 1
+            self._balance_reading = False
+            self.balanceChanged.emit()
         self.mode, self.status = mode, words
         self.statusChanged.emit(words)
         self.modeChanged.emit(mode)
@@ -169,9 +216,109 @@ class Session(QObject):
 
     def generate(self, sources: list[str], video_settings: VideoSettings,
                  thumbnails: dict[str, bytes] | None = None) -> None:
+        """Send one job per image. The engine refuses the lot when the monthly cap (Settings)
+        would be passed, and says so through `problem`."""
         settings.save_last_video_settings(video_settings)
         estimate = self.price_table().estimate(video_settings)  # each job keeps what it was expected to cost
-        self._generate.emit(list(sources), video_settings, dict(thumbnails or {}), estimate)
+        self._generate.emit(list(sources), video_settings, dict(thumbnails or {}), estimate,
+                            settings.monthly_cap_units())
+        self.refresh_spending()  # queued after the new jobs: counts them as being sent
+
+    # -- money --------------------------------------------------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode is Mode.DEMO
+
+    @property
+    def balance_reading(self) -> bool:
+        """A balance read is on its way (none has answered for this connection yet, maybe)."""
+        return self._balance_reading
+
+    def month_committed(self) -> int | None:
+        """This month's estimates: accepted jobs and those being sent (None: not read yet)."""
+        if self.spending_summary is None:
+            return None
+        return self.spending_summary.month + self.in_flight_units
+
+    def refresh_spending(self) -> None:
+        """Ask the engine what was spent; the answer comes as spendingChanged."""
+        self._spending.emit(SpendingSummary.since(time.time()))
+
+    def _spending_ready(self, entries: list[tuple[float, int | None]], in_flight: int) -> None:
+        self.spending_summary = SpendingSummary.of(entries, time.time())
+        self.in_flight_units = in_flight
+        self.spendingChanged.emit(self.spending_summary)
+
+    def _job_changed(self, job: Job) -> None:
+        """A job that left SUBMITTING was accepted or refused: what was spent and the balance
+        changed (the balance is read again, at most once a BALANCE_MIN_GAP_S)."""
+        job_id = job.id or 0
+        before = self._job_states.get(job_id)
+        if before is job.state:
+            return
+        if job.state.finished or job.state is JobState.UNCERTAIN:
+            self._job_states.pop(job_id, None)
+        else:
+            self._job_states[job_id] = job.state
+        if before is JobState.SUBMITTING or (before is None and job.state is not JobState.SUBMITTING):
+            self._spending_timer.start()
+            if before is JobState.SUBMITTING:
+                self.read_balance()
+
+    def watch_balance(self) -> None:
+        """Read the balance every BALANCE_EVERY_S from now on (the window does, while open)."""
+        self._balance_timer.start(int(BALANCE_EVERY_S * 1000))
+
+    def read_balance(self, force: bool = False) -> None:
+        """Read the balance in the background. Unless `force`d (start, the 10-minute timer), a
+        read within BALANCE_MIN_GAP_S of the last one waits until the gap has passed. A failure
+        only makes the balance unknown."""
+        connection = self.connection
+        if connection is None or self._stopped:
+            return
+        now = time.monotonic()
+        if not force and self._balance_read_at is not None and now - self._balance_read_at < BALANCE_MIN_GAP_S:
+            if not self._balance_later.isActive():
+                wait_s = BALANCE_MIN_GAP_S - (now - self._balance_read_at)
+                self._balance_later.start(max(0, int(wait_s * 1000)))
+            return
+        if self._balance_reading:
+            self._balance_again = True
+            return
+        self._balance_reading, self._balance_read_at = True, now
+        generation, stopping = self._balance_generation, self._threads.stopping
+
+        def done(balance: Balance) -> None:
+            self._balance_read(generation, balance, "")
+
+        def failed(exc: BaseException) -> None:
+            self._balance_read(generation, None, errors.describe(exc))
+
+        run_in_background(lambda: connection.client(1, stopping).balance(), done, failed, owner=self)
+
+    def _balance_read(self, generation: int, balance: Balance | None, words: str) -> None:
+        if generation != self._balance_generation or self._stopped:
+            return
+        self._balance_reading = False
+        if balance is None or balance.available is None:
+            log.info("balance unknown: %s", words or "no available balance in the answer")
+        self.balance = balance if balance is not None and balance.available is not None else None
+        self.balance_words = words
+        self.balanceChanged.emit()
+        if self._balance_again:
+            self._balance_again = False
+            self.read_balance()
+
+    def fetch_bills(self, since: float, on_done: Callable[[list[BillEntry]], None],
+                    on_error: Callable[[BaseException], None], owner: QObject | None = None) -> bool:
+        """Novita's hourly bill since `since`, read in the background; False when not connected."""
+        connection, stopping = self.connection, self._threads.stopping
+        if connection is None:
+            return False
+        run_in_background(lambda: connection.client(1, stopping).bill_list(start=since), on_done, on_error,
+                          owner=owner or self)
+        return True
 
     def start_fresh_job_list(self) -> None:
         """Keep the damaged job list aside under a dated name and open a new, empty one."""
@@ -211,6 +358,9 @@ class Session(QObject):
         if self._stopped:
             return True
         self._stopped = True
+        self._balance_timer.stop()
+        self._balance_later.stop()
+        self._spending_timer.stop()
         deadline = time.monotonic() + budget_s
         ended = self._threads.stop(deadline) if self._started else True
         self.demo.stop()

@@ -57,3 +57,38 @@ def price_overrides() -> dict[str, str]:
 
 def save_price_overrides(overrides: dict[str, str]) -> None:
     set_value("pricing/overrides", json.dumps(overrides, sort_keys=True))
+
+
+# -- money (units of 0.0001 USD, as core.pricing counts) ------------------------------------------
+
+DEFAULT_CONFIRM_ABOVE_UNITS = 50_000  # $5 per Generate
+
+
+def _units(key: str, default: int | None) -> int | None:
+    text = str(value(key, "", str) or "").strip()
+    if not text:
+        return default
+    try:
+        units = int(text)
+    except ValueError:
+        return default
+    return units if units >= 0 else default
+
+
+def confirm_above_units() -> int:
+    """Generate asks first when its estimate is above this (Settings → Money; $5 unless set)."""
+    units = _units("pricing/confirm_above", DEFAULT_CONFIRM_ABOVE_UNITS)
+    return DEFAULT_CONFIRM_ABOVE_UNITS if units is None else units
+
+
+def save_confirm_above_units(units: int) -> None:
+    set_value("pricing/confirm_above", str(max(0, int(units))))
+
+
+def monthly_cap_units() -> int | None:
+    """The most this month's estimates may add up to; None: no cap (the default)."""
+    return _units("pricing/monthly_cap", None)
+
+
+def save_monthly_cap_units(units: int | None) -> None:
+    set_value("pricing/monthly_cap", "" if units is None else str(max(0, int(units))))

@@ -43,7 +43,7 @@ def wait_finished(qtbot, window, count: int, timeout: int = 60_000) -> list:
 
 def test_several_images_make_one_job_each_with_the_same_settings(qtbot, window, simulator, tmp_path):
     add_images(qtbot, window, tmp_path, 3)
-    assert window.generate_button.text() == "Generate 3 videos"
+    assert window.generate_button.text() == "Generate 3 videos · ≈ $0.59"
     window.form.duration.setValue(1)
     window.generate()
     assert window.images.images == []  # the form is ready for the next batch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.pricing import PriceTable, format_usd, price_table
 from ..core.request import (
     AUDIO_TYPE_LABELS,
     AUDIO_TYPES,
@@ -73,10 +74,21 @@ class ParameterForm(QWidget):
             self.audio_type.addItem(AUDIO_TYPE_LABELS[value], value)
         self.audio_type.setToolTip("Which kind of sound to make (only when sound is on).")
         self.is_rec = QCheckBox("Match sound to motion")
-        self.is_rec.setToolTip("The rhythm of the sound follows what happens in the video.")
+        self.is_rec.setToolTip("is_rec: the rhythm of the sound follows what happens in the video. "
+                               "It changes the sound only; the price stays the same (estimate).")
         self.off_peak = QCheckBox("Off-peak (cheaper, may take up to 48 hours)")
-        self.off_peak.setToolTip("Queued for off-peak processing: costs less, but Novita may take "
-                                 "up to two days. The app keeps checking, even across restarts.")
+        self.off_peak.setToolTip("Queued for off-peak processing: costs less (the estimate shows how "
+                                 "much), but Novita may take up to 48 hours. The app keeps checking, "
+                                 "even across restarts.")
+        self.off_peak.setAccessibleDescription("Cheaper, but the video may take up to 48 hours.")
+        self._prices: PriceTable | None = None
+        self.estimate = QLabel()
+        self.estimate.setObjectName("estimate")
+        self.estimate.setAccessibleName("Estimate")
+        # A read-only label a screen reader can reach with Tab, as it reads the price.
+        self.estimate.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.estimate.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                              | Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
         form.addRow("Duration", self.duration)
@@ -86,6 +98,7 @@ class ParameterForm(QWidget):
         form.addRow("Sound type", self.audio_type)
         form.addRow("", self.is_rec)
         form.addRow("", self.off_peak)
+        form.addRow("Cost", self.estimate)
         for label_widget, field_widget in ((self.duration, "Duration"), (self.resolution, "Resolution"),
                                            (self.seed, "Seed"), (self.audio_type, "Sound type")):
             label_widget.setAccessibleName(field_widget)
@@ -141,10 +154,46 @@ class ParameterForm(QWidget):
     def problems(self) -> list[Problem]:
         return self.settings().problems()
 
+    def set_price_table(self, table: PriceTable) -> None:
+        """The prices the estimate is made with (the shipped table with the user's overrides)."""
+        self._prices = table
+        self._show_estimate()
+
+    def price_table(self) -> PriceTable:
+        if self._prices is None:
+            self._prices = price_table()
+        return self._prices
+
+    def estimate_units(self) -> int | None:
+        """One video with the current settings, in units of 0.0001 USD; None when it cannot be sent."""
+        try:
+            return self.price_table().estimate(self.settings())
+        except ValueError:
+            return None
+
+    def _show_estimate(self) -> None:
+        units = self.estimate_units()
+        if units is None:
+            self.estimate.setText("≈ — per video (estimate)")
+            self.estimate.setAccessibleDescription("No estimate for these settings.")
+            return
+        chosen = self.settings()
+        words = f"≈ {format_usd(units)} per video, estimate"
+        self.estimate.setText(words)
+        table = self.price_table()
+        detail = (f"{chosen.duration} s at {chosen.resolution}"
+                  + (", off-peak" if chosen.off_peak else "")
+                  + f". An estimate from {'your own rates' if table.overridden else 'the price table'}"
+                  + (f" of {table.taken}" if table.taken and not table.overridden else "")
+                  + ": Novita charges what it charges.")
+        self.estimate.setToolTip(detail)
+        self.estimate.setAccessibleDescription(f"Estimated cost of one video: {format_usd(units)}. {detail}")
+
     def _on_change(self) -> None:
         length = len(self.prompt.toPlainText())
         self.counter.setText(f"{length} / {PROMPT_MAX_CHARS}")
         self.counter.setStyleSheet("color: #d9483b; font-weight: bold;" if length > PROMPT_MAX_CHARS else "")
         self.audio_type.setEnabled(self.audio.isChecked())
         self.is_rec.setEnabled(self.audio.isChecked())
+        self._show_estimate()
         self.changed.emit()

@@ -44,6 +44,7 @@ from .. import APP_NAME, __version__, paths, settings
 from ..core import errors
 from ..core.job import Job
 from ..core.lifecycle import JobState
+from ..core.pricing import format_usd, monthly_cap_allows
 from ..core.request import is_web_url
 from ..session import Mode, Session
 from ..workers.services import run_in_background
@@ -52,6 +53,7 @@ from .image_panel import ImagePanel, save_clipboard_image, sources_from_urls
 from .job_list import JobListView, JobTableModel
 from .player import VideoPlayer
 from .settings_dialog import SettingsDialog
+from .spending import SpendingDialog
 
 log = logging.getLogger(__name__)
 PLAYER_BACKEND_DELAY_MS = 1000
@@ -140,11 +142,20 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
         self.connection_label = QLabel(session.status)
         self.connection_label.setAccessibleName("Connection")
+        self.balance_label = QLabel()
+        self.balance_label.setObjectName("balance")
+        self.balance_label.setAccessibleName("Balance")
+        self.balance_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a screen reader can reach it
+        self.statusBar().addPermanentWidget(self.balance_label)
         self.statusBar().addPermanentWidget(self.connection_label)
+        self.spending_dialog: SpendingDialog | None = None
 
         self._build_menus()
         self.images.changed.connect(self._update_generate)
         self.form.changed.connect(self._update_generate)
+        self.form.set_price_table(session.price_table())
+        session.balanceChanged.connect(self._show_balance)
+        session.spendingChanged.connect(lambda _summary: self._update_generate())
         self.generate_button.clicked.connect(self.generate)
         session.modeChanged.connect(self._mode_changed)
         session.statusChanged.connect(self.connection_label.setText)
@@ -165,6 +176,8 @@ class MainWindow(QMainWindow):
 
         self._restore_state()
         self._mode_changed(session.mode)
+        self._show_balance()
+        session.watch_balance()
         if initial_sources:
             self.images.add_sources(initial_sources)
         # QtMultimedia and its video surface cost tens of milliseconds: once the window is up.
@@ -178,6 +191,31 @@ class MainWindow(QMainWindow):
                                  "nothing is charged. <a href='settings'>Add your Novita API key</a> "
                                  "to make real videos.")
         self.setWindowTitle(f"{APP_NAME} — Demo mode" if mode is Mode.DEMO else APP_NAME)
+        self._show_balance()
+        self._update_generate()
+
+    def _show_balance(self) -> None:
+        """The available balance in the status bar; never an obstacle when it is unknown."""
+        session = self.session
+        balance = session.balance
+        if session.connection is None:
+            text, detail = "", ""
+        elif balance is not None and session.is_demo:
+            text = f"Demo balance {balance.shown()} (pretend)"
+            detail = "Pretend money of the built-in simulator: nothing real is charged."
+        elif balance is not None:
+            text = f"Balance: {balance.shown()}"
+            detail = "Available on your Novita account, read now and then (every 10 minutes, and after sending)."
+        elif session.balance_reading:
+            text, detail = "Balance: reading…", "Reading the balance from Novita."
+        else:
+            text = "Balance: unknown"
+            detail = ("The balance could not be read" + (f": {session.balance_words}" if session.balance_words
+                                                         else ".") + " Generating works all the same.")
+        self.balance_label.setText(text)
+        self.balance_label.setVisible(bool(text))
+        self.balance_label.setToolTip(detail)
+        self.balance_label.setAccessibleDescription(f"{text}. {detail}" if text else "")
         self._update_generate()
 
     def _show_problem(self, words: str) -> None:
@@ -221,7 +259,31 @@ class MainWindow(QMainWindow):
             blockers.append(self.session.status)
         elif not self.session.mode.can_generate:
             blockers.append("Waiting for a connection (API key or Demo mode)…")
+        cap = self._cap_problem()
+        if cap:
+            blockers.append(cap)
         return blockers
+
+    def generate_total(self) -> int | None:
+        """What Generate is estimated to cost now (units of 0.0001 USD); None: no estimate."""
+        units = self.form.estimate_units()
+        return None if units is None else units * max(1, len(self.images.images))
+
+    def _cap_problem(self) -> str:
+        """Words when Generate would take this month past the monthly cap (Settings), else ""."""
+        cap = settings.monthly_cap_units()
+        total = self.generate_total()
+        if cap is None or total is None:
+            return ""
+        spent = self.session.month_committed() or 0
+        if monthly_cap_allows(spent, total, cap):
+            return ""
+        return (f"≈ {format_usd(total)} would take this month past your monthly cap of {format_usd(cap)} "
+                f"(≈ {format_usd(spent)} spent so far, estimate). Change the cap in Settings (Ctrl+,).")
+
+    def _over_balance(self, total: int | None) -> bool:
+        balance = self.session.balance
+        return total is not None and balance is not None and balance.covers(total) is False
 
     def _update_generate(self) -> None:
         blockers = self.generate_blockers()
@@ -232,16 +294,73 @@ class MainWindow(QMainWindow):
         self.problem_label.setProperty("hint", bool(blockers) and not self.images.images)
         self.problem_label.style().polish(self.problem_label)
         count = len(self.images.images)
-        self.generate_button.setText(f"Generate {count} videos" if count > 1 else "Generate")
+        total = self.generate_total()
+        words = f"Generate {count} videos" if count > 1 else "Generate"
+        if total is not None:
+            words += f" · ≈ {format_usd(total)}"
+        over = self._over_balance(total)
+        if over:
+            words += " — more than your balance"
+        self.generate_button.setText(words)
+        videos = f"{count} videos" if count > 1 else "one video"
+        detail = (f"Make {videos} (Ctrl+Return)." if total is None else
+                  f"Make {videos} (Ctrl+Return), estimated to cost {format_usd(total)} in all. "
+                  "An estimate: Novita charges what it charges.")
+        if over and self.session.balance is not None:
+            detail += f" That is more than your balance of {self.session.balance.shown()}: you will be asked first."
+        self.generate_button.setToolTip(detail)
+        self.generate_button.setAccessibleName(words)
+        self.generate_button.setAccessibleDescription(detail)
 
     def generate(self) -> None:
         if self.generate_blockers():
             self._update_generate()
             return
         sources = [image.source for image in self.images.images]
+        if not self.confirm_cost(len(sources)):
+            self.statusBar().showMessage("Nothing was sent.", 5000)
+            return
         self.session.generate(sources, self.form.settings(), self.images.thumbnails())
         self.images.clear()
         self.statusBar().showMessage(f"Sent {len(sources)} job{'s' if len(sources) > 1 else ''}.", 5000)
+
+    def confirm_cost(self, count: int) -> bool:
+        """Ask before sending when the estimate is above the threshold (Settings, $5 unless set)
+        or above the known balance; True to go ahead."""
+        total = self.generate_total()
+        if total is None:
+            return True
+        reasons = []
+        threshold = settings.confirm_above_units()
+        if total > threshold:
+            reasons.append(f"This is above {format_usd(threshold)}, the amount you asked to confirm "
+                           "(Settings → Money).")
+        balance = self.session.balance
+        if self._over_balance(total) and balance is not None:
+            money = "pretend balance" if self.session.is_demo else "balance"
+            reasons.append(f"It is more than your {money} of {balance.shown()}: Novita may refuse "
+                           "the jobs it does not cover (nothing is charged for those).")
+        if not reasons:
+            return True
+        chosen = self.form.settings()
+        videos = f"{count} videos" if count > 1 else "1 video"
+        text = (f"Generate {videos} for ≈ {format_usd(total)} (estimate)?\n\n"
+                f"{videos}: {chosen.summary()}\n"
+                f"≈ {format_usd(total // max(count, 1))} each, ≈ {format_usd(total)} in all (estimate)\n\n"
+                + "\n".join(reasons))
+        answer = QMessageBox.question(self, "Generate — cost", text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_spending(self) -> None:
+        """What was spent: estimates of this app's jobs, and Novita's hourly bill (non-modal)."""
+        if self.spending_dialog is None:
+            self.spending_dialog = SpendingDialog(self.session, self)
+        self.spending_dialog.refresh()
+        self.spending_dialog.show()
+        self.spending_dialog.raise_()
+        self.spending_dialog.activateWindow()
 
     # -- images in -----------------------------------------------------------------------------
 
@@ -340,6 +459,8 @@ class MainWindow(QMainWindow):
             QUrl.fromLocalFile(str(Path(job.video_path or "").parent)))).setEnabled(bool(job.video_path))
         menu.addAction("Retry", self.retry_selected).setEnabled(
             job.state in (JobState.FAILED, JobState.UNCERTAIN))
+        if job.error_kind == "BalanceError":
+            menu.addAction("Top up on novita.ai…", lambda: QDesktopServices.openUrl(QUrl(errors.TOP_UP_URL)))
         menu.addAction("Save a copy…", lambda: self.save_copy(job)).setEnabled(bool(job.video_path))
         menu.addAction("Re-run with these settings", lambda: self.rerun(job))
         menu.addAction("Use these settings", lambda: self.form.set_settings(job.settings))
@@ -440,6 +561,8 @@ class MainWindow(QMainWindow):
         self.generate_action = action(jobs_menu, "&Generate", self.generate, "Ctrl+Return")
         self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         action(jobs_menu, "&Retry selected", self.retry_selected, "Ctrl+R")
+        self.spending_action = action(jobs_menu, "&Spending…", self.open_spending, "Ctrl+Shift+S",
+                                      "Estimated spending today, this week and this month, and Novita's bill")
         play = action(jobs_menu, "Play/&pause", self.player.toggle_play, "Space")
         # Space belongs to buttons and check boxes in the form; here it plays.
         play.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -455,6 +578,8 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self, first_run=first_run)
         dialog.keyChanged.connect(self.session.connect_to_service)
         dialog.exec()
+        self.form.set_price_table(self.session.price_table())  # rates, threshold or cap may have changed
+        self._update_generate()
 
     def _restore_state(self) -> None:
         geometry = settings.value("window/geometry", QByteArray(), QByteArray)

@@ -1,15 +1,20 @@
-"""Settings: the API key (keyring only), the library folder and the server address."""
+"""Settings: the API key (keyring only), the library folder, the server address, and money:
+the price overrides, when Generate asks first, and the monthly cap."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +26,15 @@ from PySide6.QtWidgets import (
 from .. import credentials, settings
 from ..core import errors, redact
 from ..core.novita import NovitaClient, resolve_base_url
+from ..core.pricing import (
+    OFF_PEAK_KEY,
+    OVERRIDE_KEYS,
+    clean_overrides,
+    default_table,
+    override_problems,
+    to_units,
+    usd,
+)
 from ..workers.services import run_in_background
 
 
@@ -61,6 +75,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.key_status)
         form.addRow("Video library", library_row)
         form.addRow("Server address", self.base_url)
+        money = self._build_money()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -71,12 +86,105 @@ class SettingsDialog(QDialog):
             intro.setWordWrap(True)
             layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(money)
         layout.addWidget(buttons)
 
         self.save_key.clicked.connect(self._save_key)
         self.test_key.clicked.connect(self._test_key)
         self.remove_key.clicked.connect(self._remove_key)
         run_in_background(credentials.load_api_key, self._show_key_source, owner=self)
+
+    def _build_money(self) -> QGroupBox:
+        """Rates (empty: the shipped table's), the off-peak factor, the threshold, the cap."""
+        table = default_table()
+        saved = settings.price_overrides()
+        box = QGroupBox("Money (every figure is an estimate)")
+        layout = QFormLayout(box)
+        self.rates: dict[str, QLineEdit] = {}
+        for key in OVERRIDE_KEYS:
+            field = QLineEdit(saved.get(key, ""))
+            if key == OFF_PEAK_KEY:
+                default = str(table.off_peak_factor)
+                label = "Off-peak factor"
+                field.setToolTip("Off-peak jobs cost this fraction of the price (0.5 is half price), "
+                                 "but Novita may take up to 48 hours. Empty: the price table's "
+                                 f"{default}.")
+            else:
+                default = str(table.rate(key))
+                label = f"{key} $ per second"
+                field.setToolTip(f"What a second of {key} video costs, in US dollars. Empty: the price "
+                                 f"table's ${default}.")
+            field.setPlaceholderText(default)
+            field.setAccessibleName(label)
+            self.rates[key] = field
+            layout.addRow(label, field)
+        source = QLabel(f"Defaults from {table.source or 'the price table'}"
+                        + (f", taken {table.taken}" if table.taken else "") + ". Novita publishes no price API.")
+        source.setWordWrap(True)
+        self.reset_prices = QPushButton("Reset to defaults")
+        self.reset_prices.setToolTip("Forget your own rates and use the price table's")
+        self.reset_prices.clicked.connect(self.reset_to_defaults)
+        layout.addRow(source)
+        layout.addRow("", self.reset_prices)
+
+        self.confirm_above = QDoubleSpinBox()
+        self.confirm_above.setRange(0, 1_000_000)
+        self.confirm_above.setDecimals(2)
+        self.confirm_above.setPrefix("$")
+        self.confirm_above.setValue(float(usd(settings.confirm_above_units())))
+        self.confirm_above.setToolTip("Generate asks first when its estimate is above this ($5 unless changed).")
+        self.confirm_above.setAccessibleName("Ask before a Generate above")
+        layout.addRow("Ask before a Generate above", self.confirm_above)
+
+        cap = settings.monthly_cap_units()
+        self.cap_on = QCheckBox("Monthly cap")
+        self.cap_on.setChecked(cap is not None)
+        self.cap_on.setToolTip("Generate refuses what would take this month's estimated spending past the cap.")
+        self.cap = QDoubleSpinBox()
+        self.cap.setRange(0, 1_000_000)
+        self.cap.setDecimals(2)
+        self.cap.setPrefix("$")
+        self.cap.setValue(float(usd(cap)) if cap is not None else 50.0)
+        self.cap.setEnabled(cap is not None)
+        self.cap.setAccessibleName("Monthly cap")
+        self.cap.setToolTip(self.cap_on.toolTip())
+        self.cap_on.toggled.connect(self.cap.setEnabled)
+        cap_row = QHBoxLayout()
+        cap_row.addWidget(self.cap_on)
+        cap_row.addWidget(self.cap, 1)
+        layout.addRow(cap_row)
+        self.money_status = QLabel()
+        self.money_status.setObjectName("problems")
+        self.money_status.setWordWrap(True)
+        self.money_status.setAccessibleName("Money settings problem")
+        self.money_status.hide()
+        layout.addRow(self.money_status)
+        return box
+
+    def reset_to_defaults(self) -> None:
+        for field in self.rates.values():
+            field.clear()
+        self.money_status.hide()
+
+    def price_overrides(self) -> dict[str, str]:
+        """The rates typed in (only the fields that are not empty)."""
+        return {key: field.text().strip() for key, field in self.rates.items() if field.text().strip()}
+
+    def _save_money(self) -> bool:
+        """Check and keep the money settings; False (and the reasons shown) when a rate is wrong."""
+        overrides = self.price_overrides()
+        problems = override_problems(overrides)
+        if problems:
+            self.money_status.setText(" ".join(f"{key}: {words}" for key, words in problems.items()))
+            self.money_status.show()
+            self.rates[next(iter(problems))].setFocus()
+            return False
+        self.money_status.hide()
+        settings.save_price_overrides(clean_overrides(overrides))
+        settings.save_confirm_above_units(to_units(Decimal(str(self.confirm_above.value()))))
+        settings.save_monthly_cap_units(to_units(Decimal(str(self.cap.value()))) if self.cap_on.isChecked()
+                                        else None)
+        return True
 
     def _show_key_source(self, key: credentials.ApiKey) -> None:
         if key.value:
@@ -139,6 +247,8 @@ class SettingsDialog(QDialog):
             self.library.setText(folder)
 
     def accept(self) -> None:
+        if not self._save_money():
+            return
         base_url = self.base_url.text().strip()
         if base_url:
             try:

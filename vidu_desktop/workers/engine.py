@@ -31,6 +31,7 @@ from ..core.library import destination_in, looks_like_mp4, video_filename
 from ..core.lifecycle import JobState
 from ..core.novita import NovitaClient, TaskStatus
 from ..core.polling import PollSchedule, next_delay
+from ..core.pricing import SpendingSummary, format_usd, monthly_cap_allows
 from ..core.request import VideoSettings, data_uri, image_problems, is_web_url
 from ..core.store import JobStore
 from ..media.images import ImageRejected, prepare_image
@@ -394,6 +395,9 @@ class JobEngine(QObject):
     thumbnailReady = Signal(int, QImage)
     pendingChanged = Signal(int)  # jobs not yet finished or uncertain
     caughtUp = Signal(object)  # the token given to catch_up(), once what came before is done
+    # (created_at, estimate units or None) of what counts as spent since the asked time, and
+    # the estimates of jobs added then but not yet accepted (units): see spending()
+    spendingReady = Signal(object, int)
 
     _prepare = Signal(object)
     _send = Signal(object)
@@ -488,6 +492,32 @@ class JobEngine(QObject):
         jobs = self.store.list(states=states, search=search, limit=limit + 1, offset=offset) if self.store else []
         self.pageReady.emit(token, tuple(jobs[:limit]), len(jobs) > limit)
 
+    def _in_flight(self, since: float) -> int:
+        """The estimates of jobs added since `since` that are being sent (not yet accepted)."""
+        if self.store is None:
+            return 0
+        return sum(job.estimate_units or 0 for job in self.store.list(states=[JobState.SUBMITTING], limit=10_000)
+                   if job.task_id is None and job.created_at >= since)
+
+    def _committed_since(self, since: float) -> int:
+        """What counts against a cap: the accepted jobs' estimates and those being sent."""
+        if self.store is None:
+            return 0
+        return self.store.spent_since(since).units + self._in_flight(since)
+
+    @Slot(float)
+    def spending(self, since: float) -> None:
+        """What was spent (estimates) since `since`, for the Spending view and the cap."""
+        if self.store is None:
+            return
+        try:
+            entries = self.store.spending(since)
+            in_flight = self._in_flight(since)
+        except Exception:
+            log.exception("could not read what was spent")
+            return
+        self.spendingReady.emit(entries, in_flight)
+
     @Slot(int)
     def load_thumbnail(self, job_id: int) -> None:
         """Decode once, here, at list size; the window only converts it for painting."""
@@ -505,13 +535,24 @@ class JobEngine(QObject):
         self.connection = connection
         self._connect_workers.emit(connection)
 
-    @Slot(object, object, object, object)
+    @Slot(object, object, object, object, object)
     def generate(self, sources: list[str], settings: VideoSettings,
-                 thumbnails: dict[str, bytes] | None = None, estimate_units: int | None = None) -> None:
-        """One job per image; each is on disk before anything is sent."""
+                 thumbnails: dict[str, bytes] | None = None, estimate_units: int | None = None,
+                 monthly_cap: int | None = None) -> None:
+        """One job per image; each is on disk before anything is sent. With a monthly cap
+        (units), nothing is added when the estimates would take this month past it."""
         if self.store is None:
             self.problem.emit("The job list is not open, so nothing was sent.")
             return
+        if monthly_cap is not None and estimate_units is not None:
+            spent = self._committed_since(SpendingSummary.starts(time.time())[2])
+            total = estimate_units * len(sources)
+            if not monthly_cap_allows(spent, total, monthly_cap):
+                self.problem.emit(
+                    f"Not sent: ≈ {format_usd(total)} more would take this month past your monthly cap "
+                    f"of {format_usd(monthly_cap)} (≈ {format_usd(spent)} spent so far, estimate). "
+                    "Change the cap in Settings.")
+                return
         for index, source in enumerate(sources):
             try:
                 job = self.store.add(Job(state=JobState.SUBMITTING, settings=settings, image_source=source,
