@@ -581,3 +581,16 @@ def test_a_gif_is_refused_as_the_api_does_not_take_it(tmp_path):
     assert check_image(path).problems == ["it is not a JPEG, PNG or WebP image"]
     with pytest.raises(ImageRejected, match=r"^party\.gif is not a JPEG, PNG or WebP image\.$"):
         prepare_image(path, "720p")
+
+
+def test_a_handler_installed_while_decoding_is_left_in_place():
+    def theirs(mode, context, message):
+        pass
+
+    before = qInstallMessageHandler(None)
+    try:
+        with qtmessages.decoder_messages():
+            qInstallMessageHandler(theirs)  # the app sets up its logging meanwhile
+        assert qInstallMessageHandler(None) is theirs
+    finally:
+        qInstallMessageHandler(before)

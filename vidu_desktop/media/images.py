@@ -151,7 +151,10 @@ def inspect_image(path: Path, size: int = THUMBNAIL_SIZE) -> tuple[ImageCheck, b
         if not look.decodable:
             return look.check, b""
         width, height = _fit_box(look.check.width, look.check.height, size)
-        image, complaints = _decode(source, look, width, height)
+        try:
+            image, complaints = _decode(source, look, width, height)
+        except OSError as exc:  # a read failed halfway (a disk error, a network share gone)
+            return _with_problem(look.check, _unreadable(exc)), b""
         check, problem = look.check, _decode_problem(image, complaints)
         if problem and not look.layout.damage:  # the walk's words say it already
             check = _with_problem(check, problem)
@@ -166,7 +169,10 @@ def thumbnail_png(path: Path, size: int = THUMBNAIL_SIZE) -> bytes:
 def prepare_image(path: Path, resolution: str) -> PreparedImage:
     """The image as it will be sent: the original bytes when they fit, else fitted."""
     with _Source.file(Path(path)) as source:
-        return _prepare(source, resolution)
+        try:
+            return _prepare(source, resolution)
+        except OSError as exc:  # a read failed halfway
+            raise ImageRejected(_sentence(source.label, [_unreadable(exc)])) from exc
 
 
 def prepare_image_bytes(data: bytes, resolution: str, name: str = "pasted image") -> PreparedImage:
@@ -248,7 +254,7 @@ class _Source:
         except _NotAFile as exc:
             self.problem = str(exc)
         except OSError as exc:
-            self.problem = f"it could not be read ({exc.strerror or exc})"
+            self.problem = _unreadable(exc)
         return self
 
     @classmethod
@@ -353,8 +359,11 @@ def _look(source: _Source) -> _Look:
     try:
         return _look_inside(source)
     except OSError as exc:  # a read failed halfway (a disk error, a network share gone)
-        problem = f"it could not be read ({exc.strerror or exc})"
-        return _Look(ImageCheck(source.source, 0, 0, "", source.size, [problem]), None)
+        return _Look(ImageCheck(source.source, 0, 0, "", source.size, [_unreadable(exc)]), None)
+
+
+def _unreadable(exc: OSError) -> str:
+    return f"it could not be read ({exc.strerror or exc})"
 
 
 def _look_inside(source: _Source) -> _Look:

@@ -67,8 +67,13 @@ def decoder_messages() -> Iterator[list[str]]:
         with _lock:
             _users -= 1
             if _users == 0:
-                qInstallMessageHandler(_previous)
-                _previous = None
+                current = qInstallMessageHandler(_previous)
+                if current is not _on_message:
+                    # Someone installed theirs meanwhile (it may hand messages on to ours,
+                    # which hands them to _previous): leave theirs in place.
+                    qInstallMessageHandler(current)
+                else:
+                    _previous = None
 
 
 def complaints(messages: list[str]) -> list[str]:
