@@ -85,10 +85,10 @@ class ParameterForm(QWidget):
         self.estimate = QLabel()
         self.estimate.setObjectName("estimate")
         self.estimate.setAccessibleName("Estimate")
-        # A read-only label a screen reader can reach with Tab, as it reads the price.
-        self.estimate.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.estimate.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                               | Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A read-only label a screen reader can reach with Tab (after the flags: they reset it).
+        self.estimate.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         form = QFormLayout()
         form.addRow("Duration", self.duration)

@@ -578,8 +578,14 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self, first_run=first_run)
         dialog.keyChanged.connect(self.session.connect_to_service)
         dialog.exec()
-        self.form.set_price_table(self.session.price_table())  # rates, threshold or cap may have changed
+        self.money_settings_changed()
+
+    def money_settings_changed(self) -> None:
+        """Rates, the threshold or the cap may have changed: estimate again."""
+        self.form.set_price_table(self.session.price_table())
         self._update_generate()
+        if self.spending_dialog is not None and self.spending_dialog.isVisible():
+            self.spending_dialog.refresh()
 
     def _restore_state(self) -> None:
         geometry = settings.value("window/geometry", QByteArray(), QByteArray)

@@ -27,9 +27,9 @@ NOT_AVAILABLE = "not available"
 def _value_label(name: str) -> QLabel:
     label = QLabel("…")
     label.setAccessibleName(name)
-    label.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # read by a screen reader, one by one
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                   | Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it: a screen reader reads it
     return label
 
 
@@ -40,6 +40,7 @@ class SpendingDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Spending")
+        self.setMinimumWidth(460)  # wrapped notes need the width to find their height
         self._bill_request = 0
 
         self.today = _value_label("Estimated today")
