@@ -263,8 +263,12 @@ _MEASURE = textwrap.dedent("""
     check_image(path)  # the code is loaded and warm: what follows is the picture's cost
     # The peak so far is forgotten ("5" resets VmHWM, the high-water mark of this process's
     # memory; ru_maxrss would also count the parent's size when it forked this child).
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:  # not allowed here: nothing can be measured
+        print(json.dumps({"reset": False}))
+        sys.exit(0)
     before = status("VmRSS")
     if what == "preview":
         check, thumb = inspect_image(path, 96)
@@ -286,7 +290,10 @@ def _measure(path: Path, what: str) -> dict:
     done = subprocess.run([sys.executable, "-c", _MEASURE, str(path), what], capture_output=True,
                           text=True, timeout=240, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result.get("reset") is False:
+        pytest.skip("the peak memory of a process cannot be reset here (/proc/self/clear_refs)")
+    return result
 
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="measured with Linux's /proc")
