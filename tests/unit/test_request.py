@@ -238,3 +238,13 @@ def test_valid_settings_round_trip_through_json_and_mapping(s):
 def test_to_json_is_total_and_writes_defaults_for_bad_fields(junk):
     s = VideoSettings(prompt="kept", duration=junk, seed=junk, audio=junk)
     assert VideoSettings.from_json(s.to_json()) == VideoSettings(prompt="kept")
+
+
+@given(prompt=st.text(max_size=200), payload=st.binary(max_size=3000),
+       image=st.text(max_size=100), media=st.sampled_from(["image/png", "image/jpeg", "image/webp"]))
+def test_body_bytes_is_exactly_the_body_as_json(prompt, payload, image, media):
+    from vidu_desktop.core.request import data_uri
+
+    settings = VideoSettings(prompt=prompt)
+    for reference in (data_uri(payload, media), image, "data:image/png;base64," + image):
+        assert json.loads(settings.body_bytes(reference)) == settings.body(reference)

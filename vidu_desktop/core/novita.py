@@ -197,7 +197,7 @@ class NovitaClient:
         import requests
 
         url = self.base_url + ENDPOINT
-        body = json.dumps(settings.body(image), allow_nan=False).encode()
+        body = settings.body_bytes(image)
         deadline_s = self.timeouts.submit_s(len(body))
         with _Watchdog(deadline_s, self.should_stop) as watch:
             try:

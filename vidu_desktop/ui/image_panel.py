@@ -39,19 +39,20 @@ class ChosenImage:
 
 
 def _inspect(source: str) -> tuple[str, str, list[str], bytes]:
-    """Header check and thumbnail of one file, in the thread pool (a 40 MB photo takes a while)."""
-    from ..media.images import check_image, thumbnail_png
+    """Check and thumbnail of one file from one opening, in the thread pool (a 40 MB photo
+    takes a while); what the decoder complained about is among the problems."""
+    from ..media.images import inspect_image
 
-    path = Path(source)
     try:
-        check = check_image(path)
-        problems = list(check.problems)
-        summary = (f"{check.width}×{check.height} · {_ratio(check.width, check.height)} · "
-                   f"{format_size(check.file_bytes)}")
-        thumb = thumbnail_png(path, PREVIEW) if not problems or check.width else b""
+        check, thumb = inspect_image(Path(source), PREVIEW)
     except Exception as exc:  # noqa: BLE001 - any failure is a problem shown on the image
-        problems, summary, thumb = [str(exc) or "it could not be read"], "", b""
-    return source, summary, problems, thumb or b""
+        return source, "", [str(exc) or "it could not be read"], b""
+    lines = []
+    if check.width and check.height:  # only what helps: no "0×0" for things that are not images
+        lines.append(f"{check.width}×{check.height} · {_ratio(check.width, check.height)} · "
+                     f"{format_size(check.file_bytes)}")
+    lines += [f"ℹ {note}" for note in check.notes]
+    return source, "\n".join(lines), list(check.problems), thumb or b""
 
 
 def _ratio(width: int, height: int) -> str:
