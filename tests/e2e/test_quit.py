@@ -33,13 +33,15 @@ def reached(sim: Simulator, route: str) -> bool:
     return sim.stats.downloads >= 1
 
 
-@pytest.mark.parametrize("route, how", [
-    ("submit", signal.SIGTERM),
-    ("submit", signal.SIGINT),
-    ("result", signal.SIGTERM),
-    ("download", signal.SIGINT),
+@pytest.mark.parametrize("program, route, how", [
+    ("vidu_desktop", "submit", signal.SIGTERM),
+    ("vidu_desktop", "submit", signal.SIGINT),
+    ("vidu_desktop", "result", signal.SIGTERM),
+    ("vidu_desktop", "download", signal.SIGINT),
+    ("vidu_desktop.headless", "submit", signal.SIGTERM),
+    ("vidu_desktop.headless", "result", signal.SIGTERM),
 ])
-def test_quit_while_a_request_hangs_is_quick_and_the_job_resumable(tmp_path: Path, route, how):
+def test_quit_while_a_request_hangs_is_quick_and_the_job_resumable(tmp_path: Path, program, route, how):
     image = tmp_path / "photo.png"
     image.write_bytes(png_bytes(320, 240))
     with Simulator(SimulatorConfig(queued_s=0.2, processing_s=0.5)) as sim:
@@ -50,7 +52,7 @@ def test_quit_while_a_request_hangs_is_quick_and_the_job_resumable(tmp_path: Pat
         store.close()
         env = dict(os.environ, NOVITA_API_KEY="sk-quit-test", NOVITA_API_BASE_URL=sim.base_url,
                    QT_QPA_PLATFORM="offscreen")
-        app = subprocess.Popen([sys.executable, "-m", "vidu_desktop"], env=env,
+        app = subprocess.Popen([sys.executable, "-m", program], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             wait_for(lambda: reached(sim, route), 60, f"the {route} request to reach the server")

@@ -34,8 +34,8 @@ def open_window(qtbot, database) -> Iterator[Callable[..., object]]:
     apply_theme(QApplication.instance())
     opened: list[tuple[object, object]] = []
 
-    def open_it(timeout: int = 10_000):
-        session = Session(database)
+    def open_it(timeout: int = 10_000, database_path: Path | None = None):
+        session = Session(database_path or database)
         window = MainWindow(session)
         qtbot.addWidget(window)
         window.show()
@@ -68,3 +68,17 @@ def window(window_factory_env):
 def jobs_shown(window) -> list:
     """The jobs the window knows, newest first: what a user can see in the list."""
     return sorted(window.jobs_model.jobs(), key=lambda job: (-job.created_at, -job.id))
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 2 MB filesystem of its own (tmpfs), so "the disk is full" is real."""
+    import subprocess
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)

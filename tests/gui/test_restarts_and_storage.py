@@ -73,20 +73,6 @@ def test_a_demo_job_resumes_with_the_next_demo_simulator(qtbot, open_window, dat
     assert Path(jobs_shown(window)[0].video_path).is_file()
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A 2 MB filesystem of its own (tmpfs), so "the disk is full" is real."""
-    import subprocess
-
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
 def test_a_full_disk_pauses_the_download_and_it_carries_on_when_space_returns(
         qtbot, window, small_disk, tmp_path, monkeypatch):
     import shutil

@@ -48,6 +48,7 @@ writes them); `GET /_simulator/config` shows the balance and what was charged.
                   not_json, empty, no_task_id, wrong_type
     huge_task_id  submit: 200 {"task_id": <the real id padded to `size` characters>}
                   (default 10 MB; 257 is enough to be refused)
+    absurd_numbers result (while queued or processing): eta 1e308 and progress_percent 1e12.
     echo_key      submit/result: 400 INVALID_REQUEST_BODY whose message (and metadata)
                   repeat the key from the Authorization header (before a task is made)
 """
@@ -137,9 +138,10 @@ FAULT_KINDS = ("rate_limit", "server_error", "reset", "slow", "nonsense", "trunc
                "fail_task", "expire_links", "balance",
                # hostile modes
                "trickle", "endless", "gzip_bomb", "huge_json", "nested_json", "garbage",
-               "huge_task_id", "echo_key", "odd_bills")
+               "huge_task_id", "echo_key", "odd_bills", "absurd_numbers")
 # Kinds that only make sense on some routes.
 _ONLY_ROUTES = {"truncate": ("download",), "fail_task": ("submit",), "expire_links": ("result",),
+                "absurd_numbers": ("result",),
                 "balance": ("submit",), "garbage": ("submit", "result", "balance", "bill"),
                 "huge_task_id": ("submit",), "echo_key": ("submit", "result"),
                 "odd_bills": ("bill",)}
@@ -417,6 +419,10 @@ class Simulator:
 
     def _result(self, task: _Task, link_base: str) -> dict[str, Any]:
         status, reason, eta, percent = self._progress(task)
+        eta_sent: object = eta
+        percent_sent: object = percent
+        if status in (QUEUED, PROCESSING) and self.faults.take("result", {"absurd_numbers"}):
+            eta_sent, percent_sent = 1e308, 1e12  # what a broken server once answered
         total_ms = int((self.config.queued_s + self.config.processing_s) * 1000)
         executed = task.submitted_ms + int(self.config.queued_s * 1000) if status != QUEUED else 0
         completed = (max(task.submitted_ms + total_ms, task.rendered_ms)
@@ -436,7 +442,7 @@ class Simulator:
                                "complete_time_ms": str(completed)},
             },
             "task": {"task_id": task.id, "status": status, "reason": reason,
-                     "task_type": TASK_TYPE, "eta": eta, "progress_percent": percent},
+                     "task_type": TASK_TYPE, "eta": eta_sent, "progress_percent": percent_sent},
             "images": [],
             "videos": videos,
             "audios": [],
