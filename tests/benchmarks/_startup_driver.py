@@ -16,8 +16,9 @@ announces the mode when it knows), the first page of history has reached the win
 (the engine opens the store on its own thread after the first frame; the list asks for more
 pages only as the user scrolls, so `python -m ... app N` waits for min(N, PAGE_SIZE) jobs,
 a screenful and then some), and then nothing was painted for QUIET_MS. The idle time reported
-is the latest of: connected, first page shown, and the end of the last paint before that quiet spell (a zero timer after each paint event marks when the paint and
-anything queued with it had finished).
+is the latest of: connected, first page shown, and the end of the last paint before that
+quiet spell (a zero timer after each paint event marks when the paint and anything queued
+with it had finished).
 """
 
 from __future__ import annotations
