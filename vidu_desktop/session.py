@@ -289,13 +289,22 @@ class Session(QObject):
         self._balance_reading, self._balance_read_at = True, now
         generation, stopping = self._balance_generation, self._threads.stopping
 
-        def done(balance: Balance) -> None:
-            self._balance_read(generation, balance, "")
+        def read() -> Balance | str:
+            try:
+                return connection.client(1, stopping).balance()
+            except errors.ViduError as exc:  # expected (offline, refused, closing): words, no traceback
+                return errors.describe(exc)
+
+        def done(result: Balance | str) -> None:
+            if isinstance(result, Balance):
+                self._balance_read(generation, result, "")
+            else:
+                self._balance_read(generation, None, result)
 
         def failed(exc: BaseException) -> None:
             self._balance_read(generation, None, errors.describe(exc))
 
-        run_in_background(lambda: connection.client(1, stopping).balance(), done, failed, owner=self)
+        run_in_background(read, done, failed, owner=self)
 
     def _balance_read(self, generation: int, balance: Balance | None, words: str) -> None:
         if generation != self._balance_generation or self._stopped:
@@ -316,8 +325,19 @@ class Session(QObject):
         connection, stopping = self.connection, self._threads.stopping
         if connection is None:
             return False
-        run_in_background(lambda: connection.client(1, stopping).bill_list(start=since), on_done, on_error,
-                          owner=owner or self)
+        def read() -> list[BillEntry] | errors.ViduError:
+            try:
+                return connection.client(1, stopping).bill_list(start=since)
+            except errors.ViduError as exc:  # expected: handed over as a value, no traceback logged
+                return exc
+
+        def done(result: list[BillEntry] | errors.ViduError) -> None:
+            if isinstance(result, errors.ViduError):
+                on_error(result)
+            else:
+                on_done(result)
+
+        run_in_background(read, done, on_error, owner=owner or self)
         return True
 
     def start_fresh_job_list(self) -> None:

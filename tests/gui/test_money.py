@@ -294,3 +294,16 @@ def test_money_settings_overrides_threshold_and_cap(qtbot, window):
     window.money_settings_changed()
     window.form.off_peak.setChecked(False)
     assert window.form.estimate.text() == "≈ $0.20 per video, estimate"
+
+
+def test_submits_read_the_balance_at_most_once_a_minute(qtbot, window, simulator, tmp_path):
+    qtbot.waitUntil(lambda: balance_shown(window).startswith("Balance: $"), timeout=10_000)
+    add_images(qtbot, window, tmp_path, 3)
+    window.form.duration.setValue(1)
+    window.generate()
+    wait_finished(qtbot, window, 3)
+    qtbot.wait(500)
+    # Within a minute of the read at start, three accepted submits read nothing now: one read
+    # waits for the minute to be up.
+    assert simulator.stats.balance_reads == 1
+    assert window.session._balance_later.isActive()
