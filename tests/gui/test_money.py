@@ -194,6 +194,7 @@ def test_more_than_the_balance_asks_and_a_refused_submit_fails_with_the_top_up_l
 
 def test_the_monthly_cap_refuses_and_says_so(qtbot, window, simulator, monkeypatch):
     settings.save_monthly_cap_units(3000)  # $0.30
+    window.money_settings_changed()  # as when Settings close
     Questions(monkeypatch)
     window.images.add_sources([URL])
     assert window.generate_button.isEnabled()  # $0.20 of $0.30

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self._autoplayed_job = 0
         self._tray: QSystemTrayIcon | None = None
+        self.monthly_cap = settings.monthly_cap_units()  # read again when Settings close
 
         self.images = ImagePanel()
         self.form = ParameterForm()
@@ -271,7 +272,7 @@ class MainWindow(QMainWindow):
 
     def _cap_problem(self) -> str:
         """Words when Generate would take this month past the monthly cap (Settings), else ""."""
-        cap = settings.monthly_cap_units()
+        cap = self.monthly_cap
         total = self.generate_total()
         if cap is None or total is None:
             return ""
@@ -582,6 +583,7 @@ class MainWindow(QMainWindow):
 
     def money_settings_changed(self) -> None:
         """Rates, the threshold or the cap may have changed: estimate again."""
+        self.monthly_cap = settings.monthly_cap_units()
         self.form.set_price_table(self.session.price_table())
         self._update_generate()
         if self.spending_dialog is not None and self.spending_dialog.isVisible():
