@@ -17,6 +17,7 @@ MAX_DELAY_S = 300.0  # long off-peak waits: still check every five minutes
 FIRST_DELAY_S = 3.0
 ETA_FRACTION = 0.6  # ask again after this share of the remaining estimate
 UNKNOWN_GROWTH = 1.5
+END_MARGIN_S = 0.25  # how long after the estimated end the last question goes
 
 
 def next_delay(*, eta_s: float | None, progress_percent: float | None, elapsed_s: float,
@@ -27,7 +28,9 @@ def next_delay(*, eta_s: float | None, progress_percent: float | None, elapsed_s
     remaining = eta_s if eta_s is not None and eta_s > 0 else None
     if remaining is None and progress_percent and 0 < progress_percent < 100 and elapsed_s > 0:
         remaining = elapsed_s * (100 - progress_percent) / progress_percent
-    if remaining is not None:
+    if remaining is not None and remaining * ETA_FRACTION < MIN_DELAY_S <= remaining + END_MARGIN_S:
+        delay = remaining + END_MARGIN_S  # the end is near: ask once, just after it is due
+    elif remaining is not None:
         delay = remaining * ETA_FRACTION
     elif previous_delay_s is None:
         delay = FIRST_DELAY_S

@@ -55,6 +55,9 @@ def state_text(job: Job, now: float | None = None) -> str:
     words = STATE_WORDS[job.state]
     if job.state in (JobState.PROCESSING, JobState.DOWNLOADING) and job.progress is not None:
         words += f" {min(100.0, max(0.0, job.progress)):.0f}%"
+    if job.state is JobState.SUBMITTING and job.error_kind == "RateLimited" and job.eta_s:
+        left = job.eta_s - ((now or time.time()) - job.updated_at)
+        words += f" · Novita asked to wait: again in {format_duration(left)}" if left > 0 else ""
     if job.state in (JobState.QUEUED, JobState.PROCESSING) and job.eta_s:
         # The estimate counts down between polls: it was true at updated_at.
         left = job.eta_s - ((now or time.time()) - job.updated_at)

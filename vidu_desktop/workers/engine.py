@@ -651,7 +651,7 @@ class JobEngine(QObject):
 
     def _accepted(self, job_id: int, task_id: str) -> None:
         self._resends.pop(job_id, None)
-        job = self._change(job_id, task_id=task_id, state=JobState.QUEUED, error="", error_kind="")
+        job = self._change(job_id, task_id=task_id, state=JobState.QUEUED, error="", error_kind="", eta_s=None)
         if job is not None:
             self._track.emit(job)
 
@@ -664,7 +664,9 @@ class JobEngine(QObject):
             return
         delay = RATE_LIMITED.delay(tries - 1, retry_after if retry_after >= 0 else None)
         log.info("job %s: rate limited; sending again in %.0f s", job_id, delay)
-        job = self.store.get(job_id) if self.store else None
+        # Shown as a countdown on the job (eta_s from now), so a long wait is never silent.
+        job = self._change(job_id, eta_s=delay, error=f"Novita asked to slow down; sending again in {delay:.0f} s.",
+                           error_kind="RateLimited")
         if job is not None:  # claimed when it was sent: its count now is the one to claim
             seen = job.submissions
             QTimer.singleShot(int(delay * 1000), lambda: self._claim_and_send(job_id, seen))
