@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,19 @@ from PySide6.QtCore import QSettings
 from . import paths
 from .core.request import VideoSettings
 
+_per_thread = threading.local()
+
 
 def store() -> QSettings:
-    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+    """This thread's QSettings for the settings file, made once: a new object reads and parses
+    the file again, and Generate asks several questions. (QSettings is reentrant, not
+    thread-safe: one object per thread; objects in one process share their changes at once.)"""
+    path = str(paths.settings_file())
+    cached: tuple[str, QSettings] | None = getattr(_per_thread, "settings", None)
+    if cached is None or cached[0] != path:
+        cached = (path, QSettings(path, QSettings.Format.IniFormat))
+        _per_thread.settings = cached
+    return cached[1]
 
 
 def value(key: str, default: Any = None, kind: type | None = None) -> Any:
@@ -43,7 +54,7 @@ def last_video_settings() -> VideoSettings:
 
 
 def save_last_video_settings(chosen: VideoSettings) -> None:
-    set_value("form/last_settings", chosen.to_json())
+    store().setValue("form/last_settings", chosen.to_json())  # written by Qt soon, and at close
 
 
 def price_overrides() -> dict[str, str]:

@@ -106,3 +106,39 @@ def test_an_absurd_retry_after_is_capped_and_shown(qtbot, window, simulator, tmp
                     timeout=10_000)
     words = window.jobs_model.data(window.jobs_model.index(0, 1))
     assert "again in 10:00" in words or "again in 9:5" in words  # ten minutes at most, said out loud
+
+
+@pytest.mark.parametrize("kind, params", [
+    ("garbage", {"style": "truncated"}),
+    ("garbage", {"style": "no_task_id"}),
+    ("nested_json", {}),
+    ("huge_task_id", {"size": 300}),
+])
+def test_a_garbled_answer_to_a_submit_is_uncertain_and_retry_asks_first(
+        qtbot, window, simulator, tmp_path, monkeypatch, kind, params):
+    from PySide6.QtWidgets import QMessageBox
+
+    simulator.faults.add(kind, route="submit", count=1, **params)
+    add_image(qtbot, window, tmp_path)
+    window.generate()
+    qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].state is JobState.UNCERTAIN,
+                    timeout=20_000)
+    assert "before" in jobs_shown(window)[0].error and "dashboard" in jobs_shown(window)[0].error
+    asked: list[str] = []
+
+    def answer(reply):
+        def question(_parent, _title, text, *_a, **_k):
+            asked.append(text)
+            return reply
+        return question
+
+    flags = window.jobs_view.selectionModel().SelectionFlag
+    window.jobs_view.selectionModel().select(window.jobs_model.index(0, 0), flags.Rows | flags.Select)
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    window.retry_selected()  # Ctrl+R: paid twice once, without a question
+    assert len(asked) == 1 and "charged" in asked[0]
+    assert simulator.stats.submissions == 1
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    window.retry_selected()
+    qtbot.waitUntil(lambda: jobs_shown(window)[0].state is JobState.DONE, timeout=60_000)
+    assert simulator.stats.submissions == 2
