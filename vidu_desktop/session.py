@@ -38,6 +38,7 @@ SHUTDOWN_BUDGET_S = 2.5  # quit ends the process within 3 s, whatever the networ
 # every ten minutes while the window watches it; never two reads at once.
 BALANCE_EVERY_S = 600.0
 BALANCE_MIN_GAP_S = 60.0
+BALANCE_FIRST_AFTER_S = 1.0  # after connecting
 SPENDING_DEBOUNCE_MS = 300
 
 
@@ -192,7 +193,8 @@ class Session(QObject):
         self.balance, self.balance_words = None, ""
         self._balance_reading = False
         self.balanceChanged.emit()
-        self.read_balance(force=True)
+        # Not needed for the first frame: read once the window has settled.
+        self._balance_later.start(int(BALANCE_FIRST_AFTER_S * 1000))
 
     def _set_mode(self, mode: Mode, words: str) -> None:
         if mode is Mode.OFFLINE and self.connection is not None:  # no balance to read now
