@@ -82,3 +82,15 @@ def small_disk(tmp_path: Path):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def add_one_image(qtbot, window, tmp_path: Path, duration: int = 1) -> Path:
+    """One ordinary photo in the image list, checked, with a short video asked for."""
+    from tests.images import png_bytes
+
+    image = tmp_path / "photo.png"
+    image.write_bytes(png_bytes(320, 240))
+    window.images.add_sources([str(image)])
+    window.form.duration.setValue(duration)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    return image

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.conftest import jobs_shown
-from tests.images import png_bytes
+from tests.gui.conftest import add_one_image, jobs_shown
 from vidu_desktop.core.job import Job
 from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.core.request import VideoSettings
@@ -24,18 +21,10 @@ def every_cell(window) -> list:
             for column in range(model.columnCount()) for role in ROLES]
 
 
-def add_image(qtbot, window, tmp_path: Path) -> None:
-    image = tmp_path / "photo.png"
-    image.write_bytes(png_bytes(320, 240))
-    window.images.add_sources([str(image)])
-    window.form.duration.setValue(1)
-    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
-
-
 def test_absurd_numbers_from_the_server_are_shown_sanely_and_survive_a_restart(
         qtbot, window, window_factory_env, simulator, tmp_path):
     simulator.faults.add("absurd_numbers", route="result", count=1)
-    add_image(qtbot, window, tmp_path)
+    add_one_image(qtbot, window, tmp_path)
     window.generate()
     qtbot.waitUntil(lambda: simulator.faults.pending() == [] and bool(jobs_shown(window))
                     and jobs_shown(window)[0].eta_s is not None, timeout=30_000)
@@ -72,7 +61,7 @@ def test_generate_on_a_full_disk_says_why_and_sends_nothing(qtbot, open_window, 
     monkeypatch.setenv("NOVITA_API_KEY", "sk-gui-test-key")
     monkeypatch.setenv("NOVITA_API_BASE_URL", simulator.base_url)
     window = open_window(database_path=small_disk / "jobs.sqlite3")
-    add_image(qtbot, window, tmp_path)
+    add_one_image(qtbot, window, tmp_path)
     filler = small_disk / "filler"
     with filler.open("wb", buffering=0) as out:  # fill it to the last byte
         for block in (65536, 1):
@@ -88,7 +77,7 @@ def test_generate_on_a_full_disk_says_why_and_sends_nothing(qtbot, open_window, 
 
 def test_a_429_on_submit_counts_down_and_sends_again_once(qtbot, window, simulator, tmp_path):
     simulator.faults.add("rate_limit", route="submit", count=1, retry_after=2)
-    add_image(qtbot, window, tmp_path)
+    add_one_image(qtbot, window, tmp_path)
     window.generate()
     qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].error_kind == "RateLimited",
                     timeout=10_000)
@@ -100,7 +89,7 @@ def test_a_429_on_submit_counts_down_and_sends_again_once(qtbot, window, simulat
 
 def test_an_absurd_retry_after_is_capped_and_shown(qtbot, window, simulator, tmp_path):
     simulator.faults.add("rate_limit", route="submit", count=1, retry_after=999_999)
-    add_image(qtbot, window, tmp_path)
+    add_one_image(qtbot, window, tmp_path)
     window.generate()
     qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].error_kind == "RateLimited",
                     timeout=10_000)
@@ -119,7 +108,7 @@ def test_a_garbled_answer_to_a_submit_is_uncertain_and_retry_asks_first(
     from PySide6.QtWidgets import QMessageBox
 
     simulator.faults.add(kind, route="submit", count=1, **params)
-    add_image(qtbot, window, tmp_path)
+    add_one_image(qtbot, window, tmp_path)
     window.generate()
     qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].state is JobState.UNCERTAIN,
                     timeout=20_000)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from tests.gui.conftest import jobs_shown
+from tests.gui.conftest import add_one_image, jobs_shown
 from tests.images import png_bytes
 from vidu_desktop.core.job import Job
 from vidu_desktop.core.lifecycle import JobState
@@ -39,11 +39,7 @@ def test_a_damaged_job_list_is_explained_kept_aside_and_a_fresh_one_works(
     qtbot.waitUntil(lambda: len(list(database.parent.glob("jobs.damaged-*.sqlite3"))) == 1, timeout=10_000)
     [kept] = database.parent.glob("jobs.damaged-*.sqlite3")
     assert kept.read_bytes() == damage
-    image = tmp_path / "photo.png"
-    image.write_bytes(png_bytes(320, 240))
-    window.images.add_sources([str(image)])
-    window.form.duration.setValue(1)
-    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    add_one_image(qtbot, window, tmp_path)
     window.generate()
     qtbot.waitUntil(lambda: [j.state for j in jobs_shown(window)] == [JobState.DONE], timeout=60_000)
 
@@ -84,11 +80,7 @@ def test_a_full_disk_pauses_the_download_and_it_carries_on_when_space_returns(
     settings.set_value("library/folder", str(small_disk))
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * (shutil.disk_usage(small_disk).free - 4096))
-    image = tmp_path / "photo.png"
-    image.write_bytes(png_bytes(320, 240))
-    window.images.add_sources([str(image)])
-    window.form.duration.setValue(1)
-    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    add_one_image(qtbot, window, tmp_path)
     window.generate()
     qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].error_kind == "DiskFull",
                     timeout=60_000)

@@ -792,16 +792,8 @@ def _watched_adapter_class() -> type[requests.adapters.HTTPAdapter]:
                 detach(conn)
             super()._put_conn(conn)
 
-    class WatchedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
-        def _get_conn(self, timeout: float | None = None) -> Any:
-            connection = super()._get_conn(timeout)
-            attach(connection)
-            return connection
-
-        def _put_conn(self, conn: Any) -> None:
-            if conn is not None:
-                detach(conn)
-            super()._put_conn(conn)
+    class WatchedHTTPSPool(WatchedHTTPPool, urllib3.connectionpool.HTTPSConnectionPool):
+        """The same watch over TLS connections (the MRO puts the HTTPS pool's own methods next)."""
 
     pools = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
 
