@@ -12,8 +12,10 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
@@ -22,7 +24,7 @@ from . import credentials, paths, settings
 from .core import errors
 from .core.job import Job
 from .core.lifecycle import JobState
-from .core.novita import resolve_base_url
+from .core.novita import NovitaClient, resolve_base_url
 from .core.pricing import Balance, BillEntry, PriceTable, SpendingSummary, price_table
 from .core.request import VideoSettings
 from .logging_setup import register_secret
@@ -289,24 +291,10 @@ class Session(QObject):
             self._balance_again = True
             return
         self._balance_reading, self._balance_read_at = True, now
-        generation, stopping = self._balance_generation, self._threads.stopping
-
-        def read() -> Balance | str:
-            try:
-                return connection.client(1, stopping).balance()
-            except errors.ViduError as exc:  # expected (offline, refused, closing): words, no traceback
-                return errors.describe(exc)
-
-        def done(result: Balance | str) -> None:
-            if isinstance(result, Balance):
-                self._balance_read(generation, result, "")
-            else:
-                self._balance_read(generation, None, result)
-
-        def failed(exc: BaseException) -> None:
-            self._balance_read(generation, None, errors.describe(exc))
-
-        run_in_background(read, done, failed, owner=self)
+        generation = self._balance_generation
+        self._ask_novita(lambda client: client.balance(),
+                         lambda balance: self._balance_read(generation, balance, ""),
+                         lambda exc: self._balance_read(generation, None, errors.describe(exc)))
 
     def _balance_read(self, generation: int, balance: Balance | None, words: str) -> None:
         if generation != self._balance_generation or self._stopped:
@@ -324,22 +312,30 @@ class Session(QObject):
     def fetch_bills(self, since: float, on_done: Callable[[list[BillEntry]], None],
                     on_error: Callable[[BaseException], None], owner: QObject | None = None) -> bool:
         """Novita's hourly bill since `since`, read in the background; False when not connected."""
+        return self._ask_novita(lambda client: client.bill_list(start=since), on_done, on_error, owner)
+
+    def _ask_novita(self, call: Callable[[NovitaClient], Any], on_done: Callable[[Any], None],
+                    on_error: Callable[[BaseException], None], owner: QObject | None = None) -> bool:
+        """One request with a client of the current connection, in the background; False when
+        not connected. An expected failure (a ViduError: offline, refused, closing) comes back
+        as a value, so the log gets no traceback for it."""
         connection, stopping = self.connection, self._threads.stopping
         if connection is None:
             return False
-        def read() -> list[BillEntry] | errors.ViduError:
-            try:
-                return connection.client(1, stopping).bill_list(start=since)
-            except errors.ViduError as exc:  # expected: handed over as a value, no traceback logged
-                return exc
 
-        def done(result: list[BillEntry] | errors.ViduError) -> None:
-            if isinstance(result, errors.ViduError):
-                on_error(result)
+        def work() -> Any:
+            try:
+                return call(connection.client(1, stopping))
+            except errors.ViduError as exc:
+                return _Refused(exc)
+
+        def done(result: Any) -> None:
+            if isinstance(result, _Refused):
+                on_error(result.error)
             else:
                 on_done(result)
 
-        run_in_background(read, done, on_error, owner=owner or self)
+        run_in_background(work, done, on_error, owner=owner or self)
         return True
 
     def start_fresh_job_list(self) -> None:
@@ -388,6 +384,11 @@ class Session(QObject):
         self.demo.stop()
         log.info("session stopped (%s)", "cleanly" if ended else "abandoning a stuck network call")
         return ended
+
+
+@dataclass(frozen=True)
+class _Refused:
+    error: errors.ViduError
 
 
 def exit_now(code: int) -> None:

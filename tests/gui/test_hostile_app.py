@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -75,25 +77,25 @@ def test_generate_on_a_full_disk_says_why_and_sends_nothing(qtbot, open_window, 
     assert simulator.stats.submissions == 0 and jobs_shown(window) == []
 
 
-def test_a_429_on_submit_counts_down_and_sends_again_once(qtbot, window, simulator, tmp_path):
-    simulator.faults.add("rate_limit", route="submit", count=1, retry_after=2)
+def rate_limited_row(qtbot, window, simulator, tmp_path: Path, retry_after: int) -> str:
+    """Generate one job that the server answers with 429 and Retry-After; the row's state words."""
+    simulator.faults.add("rate_limit", route="submit", count=1, retry_after=retry_after)
     add_one_image(qtbot, window, tmp_path)
     window.generate()
     qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].error_kind == "RateLimited",
                     timeout=10_000)
-    assert "Novita asked to wait: again in 0:0" in window.jobs_model.data(window.jobs_model.index(0, 1))
+    return window.jobs_model.data(window.jobs_model.index(0, 1))
+
+
+def test_a_429_on_submit_counts_down_and_sends_again_once(qtbot, window, simulator, tmp_path):
+    assert "Novita asked to wait: again in 0:0" in rate_limited_row(qtbot, window, simulator, tmp_path, 2)
     qtbot.waitUntil(lambda: jobs_shown(window)[0].state is JobState.DONE, timeout=60_000)
     [job] = jobs_shown(window)
     assert simulator.stats.submissions == 2 and job.submissions == 2 and job.error == ""
 
 
 def test_an_absurd_retry_after_is_capped_and_shown(qtbot, window, simulator, tmp_path):
-    simulator.faults.add("rate_limit", route="submit", count=1, retry_after=999_999)
-    add_one_image(qtbot, window, tmp_path)
-    window.generate()
-    qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].error_kind == "RateLimited",
-                    timeout=10_000)
-    words = window.jobs_model.data(window.jobs_model.index(0, 1))
+    words = rate_limited_row(qtbot, window, simulator, tmp_path, 999_999)
     assert "again in 10:00" in words or "again in 9:5" in words  # ten minutes at most, said out loud
 
 

@@ -23,9 +23,10 @@ from urllib.parse import quote
 import pytest
 
 from tests.images import png_bytes
+from tests.logs import fragments, log_text
 from vidu_desktop import credentials, logging_setup
 from vidu_desktop.core import redact
-from vidu_desktop.core.redact import FRAGMENT_CHARS, MASK
+from vidu_desktop.core.redact import MASK
 
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
 
@@ -36,10 +37,9 @@ STORED = "sk_live_3VbN6mQ9wE2rT5yU8iO1pA4sD7fG0hJ"  # already in the keyring or 
 def leaks(text: str, *keys: str) -> list[str]:
     """Every piece of FRAGMENT_CHARS characters of a key, or of its encodings the server here
     uses, still in the text (none, please)."""
-    forms = [form for key in keys or (KEY, STORED)
-             for form in (key, quote(key, safe=""), base64.b64encode(f"Bearer {key}".encode()).decode())]
-    return sorted({form[i:i + FRAGMENT_CHARS] for form in forms for i in range(len(form) - FRAGMENT_CHARS + 1)
-                   if form[i:i + FRAGMENT_CHARS] in text})
+    return fragments(text, *(form for key in keys or (KEY, STORED)
+                             for form in (key, quote(key, safe=""),
+                                          base64.b64encode(f"Bearer {key}".encode()).decode())))
 
 
 @dataclass
@@ -121,12 +121,6 @@ def app_log(tmp_path, monkeypatch) -> Iterator[Path]:
             handler.close()
     root.setLevel(level)
     logging.setLogRecordFactory(factory)
-
-
-def log_text(folder: Path) -> str:
-    for handler in logging.getLogger().handlers:
-        handler.flush()
-    return "".join(path.read_text(encoding="utf-8") for path in sorted(folder.glob("vidu-desktop.log*")))
 
 
 # ------------------------------------------------------------------------------ Settings

@@ -17,24 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.logs import fragments, log_text
 from vidu_desktop import credentials, logging_setup
 from vidu_desktop.core import errors, redact
-from vidu_desktop.core.redact import FRAGMENT_CHARS, MASK
+from vidu_desktop.core.redact import MASK
 
 KEY = "sk_live_51Hc9ZqT2mVx8RkP4wYb7NdJ3eLfG6sA"
 log = logging.getLogger("vidu_desktop.tests.secrets")
 
 
 def leaks(text: str, key: str = KEY) -> list[str]:
-    """Every piece of FRAGMENT_CHARS characters of the key still in the text (none, please)."""
-    return sorted({key[i:i + FRAGMENT_CHARS] for i in range(len(key) - FRAGMENT_CHARS + 1)
-                   if key[i:i + FRAGMENT_CHARS] in text})
-
-
-def log_text(folder: Path) -> str:
-    for handler in logging.getLogger().handlers:
-        handler.flush()
-    return "".join(path.read_text(encoding="utf-8") for path in sorted(folder.glob("vidu-desktop.log*")))
+    return fragments(text, key)
 
 
 @pytest.fixture

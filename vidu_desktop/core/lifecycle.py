@@ -29,8 +29,16 @@ class JobState(StrEnum):
         """Has or needs work on the server's side."""
         return self in (JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING)
 
+    @property
+    def running(self) -> bool:
+        """The app is still working on it: being sent, or active on the server."""
+        return self in RUNNING
+
 
 S = JobState
+
+#: The states in which the app is still working on a job ("Running" in the job list).
+RUNNING: frozenset[JobState] = frozenset({S.SUBMITTING, S.QUEUED, S.PROCESSING, S.DOWNLOADING})
 
 #: Where each state may go next (staying in the same state is always allowed, and not listed).
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {

@@ -22,7 +22,7 @@ import logging
 import pathlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -91,22 +91,7 @@ def format_usd(units: object) -> str:
 
 
 def _decimal(value: object) -> Decimal | None:
-    """A finite Decimal from a decimal string, an int, a float or a Decimal; else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float):
-        value = repr(value)  # 0.1 -> "0.1", not 0.1000000000000000055...
-    if isinstance(value, str):
-        value = value.strip()
-        if not value or len(value) > MAX_NUMBER_CHARS:
-            return None
-    elif not isinstance(value, (int, Decimal)):
-        return None
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    return number if number.is_finite() else None
+    return values.decimal_number(value, max_chars=MAX_NUMBER_CHARS)
 
 
 def rate_problem(value: object) -> str:
@@ -397,9 +382,17 @@ def monthly_cap_allows(spent_this_month: int, new_total: int, cap: int | None) -
     return spent_this_month + max(new_total, 0) <= cap
 
 
+def cap_problem(spent_this_month: int, new_total: int, cap: int | None) -> str:
+    """Why spending `new_total` more is refused by the monthly cap, in words; "" when it is not."""
+    if monthly_cap_allows(spent_this_month, new_total, cap):
+        return ""
+    return (f"≈ {format_usd(new_total)} more would take this month past your monthly cap of {format_usd(cap)} "
+            f"(≈ {format_usd(spent_this_month)} spent so far, estimate).")
+
+
 __all__ = [
     "OFF_PEAK_KEY", "OVERRIDE_KEYS", "UNITS_PER_USD", "UNKNOWN", "Balance", "BillEntry",
-    "PriceTable", "PriceTableError", "SpendingSummary", "bill_total", "clean_overrides",
-    "default_table", "factor_problem", "format_usd", "monthly_cap_allows",
+    "PriceTable", "PriceTableError", "SpendingSummary", "bill_total", "cap_problem",
+    "clean_overrides", "default_table", "factor_problem", "format_usd", "monthly_cap_allows",
     "override_problems", "parse_table", "price_table", "rate_problem", "to_units", "usd",
 ]

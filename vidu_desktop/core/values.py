@@ -91,6 +91,26 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 MAX_MONEY_UNITS = 10**15  # units of 0.0001 USD: $100 billion; anything beyond is nonsense
 
 
+def decimal_number(value: Any, max_chars: int = 64) -> decimal.Decimal | None:
+    """A finite Decimal from a decimal string, an int, a float (its shortest repr: 0.1, not
+    0.1000000000000000055…) or a Decimal; None for anything else or text over `max_chars`."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not value or len(value) > max_chars:
+            return None
+    elif not isinstance(value, (int, decimal.Decimal)):
+        return None
+    try:
+        result = decimal.Decimal(value)
+    except (decimal.InvalidOperation, ValueError, TypeError):
+        return None
+    return result if result.is_finite() else None
+
+
 def money_units(value: Any) -> int | None:
     """An amount of money in Novita's units of 0.0001 USD ("123456" = $12.3456).
 
@@ -98,24 +118,10 @@ def money_units(value: Any) -> int | None:
     half up) are read too. Negative amounts are kept (a balance can be overdrawn). Anything
     else (NaN, "1e999", bool, text, more than $100 billion either way) becomes None.
     """
-    if isinstance(value, bool) or value is None:
+    amount = decimal_number(value)
+    if amount is None or abs(amount) > MAX_MONEY_UNITS:
         return None
-    if isinstance(value, int):
-        result = value
-    elif isinstance(value, (str, float)):
-        text = value.strip() if isinstance(value, str) else repr(value)
-        if not text or len(text) > 64:
-            return None
-        try:
-            amount = decimal.Decimal(text)
-        except (decimal.InvalidOperation, ValueError):
-            return None
-        if not amount.is_finite() or abs(amount) > MAX_MONEY_UNITS:
-            return None
-        result = int(amount.quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
-    else:
-        return None
-    return result if abs(result) <= MAX_MONEY_UNITS else None
+    return int(amount.quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
 
 
 def unix_time(value: Any) -> float | None:

@@ -46,7 +46,6 @@ STATE_WORDS = {
     JobState.FAILED: "Failed",
 }
 PAGE_SIZE = 100  # rows asked for at a time: a screenful and then some
-RUNNING = frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING})
 ProgressRole = Qt.ItemDataRole.UserRole + 1
 JobIdRole = Qt.ItemDataRole.UserRole + 2
 
@@ -149,7 +148,7 @@ class JobTableModel(QAbstractTableModel):
             if column == 1:
                 return state_text(job)
             if column == 2:
-                end = time.time() if job.state in RUNNING else job.updated_at
+                end = time.time() if job.state.running else job.updated_at
                 return format_duration(end - job.created_at)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._thumbnail(job.id or 0)
@@ -263,7 +262,7 @@ class JobTableModel(QAbstractTableModel):
     def _tick(self) -> None:
         for row, job_id in enumerate(self._ids[:200]):  # only recent rows can be running
             job = self._jobs.get(job_id)
-            if job and job.state in RUNNING:
+            if job and job.state.running:
                 self.dataChanged.emit(self.index(row, 1), self.index(row, 2))
 
 

@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__, paths, settings
 from ..core import errors
 from ..core.job import Job
-from ..core.lifecycle import JobState
-from ..core.pricing import format_usd, monthly_cap_allows
+from ..core.lifecycle import RUNNING, JobState
+from ..core.pricing import cap_problem, format_usd
 from ..core.request import is_web_url
 from ..session import Mode, Session
 from ..workers.services import run_in_background
@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 PLAYER_BACKEND_DELAY_MS = 1000
 HISTORY_FILTERS = (
     ("All", None),
-    ("Running", [JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING]),
+    ("Running", sorted(RUNNING)),
     ("Done", [JobState.DONE]),
     ("Failed or uncertain", [JobState.FAILED, JobState.UNCERTAIN]),
 )
@@ -276,11 +276,8 @@ class MainWindow(QMainWindow):
         total = self.generate_total()
         if cap is None or total is None:
             return ""
-        spent = self.session.month_committed() or 0
-        if monthly_cap_allows(spent, total, cap):
-            return ""
-        return (f"≈ {format_usd(total)} would take this month past your monthly cap of {format_usd(cap)} "
-                f"(≈ {format_usd(spent)} spent so far, estimate). Change the cap in Settings (Ctrl+,).")
+        refusal = cap_problem(self.session.month_committed() or 0, total, cap)
+        return f"{refusal} Change the cap in Settings (Ctrl+,)." if refusal else ""
 
     def _over_balance(self, total: int | None) -> bool:
         balance = self.session.balance

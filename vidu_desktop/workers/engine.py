@@ -28,10 +28,10 @@ from ..core import errors
 from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
 from ..core.job import Job
 from ..core.library import destination_in, looks_like_mp4, video_filename
-from ..core.lifecycle import JobState
+from ..core.lifecycle import RUNNING, JobState
 from ..core.novita import NovitaClient, TaskStatus
 from ..core.polling import PollSchedule, next_delay
-from ..core.pricing import SpendingSummary, format_usd, monthly_cap_allows
+from ..core.pricing import SpendingSummary, cap_problem
 from ..core.request import VideoSettings, data_uri, image_problems, is_web_url
 from ..core.store import JobStore
 from ..media.images import ImageRejected, prepare_image
@@ -461,8 +461,7 @@ class JobEngine(QObject):
             if not store.integrity_ok(quick=True):
                 raise DamagedDatabase("it failed SQLite's integrity check")
             to_resume = store.recover_after_start()  # before the window asks for its first page
-            pending = store.ids([JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING,
-                                 JobState.DOWNLOADING])
+            pending = store.ids(RUNNING)
         except Exception as exc:
             log.exception("cannot open the job database %s", path)
             if store is not None:
@@ -546,12 +545,9 @@ class JobEngine(QObject):
             return
         if monthly_cap is not None and estimate_units is not None:
             spent = self._committed_since(SpendingSummary.starts(time.time())[2])
-            total = estimate_units * len(sources)
-            if not monthly_cap_allows(spent, total, monthly_cap):
-                self.problem.emit(
-                    f"Not sent: ≈ {format_usd(total)} more would take this month past your monthly cap "
-                    f"of {format_usd(monthly_cap)} (≈ {format_usd(spent)} spent so far, estimate). "
-                    "Change the cap in Settings.")
+            refusal = cap_problem(spent, estimate_units * len(sources), monthly_cap)
+            if refusal:
+                self.problem.emit(f"Not sent: {refusal} Change the cap in Settings.")
                 return
         for index, source in enumerate(sources):
             try:
@@ -737,9 +733,8 @@ class JobEngine(QObject):
             QTimer.singleShot(int(SPACE_CHECK_S * 1000), lambda: self._space_check(job_id, folder))
             return
         del self._waiting_for_space[job_id]
-        job = self._change(job_id, error="", error_kind="")
-        if job is not None and job.state is JobState.DOWNLOADING:
-            self._start_download(job)
+        self._change(job_id, error="", error_kind="")
+        self._resume_download(job_id)
 
     @Slot(object)
     def _failed(self, report: Failure) -> None:
@@ -768,8 +763,7 @@ class JobEngine(QObject):
         return job
 
     def _announce(self, job: Job) -> None:
-        self._set_pending(job.id or 0, job.state in (JobState.SUBMITTING, JobState.QUEUED,
-                                                     JobState.PROCESSING, JobState.DOWNLOADING))
+        self._set_pending(job.id or 0, job.state.running)
         self.jobChanged.emit(dataclasses.replace(job, thumbnail=None))
 
     def _set_pending(self, job_id: int, pending: bool) -> None:
