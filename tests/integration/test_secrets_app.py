@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,24 +102,13 @@ def echo_server() -> Iterator[tuple[str, Echo]]:
 
 
 @pytest.fixture
-def app_log(tmp_path, monkeypatch) -> Iterator[Path]:
+def app_log(tmp_path, monkeypatch, process_logging) -> Path:
     """The app's real log (setup_logging into a test folder) and a redactor that knows no key
     yet: what hides a key here is what the app itself remembered. All put back afterwards."""
     monkeypatch.setattr(redact, "_table", redact._Table())
-    root = logging.getLogger()
-    handlers, level, factory = list(root.handlers), root.level, logging.getLogRecordFactory()
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     folder = tmp_path / "logs"
     logging_setup.setup_logging(logging.DEBUG, directory=folder)
-    yield folder
-    for handler in root.handlers:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-    logging.setLogRecordFactory(factory)
+    return folder
 
 
 # ------------------------------------------------------------------------------ Settings

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,23 +32,6 @@ def leaks(text: str, key: str = KEY) -> list[str]:
 @pytest.fixture
 def fresh_redactor(monkeypatch):
     monkeypatch.setattr(redact, "_table", redact._Table())
-
-
-@pytest.fixture
-def process_logging(monkeypatch) -> Iterator[None]:
-    """Whatever setup_logging changes for the whole process, put back afterwards."""
-    root = logging.getLogger()
-    handlers, level, factory = list(root.handlers), root.level, logging.getLogRecordFactory()
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
-    yield
-    for handler in root.handlers:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-    logging.setLogRecordFactory(factory)
 
 
 @pytest.fixture
