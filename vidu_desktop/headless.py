@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 
-from .core.request import VideoSettings
+from .core.request import ImageOrder, VideoSettings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             app.quit()
         elif mode.can_generate and not outcome["sent"]:
             if args.images:
-                session.generate(args.images, chosen)
+                session.generate([ImageOrder(source, chosen) for source in args.images])
             session.after_queued(caught_up)
 
     def caught_up() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -26,7 +26,7 @@ from .core.job import Job
 from .core.lifecycle import JobState
 from .core.novita import NovitaClient, resolve_base_url
 from .core.pricing import Balance, BillEntry, PriceTable, SpendingSummary, price_table
-from .core.request import VideoSettings
+from .core.request import ImageOrder
 from .logging_setup import register_secret
 from .workers.engine import Connection, EngineThreads
 from .workers.services import DemoSimulator, run_in_background
@@ -71,7 +71,7 @@ class Session(QObject):
     spendingChanged = Signal(object)  # SpendingSummary (estimates)
 
     # Intents, queued to the engine's thread.
-    _generate = Signal(object, object, object, object, object)
+    _generate = Signal(object, object, object, object)
     _retry = Signal(int)
     _delete = Signal(object)
     _resume = Signal()
@@ -218,14 +218,16 @@ class Session(QObject):
         """The shipped prices with the user's overrides from Settings."""
         return price_table(settings.price_overrides())
 
-    def generate(self, sources: list[str], video_settings: VideoSettings,
-                 thumbnails: dict[str, bytes] | None = None) -> None:
-        """Send one job per image. The engine refuses the lot when the monthly cap (Settings)
-        would be passed, and says so through `problem`."""
-        settings.save_last_video_settings(video_settings)
-        estimate = self.price_table().estimate(video_settings)  # each job keeps what it was expected to cost
-        self._generate.emit(list(sources), video_settings, dict(thumbnails or {}), estimate,
-                            settings.monthly_cap_units())
+    def generate(self, orders: Sequence[ImageOrder], thumbnails: dict[str, bytes] | None = None) -> None:
+        """Add the jobs of these orders (one per take, each with its own explicit seed). The
+        engine refuses the lot when the monthly cap (Settings) would be passed, and says so
+        through `problem`."""
+        if not orders:
+            return
+        settings.save_last_video_settings(orders[-1].settings)
+        table = self.price_table()
+        estimates = [table.estimate(order.settings) for order in orders]  # what each job is expected to cost
+        self._generate.emit(list(orders), dict(thumbnails or {}), estimates, settings.monthly_cap_units())
         self.refresh_spending()  # queued after the new jobs: counts them as being sent
 
     # -- money --------------------------------------------------------------------------------

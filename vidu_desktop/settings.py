@@ -103,3 +103,92 @@ def monthly_cap_units() -> int | None:
 
 def save_monthly_cap_units(units: int | None) -> None:
     set_value("pricing/monthly_cap", "" if units is None else str(max(0, int(units))))
+
+
+# -- the queue, the window's questions, languages ------------------------------------------------
+
+MAX_OPEN_JOBS_RANGE = (1, 50)
+DEFAULT_MAX_OPEN_JOBS = 4
+
+
+def max_open_jobs() -> int:
+    """At most this many jobs at Novita at once (Settings → Queue; 4 unless set, 1–50)."""
+    low, high = MAX_OPEN_JOBS_RANGE
+    try:
+        chosen = int(value("queue/max_open_jobs", DEFAULT_MAX_OPEN_JOBS))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_OPEN_JOBS
+    return min(high, max(low, chosen))
+
+
+def save_max_open_jobs(count: int) -> None:
+    low, high = MAX_OPEN_JOBS_RANGE
+    set_value("queue/max_open_jobs", min(high, max(low, int(count))))
+
+
+def ui_language() -> str:
+    """A locale name such as "zh_CN" or "en"; "" follows the system."""
+    return str(value("ui/language", "", str) or "")
+
+
+def save_ui_language(name: str) -> None:
+    set_value("ui/language", name)
+
+
+def ask_before_quit_with_running() -> bool:
+    return bool(value("ui/ask_before_quit_with_running", True, bool))
+
+
+def save_ask_before_quit_with_running(ask: bool) -> None:
+    set_value("ui/ask_before_quit_with_running", bool(ask))
+
+
+# -- prompt history and presets ------------------------------------------------------------------
+
+PROMPT_HISTORY_SIZE = 100
+
+
+def _json_value(key: str, default: Any) -> Any:
+    try:
+        return json.loads(value(key, "", str) or "null") or default
+    except ValueError:
+        return default
+
+
+def prompt_history() -> list[str]:
+    """The last prompts sent, newest first, without repeats (at most PROMPT_HISTORY_SIZE)."""
+    stored = _json_value("form/prompt_history", [])
+    if not isinstance(stored, list):
+        return []
+    return [p for p in stored if isinstance(p, str) and p.strip()][:PROMPT_HISTORY_SIZE]
+
+
+def remember_prompt(prompt: str) -> None:
+    prompt = prompt.strip()
+    if not prompt:
+        return
+    history = [prompt, *(p for p in prompt_history() if p != prompt)][:PROMPT_HISTORY_SIZE]
+    set_value("form/prompt_history", json.dumps(history, ensure_ascii=False))
+
+
+def presets() -> dict[str, VideoSettings]:
+    """Named settings (prompt included) the user saved, by name."""
+    stored = _json_value("form/presets", {})
+    if not isinstance(stored, dict):
+        return {}
+    return {str(name): VideoSettings.from_json(text) for name, text in stored.items() if isinstance(text, str)}
+
+
+def save_presets(named: dict[str, VideoSettings]) -> None:
+    set_value("form/presets", json.dumps({name: s.to_json() for name, s in named.items()}, ensure_ascii=False))
+
+
+def takes_per_image() -> int:
+    try:
+        return min(8, max(1, int(value("form/takes", 1))))
+    except (TypeError, ValueError):
+        return 1
+
+
+def save_takes_per_image(takes: int) -> None:
+    store().setValue("form/takes", min(8, max(1, int(takes))))

@@ -85,7 +85,7 @@ def policy_only() -> dict:
 @pytest.mark.timeout(600)
 def test_polls_per_job(bench, sim, media, tmp_path, qapp, monkeypatch):
     from vidu_desktop.core.lifecycle import JobState
-    from vidu_desktop.core.request import VideoSettings
+    from vidu_desktop.core.request import ImageOrder, VideoSettings
     from vidu_desktop.core.store import JobStore
     from vidu_desktop.session import Mode, Session
 
@@ -106,8 +106,8 @@ def test_polls_per_job(bench, sim, media, tmp_path, qapp, monkeypatch):
                for i in range(JOBS)]
     try:
         run_loop(lambda: session.mode is Mode.NOVITA, 20, "the session to connect")
-        session.generate([str(p) for p in images], VideoSettings(prompt="poll me", resolution="540p",
-                                                                 audio=False))
+        chosen = VideoSettings(prompt="poll me", resolution="540p", audio=False)
+        session.generate([ImageOrder(str(p), chosen) for p in images])
         for poller in pollers:
             poller.start()
         run_loop(lambda: len(jobs) == JOBS and all(job.state.finished for job in jobs.values())

@@ -18,6 +18,7 @@ from vidu_desktop import settings
 from vidu_desktop.core import errors
 from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.core.pricing import format_usd
+from vidu_desktop.core.request import ImageOrder
 
 pytestmark = pytest.mark.gui
 
@@ -208,7 +209,7 @@ def test_the_monthly_cap_refuses_and_says_so(qtbot, window, simulator, monkeypat
     # The engine refuses too, whoever asks (headless, or a window that had not heard yet).
     with qtbot.waitSignal(window.session.problem, timeout=5000,
                           check_params_cb=lambda words: "monthly cap" in words):
-        window.session.generate([URL], window.form.settings())
+        window.session.generate([ImageOrder(URL, window.form.settings())])
     wait_finished(qtbot, window, 1)
     qtbot.wait(300)
     assert simulator.stats.submissions == 1 and len(jobs_shown(window)) == 1

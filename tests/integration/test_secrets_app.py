@@ -211,7 +211,7 @@ def run_one_failing_job(qtbot, tmp_path: Path, monkeypatch, base_url: str) -> tu
     STORED from the environment, until it fails: the job, what its row shows, what the database
     holds (every table)."""
     from vidu_desktop.core.lifecycle import JobState
-    from vidu_desktop.core.request import VideoSettings
+    from vidu_desktop.core.request import ImageOrder, VideoSettings
     from vidu_desktop.session import Session
     from vidu_desktop.ui.main_window import MainWindow
 
@@ -229,7 +229,7 @@ def run_one_failing_job(qtbot, tmp_path: Path, monkeypatch, base_url: str) -> tu
                               check_params_cb=lambda mode: mode.can_generate or mode.name == "OFFLINE"):
             session.start()
         assert session.mode.can_generate
-        session.generate([str(image)], VideoSettings(duration=5))
+        session.generate([ImageOrder(str(image), VideoSettings(duration=5))])
 
         def failed() -> bool:
             jobs = window.jobs_model.jobs()

@@ -248,3 +248,17 @@ def test_body_bytes_is_exactly_the_body_as_json(prompt, payload, image, media):
     settings = VideoSettings(prompt=prompt)
     for reference in (data_uri(payload, media), image, "data:image/png;base64," + image):
         assert json.loads(settings.body_bytes(reference)) == settings.body(reference)
+
+
+def test_takes_get_distinct_explicit_seeds_and_a_chosen_seed_is_kept():
+    import itertools
+
+    from vidu_desktop.core.request import ImageOrder
+
+    draws = itertools.chain([0, 7, 7, 2_147_483_648, 9], itertools.count(10))
+    takes = ImageOrder("a.jpg", VideoSettings(prompt="p"), takes=3).take_settings(lambda: next(draws))
+    assert [t.seed for t in takes] == [7, 9, 10]  # 0 ("any"), a repeat and an out-of-range draw are skipped
+    assert {t.prompt for t in takes} == {"p"}
+    chosen = ImageOrder("a.jpg", VideoSettings(seed=42), takes=2).take_settings(lambda: 5)
+    assert [t.seed for t in chosen] == [42, 5]
+    assert len(ImageOrder("a.jpg", VideoSettings(), takes=99).take_settings(itertools.count(1).__next__)) == 8

@@ -339,3 +339,35 @@ def _image_reference_problems(image: object) -> list[str]:
     if info and match["type"] != info.media_type:
         problems.append(f"it is labelled {match['type']} but contains {info.media_type}")
     return problems
+
+
+# -- what Generate asks for ----------------------------------------------------------------------
+
+MAX_TAKES = 8
+RELATIONS = ("", "rerun", "continue")  # how a job came from its parent job
+
+
+@dataclass(frozen=True)
+class ImageOrder:
+    """Videos wanted from one image: its own settings (prompt included) and how many takes.
+
+    Every take is sent with an explicit seed, so any of them can be made again exactly.
+    """
+
+    source: str  # a file path or an http(s) link
+    settings: VideoSettings
+    takes: int = 1  # 1..MAX_TAKES
+    parent_id: int | None = None  # the job this one re-runs or continues
+    relation: str = ""  # one of RELATIONS
+
+    def take_settings(self, draw: Callable[[], int]) -> list[VideoSettings]:
+        """The settings of each take. A seed the user chose is kept for the first take;
+        every other take gets a seed from `draw` (SEED_RANGE, 0 excluded: 0 means "any"),
+        all distinct."""
+        takes = min(MAX_TAKES, max(1, int(self.takes)))
+        seeds: list[int] = [self.settings.seed] if self.settings.seed else []
+        while len(seeds) < takes:
+            seed = draw()
+            if SEED_RANGE[0] < seed <= SEED_RANGE[1] and seed not in seeds:
+                seeds.append(seed)
+        return [replace(self.settings, seed=seed) for seed in seeds]

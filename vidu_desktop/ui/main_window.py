@@ -45,7 +45,7 @@ from ..core import errors
 from ..core.job import Job
 from ..core.lifecycle import RUNNING, JobState
 from ..core.pricing import cap_problem, format_usd
-from ..core.request import is_web_url
+from ..core.request import ImageOrder, is_web_url
 from ..session import Mode, Session
 from ..workers.services import run_in_background
 from .form import ParameterForm
@@ -318,7 +318,8 @@ class MainWindow(QMainWindow):
         if not self.confirm_cost(len(sources)):
             self.statusBar().showMessage("Nothing was sent.", 5000)
             return
-        self.session.generate(sources, self.form.settings(), self.images.thumbnails())
+        chosen = self.form.settings()
+        self.session.generate([ImageOrder(source, chosen) for source in sources], self.images.thumbnails())
         self.images.clear()
         self.statusBar().showMessage(f"Sent {len(sources)} job{'s' if len(sources) > 1 else ''}.", 5000)
 

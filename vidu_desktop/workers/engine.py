@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import secrets
 import shutil
 import threading
 import time
@@ -32,7 +33,7 @@ from ..core.lifecycle import RUNNING, JobState
 from ..core.novita import NovitaClient, TaskStatus
 from ..core.polling import PollSchedule, next_delay
 from ..core.pricing import SpendingSummary, cap_problem
-from ..core.request import VideoSettings, data_uri, image_problems, is_web_url
+from ..core.request import SEED_RANGE, ImageOrder, data_uri, image_problems, is_web_url
 from ..core.store import JobStore
 from ..media.images import ImageRejected, prepare_image
 
@@ -534,34 +535,42 @@ class JobEngine(QObject):
         self.connection = connection
         self._connect_workers.emit(connection)
 
-    @Slot(object, object, object, object, object)
-    def generate(self, sources: list[str], settings: VideoSettings,
-                 thumbnails: dict[str, bytes] | None = None, estimate_units: int | None = None,
-                 monthly_cap: int | None = None) -> None:
-        """One job per image; each is on disk before anything is sent. With a monthly cap
-        (units), nothing is added when the estimates would take this month past it."""
+    @Slot(object, object, object, object)
+    def generate(self, orders: list[ImageOrder], thumbnails: dict[str, bytes] | None = None,
+                 estimates: list[int | None] | None = None, monthly_cap: int | None = None) -> None:
+        """One job per take of each order, each with an explicit seed; every job is on disk
+        before anything is sent. With a monthly cap (units), nothing is added when the
+        estimates would take this month past it. `estimates` are per take, one per order."""
         if self.store is None:
             self.problem.emit("The job list is not open, so nothing was sent.")
             return
-        if monthly_cap is not None and estimate_units is not None:
+        per_take = list(estimates or [None] * len(orders))
+        wanted = [(order, take, estimate) for order, estimate in zip(orders, per_take, strict=True)
+                  for take in order.take_settings(self._draw_seed)]
+        known = [estimate for _, _, estimate in wanted if estimate is not None]
+        if monthly_cap is not None and known:
             spent = self._committed_since(SpendingSummary.starts(time.time())[2])
-            refusal = cap_problem(spent, estimate_units * len(sources), monthly_cap)
+            refusal = cap_problem(spent, sum(known), monthly_cap)
             if refusal:
                 self.problem.emit(f"Not sent: {refusal} Change the cap in Settings.")
                 return
-        for index, source in enumerate(sources):
+        for index, (order, take, estimate) in enumerate(wanted):
             try:
-                job = self.store.add(Job(state=JobState.SUBMITTING, settings=settings, image_source=source,
-                                         thumbnail=(thumbnails or {}).get(source), estimate_units=estimate_units,
+                job = self.store.add(Job(state=JobState.SUBMITTING, settings=take, image_source=order.source,
+                                         thumbnail=(thumbnails or {}).get(order.source), estimate_units=estimate,
                                          server=self.connection.server_id if self.connection else ""))
             except Exception as exc:
                 log.exception("could not store a new job")
-                self.problem.emit(f"{len(sources) - index} of {len(sources)} job(s) could not be recorded, "
+                self.problem.emit(f"{len(wanted) - index} of {len(wanted)} job(s) could not be recorded, "
                                   f"so they were not sent: {errors.describe(exc)}")
                 return
             self._announce(job)
             if self._serves(job):
                 self._prepare.emit(job)
+
+    @staticmethod
+    def _draw_seed() -> int:
+        return secrets.randbelow(SEED_RANGE[1]) + 1
 
     @Slot(int)
     def retry(self, job_id: int) -> None:
