@@ -12,6 +12,8 @@ from vidu_desktop.core.lifecycle import TRANSITIONS, JobState, can_move, check_m
 S = JobState
 # Written out again on purpose: the test states the intended table independently of the code.
 ALLOWED = {
+    (S.WAITING, S.SUBMITTING), (S.WAITING, S.CANCELLED), (S.WAITING, S.FAILED),
+    (S.CANCELLED, S.WAITING),
     (S.SUBMITTING, S.QUEUED), (S.SUBMITTING, S.UNCERTAIN), (S.SUBMITTING, S.FAILED),
     (S.UNCERTAIN, S.SUBMITTING), (S.UNCERTAIN, S.FAILED),
     (S.QUEUED, S.PROCESSING), (S.QUEUED, S.DOWNLOADING), (S.QUEUED, S.FAILED),
@@ -50,10 +52,10 @@ def test_every_state_but_done_can_still_end() -> None:
             for nxt in TRANSITIONS[todo.pop()] - seen:
                 seen.add(nxt)
                 todo.append(nxt)
-        assert start is S.DONE or {S.DONE, S.FAILED} <= seen, start
+        assert start is S.DONE or {S.DONE, S.FAILED} <= seen or start is S.CANCELLED, start
 
 
 def test_finished_and_active() -> None:
-    assert {s for s in JobState if s.finished} == {S.DONE, S.FAILED}
+    assert {s for s in JobState if s.finished} == {S.DONE, S.FAILED, S.CANCELLED}
     assert {s for s in JobState if s.active} == {S.QUEUED, S.PROCESSING, S.DOWNLOADING}
     assert JobState("queued") is S.QUEUED and str(S.QUEUED) == "queued"

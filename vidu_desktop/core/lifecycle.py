@@ -12,6 +12,7 @@ from .errors import IllegalTransition
 
 
 class JobState(StrEnum):
+    WAITING = "waiting"  # in the app's own queue: nothing sent yet, waits for a free slot
     SUBMITTING = "submitting"  # committed BEFORE the request leaves
     UNCERTAIN = "uncertain"  # the submit's answer never arrived; the user decides, never auto re-sent
     QUEUED = "queued"
@@ -19,10 +20,11 @@ class JobState(StrEnum):
     DOWNLOADING = "downloading"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # taken out of the queue by the user before it was sent
 
     @property
     def finished(self) -> bool:
-        return self in (JobState.DONE, JobState.FAILED)
+        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
 
     @property
     def active(self) -> bool:
@@ -38,10 +40,11 @@ class JobState(StrEnum):
 S = JobState
 
 #: The states in which the app is still working on a job ("Running" in the job list).
-RUNNING: frozenset[JobState] = frozenset({S.SUBMITTING, S.QUEUED, S.PROCESSING, S.DOWNLOADING})
+RUNNING: frozenset[JobState] = frozenset({S.WAITING, S.SUBMITTING, S.QUEUED, S.PROCESSING, S.DOWNLOADING})
 
 #: Where each state may go next (staying in the same state is always allowed, and not listed).
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
+    S.WAITING: frozenset({S.SUBMITTING, S.CANCELLED, S.FAILED}),
     S.SUBMITTING: frozenset({S.QUEUED, S.UNCERTAIN, S.FAILED}),
     # Only the user moves an uncertain job on: send it again, or give it up.
     S.UNCERTAIN: frozenset({S.SUBMITTING, S.FAILED}),
@@ -51,6 +54,7 @@ TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     # Retry: without a task id the job is sent again; with one it is polled or downloaded again.
     S.FAILED: frozenset({S.SUBMITTING, S.QUEUED, S.DOWNLOADING}),
     S.DONE: frozenset(),
+    S.CANCELLED: frozenset({S.WAITING}),  # put back in the queue
 }
 
 del S

@@ -37,6 +37,7 @@ from .player import format_time
 THUMB = 48
 MAX_SHOWN_S = 100 * 3600.0  # beyond this a duration is shown as "100:00:00+"
 STATE_WORDS = {
+    JobState.WAITING: "Waiting",
     JobState.SUBMITTING: "Submitting…",
     JobState.UNCERTAIN: "Sent? Unknown — check, then Retry",
     JobState.QUEUED: "Queued",
@@ -44,6 +45,7 @@ STATE_WORDS = {
     JobState.DOWNLOADING: "Downloading",
     JobState.DONE: "Done",
     JobState.FAILED: "Failed",
+    JobState.CANCELLED: "Cancelled",
 }
 PAGE_SIZE = 100  # rows asked for at a time: a screenful and then some
 ProgressRole = Qt.ItemDataRole.UserRole + 1
