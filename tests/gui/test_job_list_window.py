@@ -31,18 +31,18 @@ def seed_jobs(database: Path, folder: Path) -> dict[str, Job]:
     store = JobStore(database)
     made = {}
     specs = {
-        "done": dict(state=JobState.DONE, image_source="/photos/harbour.jpg", task_id="task-harbour-1",
-                     video_path=str(video), settings=VideoSettings(prompt="Boats rock gently in the harbour "
-                                                                          "at dawn, gulls circle above")),
-        "failed": dict(state=JobState.FAILED, image_source="/photos/kite.png", error=LONG_ERROR,
-                       error_kind="TaskFailed", settings=VideoSettings(prompt="A red kite climbs", duration=8)),
-        "processing": dict(state=JobState.PROCESSING, image_source="/photos/street.webp", task_id="task-street-9",
-                           progress=40.0, eta_s=90.0, settings=VideoSettings(prompt="Night traffic",
-                                                                            resolution="1080p", audio=False)),
-        "waiting": dict(state=JobState.WAITING, image_source="/photos/forest.jpg",
-                        settings=VideoSettings(prompt="Mist between the trees")),
-        "cancelled": dict(state=JobState.CANCELLED, image_source="/photos/desert.jpg",
-                          settings=VideoSettings(prompt="Dunes")),
+        "done": {"state": JobState.DONE, "image_source": "/photos/harbour.jpg", "task_id": "task-harbour-1",
+                     "video_path": str(video), "settings": VideoSettings(prompt="Boats rock gently in the harbour "
+                                                                          "at dawn, gulls circle above")},
+        "failed": {"state": JobState.FAILED, "image_source": "/photos/kite.png", "error": LONG_ERROR,
+                       "error_kind": "TaskFailed", "settings": VideoSettings(prompt="A red kite climbs", duration=8)},
+        "processing": {"state": JobState.PROCESSING, "image_source": "/photos/street.webp", "task_id": "task-street-9",
+                           "progress": 40.0, "eta_s": 90.0, "settings": VideoSettings(prompt="Night traffic",
+                                                                            resolution="1080p", audio=False)},
+        "waiting": {"state": JobState.WAITING, "image_source": "/photos/forest.jpg",
+                        "settings": VideoSettings(prompt="Mist between the trees")},
+        "cancelled": {"state": JobState.CANCELLED, "image_source": "/photos/desert.jpg",
+                          "settings": VideoSettings(prompt="Dunes")},
     }
     for index, (name, fields) in enumerate(specs.items()):
         made[name] = store.add(Job(server="elsewhere", thumbnail=png_bytes(80 + 60 * (index % 3), 60), **fields))
@@ -117,7 +117,9 @@ def test_rows_show_file_prompt_settings_short_state_and_time_at_one_height(qtbot
     assert processing.startswith("Processing 40%") and "left" in processing
     assert model.data(model.index(model.row_of(jobs["done"].id), 2)) == time.strftime(
         "%H:%M", time.localtime(jobs["done"].created_at))
-    qtbot.waitUntil(lambda: all(model._thumbs.get(job.id) is not None for job in jobs.values()), timeout=5000)
+    for job in jobs.values():  # thumbnails are asked for as rows come into sight
+        window.jobs_view.scrollTo(model.index(model.row_of(job.id), 0))
+        qtbot.waitUntil(lambda job=job: model._thumbs.get(job.id) is not None, timeout=5000)
     heights = {window.jobs_view.visualRect(model.index(row, 0)).height() for row in range(model.rowCount())}
     assert heights == {ROW_HEIGHT}  # thumbnails of three shapes, one row height
 
@@ -302,17 +304,22 @@ def test_show_in_folder_without_a_file_manager_shows_the_path_to_copy(qtbot, see
 
 
 def test_controls_have_names_and_generate_is_the_accented_default(window):
-    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
+    from PySide6.QtWidgets import QAbstractButton
 
     assert window.search.accessibleName() == "Search jobs"
     assert window.state_filter.accessibleName() == "Show jobs"
     assert window.generate_button.isDefault() and window.generate_button.objectName() == "generate"
     assert "QPushButton#generate" in QApplication.instance().styleSheet()
-    for widget in [window.details, *window.details.findChildren(QAbstractButton),
-                   *window.findChildren(QLineEdit), *window.findChildren(QComboBox)]:
-        if widget.isVisibleTo(window) and widget.window() is window:
-            face = QAccessible.queryAccessibleInterface(widget)
-            assert face.text(QAccessible.Text.Name), widget
+    mine = [window.details, window.search, window.state_filter, window.jobs_view, window.pause_button,
+            window.cancel_button, window.up_button, window.down_button, window.ready_play, window.demo_link,
+            *window.details.findChildren(QAbstractButton)]
+    for widget in mine:
+        assert widget.accessibleName() and (widget.toolTip() or widget is window.details), widget
+    assert QAccessible.queryAccessibleInterface(window.search).text(QAccessible.Text.Name) == "Search jobs"
+    # A combo box is announced by its value ("All"): its label names it, through a relation.
+    labels = [face.text(QAccessible.Text.Name) for face, _relation in
+              QAccessible.queryAccessibleInterface(window.state_filter).relations(QAccessible.Relation.Label)]
+    assert "Show jobs" in labels
     margins = window.centralWidget().layout().contentsMargins()
     assert min(margins.left(), margins.right(), margins.top()) >= 8  # the job table keeps off the edge
 
@@ -322,6 +329,8 @@ def test_screenshots_light_and_dark_at_two_sizes(qtbot, seeded, artifacts_dir):
 
     window, jobs = seeded
     select(window, jobs["failed"].id)
+    window.images.add_sources(["https://example.com/harbour.png"])  # Generate ready: the accent shows
+    window.form.prompt.setPlainText("Boats rock gently in the harbour at dawn")
     app = QApplication.instance()
     for dark in (False, True):
         set_scheme(app, dark)

@@ -54,6 +54,7 @@ class JobDetails(QWidget):
         super().__init__(parent)
         self.job: Job | None = None
         self.setAccessibleName(self.tr("Job details"))
+        self.setMinimumWidth(260)
         self.title = QLabel()
         self.title.setObjectName("detailsTitle")
         self.title.setWordWrap(True)
@@ -114,8 +115,9 @@ class JobDetails(QWidget):
         buttons = QGridLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for index, button in enumerate((self.play_button, self.folder_button, self.retry_button,
-                                        self.rerun_button, self.continue_button)):
+                                        self.rerun_button)):
             buttons.addWidget(button, index // 2, index % 2)
+        buttons.addWidget(self.continue_button, 2, 0, 1, 2)
 
         body = QWidget()
         inner = QVBoxLayout(body)
@@ -125,11 +127,13 @@ class JobDetails(QWidget):
         inner.addWidget(self.error_box)
         inner.addLayout(buttons)
         inner.addLayout(form)
+        self._form = form
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # lines wrap instead
         self.empty = QLabel(self.tr("Select a job to see its details."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -190,7 +194,7 @@ class JobDetails(QWidget):
         for key, text in values.items():
             self.fields[key].setTextFormat(Qt.TextFormat.PlainText)
             self.fields[key].setText(text)
-        self.fields["estimate"].setVisible(bool(values["estimate"]))
+        self._form.setRowVisible(self.fields["estimate"], bool(values["estimate"]))
         if not same:
             parent_id = _family_id(job, "parent_id")
             self.set_family(job.id or 0, parent_id, ())

@@ -27,9 +27,16 @@ def _tr(text: str) -> str:
 
 
 def ask(parent: QWidget | None, title: str, text: str, go: str, keep: str, *, detail: str = "",
-        icon: QMessageBox.Icon = QMessageBox.Icon.Question, dont_ask: QCheckBox | None = None) -> bool:
+        icon: QMessageBox.Icon = QMessageBox.Icon.Question) -> bool:
     """A question answered by a verb: True when `go` was chosen. `keep` (the safe choice) is the
-    default and Esc. A `dont_ask` check box is shown under the text when given."""
+    default and Esc."""
+    return ask_with_check(parent, title, text, go, keep, detail=detail, icon=icon)[0]
+
+
+def ask_with_check(parent: QWidget | None, title: str, text: str, go: str, keep: str, *, detail: str = "",
+                   icon: QMessageBox.Icon = QMessageBox.Icon.Question, check: str = "") -> tuple[bool, bool]:
+    """ask(), with a check box under the text when `check` has words ("Don't ask again");
+    returns (go was chosen, the box was ticked)."""
     box = QMessageBox(icon, title, text, parent=parent)
     box.setObjectName("verbQuestion")
     if detail:
@@ -40,10 +47,13 @@ def ask(parent: QWidget | None, title: str, text: str, go: str, keep: str, *, de
     keep_button.setAccessibleName(keep)
     box.setDefaultButton(keep_button)
     box.setEscapeButton(keep_button)
-    if dont_ask is not None:
-        box.setCheckBox(dont_ask)
+    ticked = QCheckBox(check)
+    if check:
+        ticked.setAccessibleName(check)
+        ticked.setToolTip(check)
+        box.setCheckBox(ticked)
     box.exec()
-    return box.clickedButton() is go_button
+    return box.clickedButton() is go_button, bool(check) and ticked.isChecked()
 
 
 class PathDialog(QDialog):

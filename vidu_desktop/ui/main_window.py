@@ -16,7 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QSignalBlocker, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -25,12 +25,12 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -149,11 +149,7 @@ class MainWindow(QMainWindow):
         self.search.setAccessibleName(self.tr("Search jobs"))
         self.search.setToolTip(self.tr("Show only jobs whose file name, prompt, state or task id contains "
                                        "this text (Ctrl+F; Esc clears)"))
-        clear_search = QAction(self.tr("Clear the search"), self.search)
-        clear_search.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        clear_search.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        clear_search.triggered.connect(self.search.clear)
-        self.search.addAction(clear_search)
+        self.search.installEventFilter(self)  # Esc clears it
         for button in self.search.findChildren(QToolButton):  # the clear button
             button.setAccessibleName(self.tr("Clear the search"))
             button.setToolTip(self.tr("Clear the search (Esc)"))
@@ -217,11 +213,13 @@ class MainWindow(QMainWindow):
         self.jobs_splitter.setStretchFactor(0, 3)
         self.jobs_splitter.setStretchFactor(1, 2)
         self.jobs_splitter.setChildrenCollapsible(False)
+        self.jobs_splitter.setSizes([560, 340])
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.addWidget(self.player)
         self.right_splitter.addWidget(self.jobs_splitter)
-        self.right_splitter.setStretchFactor(0, 3)
-        self.right_splitter.setStretchFactor(1, 2)
+        self.right_splitter.setStretchFactor(0, 1)
+        self.right_splitter.setStretchFactor(1, 1)
+        self.right_splitter.setSizes([420, 380])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(left)
         self.main_splitter.addWidget(self.right_splitter)
@@ -296,6 +294,13 @@ class MainWindow(QMainWindow):
             self.images.add_sources(initial_sources)
         # QtMultimedia and its video surface cost tens of milliseconds: once the window is up.
         QTimer.singleShot(PLAYER_BACKEND_DELAY_MS, self.player.load_backend)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Escape and self.search.text():
+            self.search.clear()
+            return True
+        return super().eventFilter(watched, event)
 
     def _set_tab_order(self) -> None:
         """Left to right, top to bottom: the banner's link, images, form, Generate, then the jobs."""
@@ -603,10 +608,11 @@ class MainWindow(QMainWindow):
         self.jobs_view.scrollTo(self.jobs_model.index(row, 0))
 
     def _video_ready(self, job_id: int, path: str) -> None:
-        """A finished video plays by itself, unless another one is playing: then it waits for "Play"."""
+        """A finished video plays by itself when the player is empty; else it waits for "Play"
+        (in the notice above the list, its row and the notification): playback is never interrupted."""
         job = self.jobs_model.job(job_id)
         name = source_name(job) if job else Path(path).name
-        if self.player.is_playing() and self.player.current_path() not in (None, Path(path)):
+        if self.player.current_path() not in (None, Path(path)):
             self._ready_job = job_id
             self.jobs_model.mark_ready(job_id)
             self.ready_text.setText(self.tr("“{name}” is ready.").format(name=name))
@@ -1039,15 +1045,13 @@ class MainWindow(QMainWindow):
         to them, unless the user chose not to be asked again."""
         running = self.running_jobs()
         if running and not self._quitting and settings.ask_before_quit_with_running():
-            dont_ask = QCheckBox(self.tr("Don't ask again"))
-            dont_ask.setAccessibleName(self.tr("Don't ask again"))
-            go = dialogs.ask(self, self.tr("Quit with jobs running?"),
+            go, dont_ask = dialogs.ask_with_check(self, self.tr("Quit with jobs running?"),
                              self.tr("{count} job(s) are not finished.").format(count=len(running)),
                              self.tr("Quit"), self.tr("Keep open"),
                              detail=self.tr("Jobs already sent continue at Novita; waiting jobs stay in the "
                                             "queue. All of them are picked up when you start {app} again.").format(
-                                 app=APP_NAME), dont_ask=dont_ask)
-            if dont_ask.isChecked():
+                                 app=APP_NAME), check=self.tr("Don't ask again"))
+            if dont_ask:
                 settings.save_ask_before_quit_with_running(False)
             if not go:
                 return
