@@ -192,9 +192,9 @@ class FrameGrabber(QObject):
 
     def _target(self) -> int:
         assert self._current is not None and self._player is not None
+        duration = int(self._player.duration())
         if self._current.position_ms == LAST:
-            return max(0, self._player.duration() - 1)
-        duration = self._player.duration()
+            return max(0, duration - 1)
         return min(self._current.position_ms, duration - 1) if duration > 0 else self._current.position_ms
 
     def _on_status(self, status: Any) -> None:
