@@ -18,7 +18,7 @@ from vidu_desktop.media import frames
 from vidu_desktop.media.frames import FrameGrabber, frame_file_name, is_blank, save_frame
 from vidu_desktop.simulator.video import render_video
 
-from .test_player import BAD_MEDIA, QT_NOISE
+from .test_player import BAD_MEDIA, QT_NOISE, _open_fds_for
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(*QT_NOISE)]
 
@@ -103,6 +103,7 @@ def test_last_frame_is_the_videos_end_at_full_size(qtbot: QtBot, grabber: FrameG
     assert (image.width(), image.height()) == (width, height)
     assert not is_blank(image)
     assert 2_900 <= position_ms < 3_000  # the 72nd frame of 72 starts at 2958 ms
+    qtbot.waitUntil(lambda: not _open_fds_for(sim_video), timeout=TIMEOUT_MS)  # the file is let go
 
     last = _ffmpeg_frame(sim_video, tmp_path / "last.png", "-sseof", "-0.1")
     first = _ffmpeg_frame(sim_video, tmp_path / "first.png")
