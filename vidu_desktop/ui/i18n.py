@@ -53,13 +53,15 @@ def choose_language(override: str = "", system: QLocale | None = None) -> str:
     if override in LANGUAGES:
         return override
     locale = system if system is not None else QLocale.system()
+    traditional = False  # zh_TW lists a bare "zh" (Simplified) as its fallback: not for us
     for name in [*locale.uiLanguages(), locale.name()]:
         candidate = QLocale(name)
         if candidate.language() == QLocale.Language.English:
             return "en"
-        simplified = candidate.script() == QLocale.Script.SimplifiedHanScript
-        if candidate.language() == QLocale.Language.Chinese and simplified:
-            return "zh_CN"
+        if candidate.language() == QLocale.Language.Chinese:
+            traditional = traditional or candidate.script() != QLocale.Script.SimplifiedHanScript
+            if not traditional:
+                return "zh_CN"
     return SOURCE_LANGUAGE
 
 
