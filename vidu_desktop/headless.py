@@ -276,9 +276,9 @@ class Run:
             return
         self.sent = True
         self._follow_existing(self.existing)
-        paused = bool(getattr(self.session, "queue_paused", False))
+        paused = self.session.queue_paused
         if paused and self.resume_queue:
-            getattr(self.session, "set_queue_paused")(False)  # noqa: B009 - until the queue lands on main
+            self.session.set_queue_paused(False)
             self.progress.say("The queue was paused; resumed it (--resume-queue).")
         elif paused and (self.orders or any(s is JobState.WAITING for s in self.progress.states.values())):
             self.progress.say("The queue is paused (Resume queue in the window): nothing was sent. "

@@ -176,3 +176,24 @@ def test_with_nothing_to_do_it_exits_0_at_once(sim):
     done = headless(sim)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
+
+
+def test_a_paused_queue_is_said_and_not_waited_on_unless_resumed(sim, tmp_path):
+    store = JobStore(paths.job_database())
+    store.set_queue_paused(True)  # paused in the window, before it was closed
+    store.close()
+    image = picture(tmp_path, "a.png")
+
+    paused = headless(sim, image, "--duration", "1")
+
+    assert paused.returncode == 1
+    assert "The queue is paused" in paused.stderr and "--resume-queue" in paused.stderr
+    assert sim.stats.submissions == 0 and stored_jobs() == []
+
+    resumed = headless(sim, image, "--duration", "1", "--resume-queue")
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert sim.stats.submissions == 1 and [job.state for job in stored_jobs()] == [JobState.DONE]
+    store = JobStore(paths.job_database())
+    assert not store.queue_paused()  # resumed for the window too
+    store.close()
