@@ -111,7 +111,8 @@ def test_rows_show_file_prompt_settings_short_state_and_time_at_one_height(qtbot
     assert model.data(model.index(failed_row, 0)) == "kite.png"
     spoken = model.data(model.index(failed_row, 0), Qt.ItemDataRole.AccessibleTextRole)
     assert "A red kite climbs" in spoken and "8 s · 720p" in spoken
-    assert model.data(model.index(failed_row, 1)) == "Failed"  # short in the row…
+    short = model.data(model.index(failed_row, 1))  # short in the row…
+    assert short == "Failed: Novita could not make this video: content moderation failed"
     assert LONG_ERROR in model.data(model.index(failed_row, 1), Qt.ItemDataRole.ToolTipRole)  # …whole in the tooltip
     processing = model.data(model.index(model.row_of(jobs["processing"].id), 1))
     assert processing.startswith("Processing 40%") and "left" in processing

@@ -61,7 +61,8 @@ def test_a_failed_task_shows_the_reason_in_plain_words(qtbot, window, simulator,
     window.generate()
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.FAILED
-    qtbot.waitUntil(lambda: window.jobs_model.data(window.jobs_model.index(0, 1)) == "Failed", timeout=5000)
+    qtbot.waitUntil(lambda: window.jobs_model.data(window.jobs_model.index(0, 1)) ==
+                    "Failed: Novita could not make this video: content moderation failed", timeout=5000)
     assert "Novita could not make this video: content moderation failed." in window.jobs_model.data(
         window.jobs_model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
 

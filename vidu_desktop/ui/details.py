@@ -34,12 +34,6 @@ def _when(at: float) -> str:
         return "?"
 
 
-def _family_id(job: Job, name: str) -> int | None:
-    """The job's parent id, once the job store keeps it (older snapshots have none)."""
-    value = getattr(job, name, None)
-    return value if isinstance(value, int) and value > 0 else None
-
-
 class JobDetails(QWidget):
     """Shows one job (or says to pick one); its buttons send the job id to the window."""
 
@@ -54,7 +48,7 @@ class JobDetails(QWidget):
         super().__init__(parent)
         self.job: Job | None = None
         self.setAccessibleName(self.tr("Job details"))
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(200)
         self.title = QLabel()
         self.title.setObjectName("detailsTitle")
         self.title.setWordWrap(True)
@@ -196,8 +190,7 @@ class JobDetails(QWidget):
             self.fields[key].setText(text)
         self._form.setRowVisible(self.fields["estimate"], bool(values["estimate"]))
         if not same:
-            parent_id = _family_id(job, "parent_id")
-            self.set_family(job.id or 0, parent_id, ())
+            self.set_family(job.id or 0, job.parent_id, ())
         has_video = bool(job.video_path)
         self.play_button.setEnabled(has_video)
         self.folder_button.setEnabled(has_video)
@@ -209,7 +202,7 @@ class JobDetails(QWidget):
         """The job this one was made from (Re-run, Continue) and those made from it."""
         if self.job is None or self.job.id != job_id:
             return
-        relation = getattr(self.job, "relation", "") or ""
+        relation = self.job.relation
         words = {"rerun": self.tr("re-run of"), "continue": self.tr("continued from")}.get(relation, "")
         parent_text = _job_link(parent, words) if parent is not None else self.tr("(none)")
         self.fields["parent"].setTextFormat(Qt.TextFormat.RichText)

@@ -60,6 +60,7 @@ STATE_WORDS = {
     JobState.FAILED: "Failed",
     JobState.CANCELLED: "Cancelled",
 }
+SHORT_ERROR_CHARS = 60
 PAGE_SIZE = 100  # rows asked for at a time: a screenful and then some
 ProgressRole = Qt.ItemDataRole.UserRole + 1
 JobIdRole = Qt.ItemDataRole.UserRole + 2
@@ -88,7 +89,17 @@ def state_text(job: Job, now: float | None = None) -> str:
         # The estimate counts down between polls: it was true at updated_at.
         left = job.eta_s - ((now or time.time()) - job.updated_at)
         words += _tr(" · {left} left").format(left=format_duration(left)) if left > 0 else _tr(" · any moment")
+    if job.state is JobState.FAILED and job.error:
+        words += ": " + short_error(job.error)
     return words
+
+
+def short_error(error: str, limit: int = SHORT_ERROR_CHARS) -> str:
+    """The error's first sentence, cut to `limit` characters: the whole text is in the tooltip
+    and the details pane."""
+    text = one_line(error)
+    first = text.split(". ", 1)[0].rstrip(".")
+    return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
 
 
 def format_duration(seconds: float) -> str:

@@ -6,7 +6,6 @@ the connection; the window renders job snapshots and sends intents to the sessio
 
 from __future__ import annotations
 
-import importlib
 import logging
 import shutil
 from collections.abc import Callable
@@ -14,7 +13,6 @@ from dataclasses import replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -41,6 +39,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QSystemTrayIcon,
     QToolButton,
@@ -54,6 +53,7 @@ from ..core.job import Job
 from ..core.lifecycle import JobState
 from ..core.pricing import cap_problem, format_usd
 from ..core.request import ImageOrder, is_web_url
+from ..media.frames import FrameGrabber, save_frame
 from ..session import Mode, Session
 from ..workers.services import run_in_background
 from . import dialogs
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self._tray: QSystemTrayIcon | None = None
         self._quitting = False  # the question about running jobs was answered
         self.monthly_cap = settings.monthly_cap_units()  # read again when Settings close
-        self.frame_grabber: Any = None  # media.frames.FrameGrabber, made on first use
+        self.frame_grabber: FrameGrabber | None = None  # made on first use
         self._continuing: dict[str, Job] = {}  # video path → the job whose last frame is being taken
         self._pending_parents: dict[str, int] = {}  # a frame image → the job it continues
 
@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.queue_label = QLabel()
         self.queue_label.setObjectName("queueState")
         self.queue_label.setAccessibleName(self.tr("Queue"))
+        self.queue_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         queue_row = QHBoxLayout()
         queue_row.setContentsMargins(0, 0, 0, 0)
         queue_row.addWidget(self.pause_button)
@@ -259,11 +260,11 @@ class MainWindow(QMainWindow):
         session.jobRemoved.connect(self.jobs_model.remove_job)
         session.thumbnailReady.connect(self.jobs_model.set_thumbnail)
         session.videoReady.connect(self._video_ready)
-        for name, slot in (("queuePausedChanged", self._show_queue_paused), ("familyReady", self._family_ready),
-                           ("importFinished", self._import_finished)):
-            signal = getattr(session, name, None)  # the queue's API, where this session has it
-            if signal is not None:
-                signal.connect(slot)
+        session.queuePausedChanged.connect(self._show_queue_paused)
+        session.familyReady.connect(self._family_ready)
+        imported = getattr(session, "importFinished", None)  # "Import videos", where the session has it
+        if imported is not None:
+            imported.connect(self._import_finished)
         self.jobs_view.playRequested.connect(self.play_job)
         self.jobs_view.deleteRequested.connect(self.delete_selected)
         self.jobs_view.customContextMenuRequested.connect(self._job_menu)
@@ -277,9 +278,7 @@ class MainWindow(QMainWindow):
         self.details.continueRequested.connect(self.continue_job)
         self.details.jobChosen.connect(self.select_job)
         self.player.errorOccurred.connect(lambda words: self.statusBar().showMessage(words, 10000))
-        use_frame = getattr(self.player, "frameChosen", None)  # the player's "Use this frame", once it has one
-        if use_frame is not None:
-            use_frame.connect(self.use_player_frame)
+        self.player.frameChosen.connect(self._frame_grabbed)  # the player's "Use this frame"
         self.state_filter.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
 
@@ -287,7 +286,7 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self._mode_changed(session.mode)
         self._show_balance()
-        self._show_queue_paused(bool(getattr(session, "queue_paused", False)))
+        self._show_queue_paused(session.queue_paused)
         self._selection_changed()
         session.watch_balance()
         if initial_sources:
@@ -581,9 +580,7 @@ class MainWindow(QMainWindow):
         job = jobs[0] if len(jobs) == 1 else None
         self.details.set_job(job)
         if job is not None and job.id:
-            ask = getattr(self.session, "request_family", None)
-            if callable(ask):
-                ask(job.id)
+            self.session.request_family(job.id)
         waiting = [j for j in jobs if j.state is JobState.WAITING]
         for button in (self.cancel_button, self.up_button, self.down_button):
             button.setEnabled(bool(waiting))
@@ -731,14 +728,10 @@ class MainWindow(QMainWindow):
 
     # -- continuing from a frame ---------------------------------------------------------------
 
-    def _grabber(self) -> Any:
-        """The frame grabber (media.frames), made on first use; None while this build has none."""
+    def _grabber(self) -> FrameGrabber:
+        """The frame grabber, made on first use (it loads QtMultimedia)."""
         if self.frame_grabber is None:
-            try:
-                frames = importlib.import_module("vidu_desktop.media.frames")
-            except ImportError:
-                return None
-            self.frame_grabber = frames.FrameGrabber(self)
+            self.frame_grabber = FrameGrabber(self)
             self.frame_grabber.frameReady.connect(self._frame_grabbed)
             self.frame_grabber.failed.connect(lambda _path, words: self.statusBar().showMessage(words, 10000))
         return self.frame_grabber
@@ -750,27 +743,21 @@ class MainWindow(QMainWindow):
         grabber = self._grabber()
         if job is None or not job.video_path:
             return
-        if grabber is None:
-            self.statusBar().showMessage(self.tr("Taking frames from videos is not available in this build."), 8000)
-            return
         self._continuing[job.video_path] = job
         self.statusBar().showMessage(self.tr("Taking the last frame of “{name}”…").format(
             name=source_name(job)), 5000)
         grabber.grab_last(job.video_path)
 
-    def use_player_frame(self, image: QImage, position_ms: int = 0) -> None:
-        """The player's "Use this frame": the same as Continue, at the player's position."""
-        path = self.player.current_path()
-        job = next((j for j in self.jobs_model.jobs() if path and j.video_path and Path(j.video_path) == path), None)
-        self._frame_grabbed(str(path or "frame"), int(position_ms), image, job)
-
-    def _frame_grabbed(self, video_path: str, position_ms: int, image: QImage, job: Job | None = None) -> None:
-        job = job or self._continuing.pop(video_path, None)
+    def _frame_grabbed(self, video_path: str, position_ms: int, image: QImage) -> None:
+        """A frame (the last one for Continue, or the player's "Use this frame") becomes a PNG
+        in the app's data folder, written off the GUI thread, then a new image with the job's
+        settings and prompt, linked to the job as its continuation."""
+        job = self._continuing.pop(video_path, None) or next(
+            (j for j in self.jobs_model.jobs() if j.video_path and Path(j.video_path) == Path(video_path)), None)
         folder = paths.frames_dir()
 
         def save() -> str:
-            frames = importlib.import_module("vidu_desktop.media.frames")
-            return str(frames.save_frame(image, folder, video_path, position_ms))
+            return str(save_frame(image, folder, video_path, position_ms))
 
         def saved(frame_path: str) -> None:
             if job is not None:
@@ -826,7 +813,7 @@ class MainWindow(QMainWindow):
     # -- the queue -----------------------------------------------------------------------------
 
     def _queue_call(self, name: str, *args: object) -> bool:
-        """Call the session's queue API; False (said in the status bar) where it has none."""
+        """Call the session's API by name; False (said in the status bar) where it has none."""
         call = getattr(self.session, name, None)
         if not callable(call):
             self.statusBar().showMessage(self.tr("The queue cannot do that in this version."), 5000)
@@ -844,28 +831,26 @@ class MainWindow(QMainWindow):
         waiting = self._selected_waiting()
         sent = [job for job in jobs if job.state.running and job.state is not JobState.WAITING]
         if waiting:
-            self._queue_call("cancel", waiting)
-        if sent and not waiting:
-            self.statusBar().showMessage(self.tr("A job already at Novita cannot be cancelled: Novita has no way "
-                                                 "to stop it. It finishes and is charged."), 10000)
+            self.session.cancel(waiting)
+        if sent:  # the session refuses those and says so through `problem`
+            self.session.cancel([job.id for job in sent if job.id])
 
     def move_selected(self, steps: int) -> None:
         waiting = self._selected_waiting()
         if waiting:
-            self._queue_call("move_in_queue", waiting, steps)
+            self.session.move_in_queue(waiting, steps)
 
     def _move_before(self, job_ids: list[int], target_id: int) -> None:
         """Waiting rows dropped on a waiting job go before it in the queue."""
         queue = sorted((job for job in self.jobs_model.jobs() if job.state is JobState.WAITING and job.id),
-                       key=lambda job: (getattr(job, "queue_position", None) or 0, job.id or 0))
+                       key=lambda job: (job.queue_position or 0, job.id or 0))
         order = [job.id for job in queue if job.id not in job_ids]
         if target_id in order:
-            self._queue_call("move_to", job_ids, order.index(target_id))
+            self.session.move_to(job_ids, order.index(target_id))
 
     def set_queue_paused(self, paused: bool) -> None:
-        if bool(getattr(self.session, "queue_paused", False)) != paused and \
-                not self._queue_call("set_queue_paused", paused):
-            paused = False
+        if self.session.queue_paused != paused:
+            self.session.set_queue_paused(paused)  # queuePausedChanged shows it once kept
         self._show_queue_paused(paused)
 
     def _show_queue_paused(self, paused: bool) -> None:
