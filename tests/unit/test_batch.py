@@ -253,3 +253,14 @@ def test_a_folder_without_images_is_a_problem(tmp_path):
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     items, problems = expand_sources([str(tmp_path)])
     assert items == [] and [str(p) for p in problems] == [f"{tmp_path}: no JPEG, PNG or WebP images in this folder."]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(max_size=40) | st.sampled_from(["a\x00b", "\udcff.png", "x.csv", "https://", "~", ""]),
+                max_size=5))
+def test_expand_sources_never_raises_and_its_messages_print(tmp_path, monkeypatch, sources):
+    monkeypatch.chdir(tmp_path)
+    _items, problems = expand_sources(sources)
+    for problem in problems:
+        str(problem).encode("utf-8")  # printable: no surrogates, no control characters
+        assert str(problem).isprintable()
