@@ -79,6 +79,7 @@ strings: venv
 			for ts in sorted(pathlib.Path("resources").glob("*.ts"))}; \
 		[print(f"{len(left)} to translate in {ts}", *(f"  [{m.context}] {m.source}" for m in left), sep="\n") \
 			for ts, left in todo.items() if left]'
+	@$(MAKE) --no-print-directory translations
 
 venv: system-deps $(STAMP)
 
