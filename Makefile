@@ -74,6 +74,12 @@ resources/%.qm: resources/%.ts | $(STAMP)
 strings: venv
 	$(LUPDATE) vidu_desktop -source-language en -target-language zh_CN -ts resources/vidu_desktop_zh_CN.ts
 	$(LUPDATE) vidu_desktop -source-language en -target-language en -pluralonly -ts resources/vidu_desktop_en.ts
+	@$(PY) -c 'import sys, pathlib; from vidu_desktop.ui.i18n import read_ts; \
+		todo = {ts: [m for m in read_ts(ts) if not m.finished and not m.obsolete] \
+			for ts in sorted(pathlib.Path("resources").glob("*.ts"))}; \
+		[print(f"{len(left)} to translate in {ts}", *(f"  [{m.context}] {m.source}" for m in left), sep="\n") \
+			for ts, left in todo.items() if left]'
+	@$(MAKE) --no-print-directory translations
 
 venv: system-deps $(STAMP)
 

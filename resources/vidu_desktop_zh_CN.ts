@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>FrameGrabber</name>
+    <message>
+        <location filename="../vidu_desktop/media/frames.py" line="+167"/>
+        <source>the file “{name}” was not found</source>
+        <translation>找不到文件“{name}”</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Qt Multimedia is missing on this system</source>
+        <translation>此系统缺少 Qt Multimedia</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Qt Multimedia has no working media backend on this system</source>
+        <translation>此系统上的 Qt Multimedia 没有可用的媒体后端</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>it has no video track</source>
+        <translation>它没有视频轨道</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>it is not a video that can be read</source>
+        <translation>它不是可读取的视频</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>it could not be read</source>
+        <translation>无法读取它</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no picture came out of it within {seconds} s</source>
+        <translation>{seconds} 秒内未能从中取得画面</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No frame could be taken from “{name}”: {reason}.</source>
+        <translation>无法从“{name}”中截取画面：{reason}。</translation>
+    </message>
+</context>
+<context>
     <name>SpendingDialog</name>
     <message>
         <location filename="../vidu_desktop/ui/spending.py" line="+40"/>
@@ -148,6 +191,185 @@
         <location line="+1"/>
         <source>Actual charges are not available ({why}). The estimates above still are.</source>
         <translation>无法获取实际扣费（{why}）。以上估算仍然可用。</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPlayer</name>
+    <message>
+        <location filename="../vidu_desktop/ui/player.py" line="+68"/>
+        <source>Finished videos play here</source>
+        <translation>生成完成的视频在这里播放</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Video playback is unavailable on this system (Qt Multimedia is missing).</source>
+        <translation>此系统无法播放视频（缺少 Qt Multimedia）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Video playback is unavailable on this system (Qt Multimedia has no working media backend).</source>
+        <translation>此系统无法播放视频（Qt Multimedia 没有可用的媒体后端）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Playing full screen. Press Esc to come back.</source>
+        <translation>正在全屏播放。按 Esc 返回。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Play again from the start when the video ends</source>
+        <translation>视频结束后从头重新播放</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the file could not be opened or is not a video</source>
+        <translation>文件无法打开，或不是视频</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its format is not supported</source>
+        <translation>不支持其格式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a network error occurred</source>
+        <translation>发生了网络错误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>permission to read it was denied</source>
+        <translation>没有读取权限</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an unknown error occurred</source>
+        <translation>发生了未知错误</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>This video could not be played: {reason}.</source>
+        <translation>无法播放此视频：{reason}。</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Video player</source>
+        <translation>视频播放器</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Space plays or pauses, Left and Right jump 5 seconds, F11 or a double-click shows it full screen</source>
+        <translation>空格键播放或暂停，左右方向键跳转 5 秒，按 F11 或双击可全屏显示</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+5"/>
+        <location line="+124"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location line="-123"/>
+        <source>Double-click or F11: full screen. Drag the video to a folder to copy it.</source>
+        <translation>双击或按 F11：全屏。将视频拖到文件夹即可复制。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Video status</source>
+        <translation>视频状态</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Seek (Left/Right: 5 seconds)</source>
+        <translation>跳转（左/右方向键：5 秒）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seek</source>
+        <translation>跳转</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Elapsed / total time</source>
+        <translation>已播放 / 总时长</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Elapsed and total time</source>
+        <translation>已播放时间和总时长</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+1"/>
+        <source>Volume</source>
+        <translation>音量</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+4"/>
+        <source>Loop</source>
+        <translation>循环播放</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+7"/>
+        <source>Use this frame</source>
+        <translation>使用此画面</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Add the picture shown now as a new image, to make a video that starts from it</source>
+        <translation>将当前显示的画面添加为新图片，用它生成一段从此画面开始的视频</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+17"/>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Show the video full screen (F11; Esc comes back)</source>
+        <translation>全屏显示视频（F11；按 Esc 返回）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Leave full screen</source>
+        <translation>退出全屏</translation>
+    </message>
+    <message>
+        <location line="+106"/>
+        <source>This video could not be played: the file “{name}” was not found.</source>
+        <translation>无法播放此视频：找不到文件“{name}”。</translation>
+    </message>
+    <message>
+        <location line="+314"/>
+        <source>Pause (Space)</source>
+        <translation>暂停（空格键）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Play (Space)</source>
+        <translation>播放（空格键）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unmute</source>
+        <translation>取消静音</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mute</source>
+        <translation>静音</translation>
     </message>
 </context>
 <context>

@@ -197,3 +197,14 @@ def test_a_paused_queue_is_said_and_not_waited_on_unless_resumed(sim, tmp_path):
     store = JobStore(paths.job_database())
     assert not store.queue_paused()  # resumed for the window too
     store.close()
+
+
+def test_the_monthly_cap_refuses_the_run_and_exits_1(sim, tmp_path):
+    from vidu_desktop import settings
+
+    settings.save_monthly_cap_units(1)  # $0.0001: no video fits
+    done = headless(sim, picture(tmp_path, "a.png"), "--duration", "1")
+
+    assert done.returncode == 1
+    assert "Not sent:" in done.stderr
+    assert sim.stats.submissions == 0 and stored_jobs() == []
