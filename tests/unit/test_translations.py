@@ -109,7 +109,8 @@ def test_chinese_uses_one_word_per_thing():
         if key in GLOSSARY_EXCEPTIONS or not message.finished:
             continue
         for english, chinese in GLOSSARY.items():
-            if re.search(english, message.source) and any(chinese not in text for text in message.translations):
+            words = PLACEHOLDER.sub("", message.source)  # {videos} is a value, not the word
+            if re.search(english, words) and any(chinese not in text for text in message.translations):
                 wrong.append(f"{_where(message)}: {english!r} should be {chinese!r} in {message.translations}")
     assert not wrong, "\n".join(wrong)
 
