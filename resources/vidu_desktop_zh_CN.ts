@@ -305,766 +305,962 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>JobDetails</name>
     <message>
+        <location filename="../vidu_desktop/ui/details.py" line="+50"/>
         <source>Job details</source>
-        <translation type="vanished">任务详情</translation>
+        <translation>任务详情</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>State</source>
-        <translation type="vanished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Error</source>
-        <translation type="vanished">错误</translation>
+        <translation>错误</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>What went wrong, in full</source>
-        <translation type="vanished">完整的出错信息</translation>
+        <translation>完整的出错信息</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Copy</source>
-        <translation type="vanished">复制</translation>
+        <translation>复制</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Copy the error</source>
-        <translation type="vanished">复制错误信息</translation>
+        <translation>复制错误信息</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Copy the whole error text, to search for it or send it</source>
-        <translation type="vanished">复制完整的错误信息，用于搜索或发送给他人</translation>
+        <translation>复制完整的错误信息，用于搜索或发送给他人</translation>
     </message>
     <message>
+        <location line="+13"/>
         <source>Prompt</source>
-        <translation type="vanished">提示词</translation>
+        <translation>提示词</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Settings</source>
-        <translation type="vanished">设置</translation>
+        <translation>设置</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Seed</source>
-        <translation type="vanished">种子</translation>
+        <translation>种子</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Image</source>
-        <translation type="vanished">图片</translation>
+        <translation>图片</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Video file</source>
-        <translation type="vanished">视频文件</translation>
+        <translation>视频文件</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Task id</source>
-        <translation type="vanished">任务 ID</translation>
+        <translation>任务 ID</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Added</source>
-        <translation type="vanished">添加时间</translation>
+        <translation>添加时间</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Last change</source>
-        <translation type="vanished">最后更改</translation>
+        <translation>最后更改</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Estimate</source>
-        <translation type="vanished">估算</translation>
+        <translation>估算</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Made from</source>
-        <translation type="vanished">生成自</translation>
+        <translation>生成自</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Followed by</source>
-        <translation type="vanished">后续任务</translation>
+        <translation>后续任务</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Play</source>
-        <translation type="vanished">播放</translation>
+        <translation>播放</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Play this job&apos;s video (Enter in the list)</source>
-        <translation type="vanished">播放此任务的视频（在列表中按 Enter）</translation>
+        <translation>播放此任务的视频（在列表中按 Enter）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Show in folder</source>
-        <translation type="vanished">在文件夹中显示</translation>
+        <translation>在文件夹中显示</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Open the folder that holds the video</source>
-        <translation type="vanished">打开视频所在的文件夹</translation>
+        <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Retry</source>
-        <translation type="vanished">重试</translation>
+        <translation>重试</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Try this job again (Ctrl+R)</source>
-        <translation type="vanished">重试此任务（Ctrl+R）</translation>
+        <translation>重试此任务（Ctrl+R）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Re-run</source>
-        <translation type="vanished">重新生成</translation>
+        <translation>重新生成</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Put this job&apos;s image and settings back in the list, ready to generate again</source>
-        <translation type="vanished">将此任务的图片和设置放回列表，以便再次生成</translation>
+        <translation>将此任务的图片和设置放回列表，以便再次生成</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Continue from last frame</source>
-        <translation type="vanished">从最后一帧继续</translation>
+        <translation>从最后一帧继续</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Add the video&apos;s last frame as a new image, with the same settings and prompt</source>
-        <translation type="vanished">将视频的最后一帧添加为新图片，使用相同的设置和提示词</translation>
+        <translation>将视频的最后一帧添加为新图片，使用相同的设置和提示词</translation>
     </message>
     <message>
+        <location line="+24"/>
         <source>Select a job to see its details.</source>
-        <translation type="vanished">选择一个任务以查看详情。</translation>
+        <translation>选择一个任务以查看详情。</translation>
     </message>
     <message>
+        <location line="+36"/>
         <source>silent</source>
-        <translation type="vanished">无声音</translation>
+        <translation>无声音</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>{seconds} s, {resolution}</source>
-        <translation type="vanished">{seconds} 秒，{resolution}</translation>
+        <translation>{seconds} 秒，{resolution}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Sound: {sound}</source>
-        <translation type="vanished">声音：{sound}</translation>
+        <translation>声音：{sound}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Sound follows the motion</source>
-        <translation type="vanished">声音跟随画面动作</translation>
+        <translation>声音跟随画面动作</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Off-peak (cheaper, slower)</source>
-        <translation type="vanished">错峰（更便宜，更慢）</translation>
+        <translation>错峰（更便宜，更慢）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>(none: the model decides)</source>
-        <translation type="vanished">（无：由模型决定）</translation>
+        <translation>（无：由模型决定）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>chosen by Novita</source>
-        <translation type="vanished">由 Novita 选择</translation>
+        <translation>由 Novita 选择</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>(no video yet)</source>
-        <translation type="vanished">（还没有视频）</translation>
+        <translation>（还没有视频）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>(not sent yet)</source>
-        <translation type="vanished">（尚未发送）</translation>
+        <translation>（尚未发送）</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>≈ {price}</source>
-        <translation type="vanished">≈ {price}</translation>
+        <translation>≈ {price}</translation>
     </message>
     <message>
+        <location line="+19"/>
         <source>re-run of</source>
-        <translation type="vanished">重新生成自</translation>
+        <translation>重新生成自</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>continued from</source>
-        <translation type="vanished">继续自</translation>
+        <translation>继续自</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+5"/>
         <source>(none)</source>
-        <translation type="vanished">（无）</translation>
+        <translation>（无）</translation>
     </message>
 </context>
 <context>
     <name>JobListView</name>
     <message>
+        <location filename="../vidu_desktop/ui/job_list.py" line="+545"/>
         <source>Jobs</source>
-        <translation type="vanished">任务</translation>
+        <translation>任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Your jobs, newest first. Enter plays, Delete deletes, drag a video out to a folder, drag waiting jobs to reorder the queue.</source>
-        <translation type="vanished">你的任务，最新的在前。按 Enter 播放，按 Delete 删除，可将视频拖到文件夹，可拖动等待中的任务调整队列顺序。</translation>
+        <translation>你的任务，最新的在前。按 Enter 播放，按 Delete 删除，可将视频拖到文件夹，可拖动等待中的任务调整队列顺序。</translation>
     </message>
     <message>
+        <location line="+23"/>
         <source>No job matches “{search}”</source>
-        <translation type="vanished">没有任务匹配“{search}”</translation>
+        <translation>没有任务匹配“{search}”</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>No job in this state. Choose “All” in Show jobs to see every job.</source>
-        <translation type="vanished">没有处于此状态的任务。在“显示任务”中选择“全部”可查看所有任务。</translation>
+        <translation>没有处于此状态的任务。在“显示任务”中选择“全部”可查看所有任务。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>No jobs yet: drop an image here, or open one with Ctrl+O</source>
-        <translation type="vanished">还没有任务：将图片拖放到这里，或按 Ctrl+O 打开图片</translation>
+        <translation>还没有任务：将图片拖放到这里，或按 Ctrl+O 打开图片</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../vidu_desktop/ui/main_window.py" line="+102"/>
+        <location line="+350"/>
         <source>Generate</source>
-        <translation type="vanished">生成</translation>
+        <translation>生成</translation>
     </message>
     <message>
+        <location line="-346"/>
         <source>Make one video per image (Ctrl+Return)</source>
-        <translation type="vanished">每张图片生成一个视频（Ctrl+Return）</translation>
+        <translation>每张图片生成一个视频（Ctrl+Return）</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Add your Novita API key</source>
-        <translation type="vanished">添加你的 Novita API 密钥</translation>
+        <translation>添加你的 Novita API 密钥</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Open Settings to add your key and make real videos</source>
-        <translation type="vanished">打开“设置”添加你的密钥，生成真正的视频</translation>
+        <translation>打开“设置”添加你的密钥，生成真正的视频</translation>
     </message>
     <message>
+        <location line="+23"/>
         <source>Show jobs</source>
-        <translation type="vanished">显示任务</translation>
+        <translation>显示任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Show only jobs in this state</source>
-        <translation type="vanished">只显示处于此状态的任务</translation>
+        <translation>只显示处于此状态的任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>All</source>
-        <translation type="vanished">全部</translation>
+        <translation>全部</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Waiting</source>
-        <translation type="vanished">等待中</translation>
+        <translation>等待中</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Running</source>
-        <translation type="vanished">进行中</translation>
+        <translation>进行中</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Done</source>
-        <translation type="vanished">已完成</translation>
+        <translation>已完成</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Failed or uncertain</source>
-        <translation type="vanished">失败或不确定</translation>
+        <translation>失败或不确定</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Cancelled</source>
-        <translation type="vanished">已取消</translation>
+        <translation>已取消</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Show &amp;jobs</source>
-        <translation type="vanished">显示任务(&amp;J)</translation>
+        <translation>显示任务(&amp;J)</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Search file name, prompt, state or task id</source>
-        <translation type="vanished">搜索文件名、提示词、状态或任务 ID</translation>
+        <translation>搜索文件名、提示词、状态或任务 ID</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Search jobs</source>
-        <translation type="vanished">搜索任务</translation>
+        <translation>搜索任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Show only jobs whose file name, prompt, state or task id contains this text (Ctrl+F; Esc clears)</source>
-        <translation type="vanished">只显示文件名、提示词、状态或任务 ID 中包含此文字的任务（Ctrl+F；按 Esc 清除）</translation>
+        <translation>只显示文件名、提示词、状态或任务 ID 中包含此文字的任务（Ctrl+F；按 Esc 清除）</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Clear the search</source>
-        <translation type="vanished">清除搜索</translation>
+        <translation>清除搜索</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Clear the search (Esc)</source>
-        <translation type="vanished">清除搜索（Esc）</translation>
+        <translation>清除搜索（Esc）</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <location line="+317"/>
+        <location line="+220"/>
         <source>Cancel</source>
-        <translation type="vanished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
+        <location line="-536"/>
         <source>Cancel selected waiting jobs</source>
-        <translation type="vanished">取消所选的等待中任务</translation>
+        <translation>取消所选的等待中任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Take the selected waiting jobs out of the queue (nothing is sent or charged)</source>
-        <translation type="vanished">将所选的等待中任务移出队列（不会发送，也不会扣费）</translation>
+        <translation>将所选的等待中任务移出队列（不会发送，也不会扣费）</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Move up</source>
-        <translation type="vanished">上移</translation>
+        <translation>上移</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Move up in the queue</source>
-        <translation type="vanished">在队列中上移</translation>
+        <translation>在队列中上移</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Send the selected waiting jobs sooner (Ctrl+Up)</source>
-        <translation type="vanished">让所选的等待中任务更早发送（Ctrl+Up）</translation>
+        <translation>让所选的等待中任务更早发送（Ctrl+Up）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Move down</source>
-        <translation type="vanished">下移</translation>
+        <translation>下移</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Move down in the queue</source>
-        <translation type="vanished">在队列中下移</translation>
+        <translation>在队列中下移</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Send the selected waiting jobs later (Ctrl+Down)</source>
-        <translation type="vanished">让所选的等待中任务更晚发送（Ctrl+Down）</translation>
+        <translation>让所选的等待中任务更晚发送（Ctrl+Down）</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Queue</source>
-        <translation type="vanished">队列</translation>
+        <translation>队列</translation>
     </message>
     <message>
+        <location line="+14"/>
+        <location line="+489"/>
         <source>Play</source>
-        <translation type="vanished">播放</translation>
+        <translation>播放</translation>
     </message>
     <message>
+        <location line="-488"/>
         <source>Play the video that is ready</source>
-        <translation type="vanished">播放已就绪的视频</translation>
+        <translation>播放已就绪的视频</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Play the video that just finished</source>
-        <translation type="vanished">播放刚完成的视频</translation>
+        <translation>播放刚完成的视频</translation>
     </message>
     <message>
+        <location line="+39"/>
         <source>Connection</source>
-        <translation type="vanished">连接</translation>
+        <translation>连接</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Balance</source>
-        <translation type="vanished">余额</translation>
+        <translation>余额</translation>
     </message>
     <message>
+        <location line="+78"/>
         <source>&lt;b&gt;Demo mode&lt;/b&gt; — videos come from the built-in simulator, nothing is charged. Add your key to make real videos.</source>
-        <translation type="vanished">&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
+        <translation>&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
     </message>
     <message>
+        <location line="+85"/>
         <source>Add an image to animate: drop it here, or use Open… (Ctrl+O).</source>
-        <translation type="vanished">添加要制作成视频的图片：拖放到这里，或使用“打开…”（Ctrl+O）。</translation>
+        <translation>添加要制作成视频的图片：拖放到这里，或使用“打开…”（Ctrl+O）。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Checking {name}…</source>
-        <translation type="vanished">正在检查 {name}…</translation>
+        <translation>正在检查 {name}…</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Waiting for a connection (API key or Demo mode)…</source>
-        <translation type="vanished">正在等待连接（API 密钥或演示模式）…</translation>
+        <translation>正在等待连接（API 密钥或演示模式）…</translation>
     </message>
     <message>
+        <location line="+22"/>
         <source>{refusal} Change the cap in Settings (Ctrl+,).</source>
-        <translation type="vanished">{refusal} 可在“设置”中更改上限（Ctrl+,）。</translation>
+        <translation>{refusal} 可在“设置”中更改上限（Ctrl+,）。</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>{count} of {total} images cannot be used and will be left out: {problem}</source>
-        <translation type="vanished">共 {total} 张图片中有 {count} 张无法使用，将被跳过：{problem}</translation>
+        <translation>共 {total} 张图片中有 {count} 张无法使用，将被跳过：{problem}</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Generate {count} videos</source>
-        <translation type="vanished">生成 {count} 个视频</translation>
+        <translation>生成 {count} 个视频</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source> — more than your balance</source>
-        <translation type="vanished"> — 超出了你的余额</translation>
+        <translation> — 超出了你的余额</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>{count} videos</source>
-        <translation type="vanished">{count} 个视频</translation>
+        <translation>{count} 个视频</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>one video</source>
-        <translation type="vanished">一个视频</translation>
+        <translation>一个视频</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Make {videos} (Ctrl+Return).</source>
-        <translation type="vanished">生成 {videos}（Ctrl+Return）。</translation>
+        <translation>生成 {videos}（Ctrl+Return）。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Make {videos} (Ctrl+Return), estimated to cost {price} in all. An estimate: Novita charges what it charges.</source>
-        <translation type="vanished">生成 {videos}（Ctrl+Return），估算总费用为 {price}。这只是估算：实际以 Novita 的扣费为准。</translation>
+        <translation>生成 {videos}（Ctrl+Return），估算总费用为 {price}。这只是估算：实际以 Novita 的扣费为准。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source> That is more than your balance of {balance}: you will be asked first.</source>
-        <translation type="vanished">这超出了你的余额 {balance}：发送前会先询问你。</translation>
+        <translation>这超出了你的余额 {balance}：发送前会先询问你。</translation>
     </message>
     <message>
+        <location line="+14"/>
         <source>Some images cannot be used</source>
-        <translation type="vanished">部分图片无法使用</translation>
+        <translation>部分图片无法使用</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>{bad} of {total} images cannot be used:</source>
-        <translation type="vanished">共 {total} 张图片中有 {bad} 张无法使用：</translation>
+        <translation>共 {total} 张图片中有 {bad} 张无法使用：</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Generate {count} valid</source>
-        <translation type="vanished">生成 {count} 张有效图片</translation>
+        <translation>生成 {count} 张有效图片</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <location line="+5"/>
         <source>Nothing was sent.</source>
-        <translation type="vanished">没有发送任何内容。</translation>
+        <translation>没有发送任何内容。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Sent {count} job(s).</source>
-        <translation type="vanished">已发送 {count} 个任务。</translation>
+        <translation>已发送 {count} 个任务。</translation>
     </message>
     <message>
+        <location line="+43"/>
         <source>Open images</source>
-        <translation type="vanished">打开图片</translation>
+        <translation>打开图片</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Images (*.jpg *.jpeg *.png *.webp);;All files (*)</source>
-        <translation type="vanished">图片 (*.jpg *.jpeg *.png *.webp);;所有文件 (*)</translation>
+        <translation>图片 (*.jpg *.jpeg *.png *.webp);;所有文件 (*)</translation>
     </message>
     <message>
+        <location line="+65"/>
         <source>That job is not in the list as filtered: choose “All” and clear the search.</source>
-        <translation type="vanished">该任务不在当前筛选后的列表中：请选择“全部”并清除搜索。</translation>
+        <translation>该任务不在当前筛选后的列表中：请选择“全部”并清除搜索。</translation>
     </message>
     <message>
+        <location line="+14"/>
         <source>“{name}” is ready.</source>
-        <translation type="vanished">“{name}”已就绪。</translation>
+        <translation>“{name}”已就绪。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>A video is ready: {name}</source>
-        <translation type="vanished">视频已就绪：{name}</translation>
+        <translation>视频已就绪：{name}</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Your video is ready</source>
-        <translation type="vanished">你的视频已就绪</translation>
+        <translation>你的视频已就绪</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>{name} — click to play</source>
-        <translation type="vanished">{name} — 点击播放</translation>
+        <translation>{name} — 点击播放</translation>
     </message>
     <message>
+        <location line="+31"/>
         <source>This job has no video yet.</source>
-        <translation type="vanished">此任务还没有视频。</translation>
+        <translation>此任务还没有视频。</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Send again?</source>
-        <translation type="vanished">再次发送？</translation>
+        <translation>再次发送？</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>This job may already have started on Novita (and been charged). Send it again anyway?</source>
-        <translation type="vanished">此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
+        <translation>此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <location line="+10"/>
         <source>Show in folder</source>
-        <translation type="vanished">在文件夹中显示</translation>
+        <translation>在文件夹中显示</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Retry</source>
-        <translation type="vanished">重试</translation>
+        <translation>重试</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Top up on novita.ai…</source>
-        <translation type="vanished">在 novita.ai 充值…</translation>
+        <translation>在 novita.ai 充值…</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Save a copy…</source>
-        <translation type="vanished">另存副本…</translation>
+        <translation>另存副本…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Re-run (new seed)</source>
-        <translation type="vanished">重新生成（新种子）</translation>
+        <translation>重新生成（新种子）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Continue from last frame</source>
-        <translation type="vanished">从最后一帧继续</translation>
+        <translation>从最后一帧继续</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Edit again (image and settings to the form)</source>
-        <translation type="vanished">再次编辑（将图片和设置放回表单）</translation>
+        <translation>再次编辑（将图片和设置放回表单）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Use these settings</source>
-        <translation type="vanished">使用这些设置</translation>
+        <translation>使用这些设置</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Reuse its seed</source>
-        <translation type="vanished">重用其种子</translation>
+        <translation>重用其种子</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Copy task id</source>
-        <translation type="vanished">复制任务 ID</translation>
+        <translation>复制任务 ID</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Delete…</source>
-        <translation type="vanished">删除…</translation>
+        <translation>删除…</translation>
     </message>
     <message>
+        <location line="+22"/>
         <source>Re-running “{name}” with a new seed.</source>
-        <translation type="vanished">正在以新种子重新生成“{name}”。</translation>
+        <translation>正在以新种子重新生成“{name}”。</translation>
     </message>
     <message>
+        <location line="+21"/>
         <source>Taking the last frame of “{name}”…</source>
-        <translation type="vanished">正在截取“{name}”的最后一帧…</translation>
+        <translation>正在截取“{name}”的最后一帧…</translation>
     </message>
     <message>
+        <location line="+20"/>
         <source>The frame was added as a new image: {path}</source>
-        <translation type="vanished">该画面已添加为新图片：{path}</translation>
+        <translation>该画面已添加为新图片：{path}</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Save a copy</source>
-        <translation type="vanished">保存副本</translation>
+        <translation>保存副本</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>MP4 video (*.mp4)</source>
-        <translation type="vanished">MP4 视频 (*.mp4)</translation>
+        <translation>MP4 视频 (*.mp4)</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Saved {path}</source>
-        <translation type="vanished">已保存 {path}</translation>
+        <translation>已保存 {path}</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>A job that is being sent or downloaded cannot be deleted yet; try again in a moment.</source>
-        <translation type="vanished">正在发送或下载的任务暂时无法删除；请稍后再试。</translation>
+        <translation>正在发送或下载的任务暂时无法删除；请稍后再试。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Delete {count} jobs</source>
-        <translation type="vanished">删除 {count} 个任务</translation>
+        <translation>删除 {count} 个任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Delete the job</source>
-        <translation type="vanished">删除此任务</translation>
+        <translation>删除此任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Delete {count} job(s)?</source>
-        <translation type="vanished">删除 {count} 个任务？</translation>
+        <translation>删除 {count} 个任务？</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>{files} video file(s) are deleted with them. This cannot be undone.</source>
-        <translation type="vanished">将同时删除 {files} 个视频文件。此操作无法撤销。</translation>
+        <translation>将同时删除 {files} 个视频文件。此操作无法撤销。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This cannot be undone.</source>
-        <translation type="vanished">此操作无法撤销。</translation>
+        <translation>此操作无法撤销。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Delete</source>
-        <translation type="vanished">删除</translation>
+        <translation>删除</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Keep</source>
-        <translation type="vanished">保留</translation>
+        <translation>保留</translation>
     </message>
     <message>
+        <location line="+19"/>
         <source>The queue cannot do that in this version.</source>
-        <translation type="vanished">此版本的队列无法执行此操作。</translation>
+        <translation>此版本的队列无法执行此操作。</translation>
     </message>
     <message>
+        <location line="+42"/>
         <source>Resume queue</source>
-        <translation type="vanished">恢复队列</translation>
+        <translation>恢复队列</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Pause queue</source>
-        <translation type="vanished">暂停队列</translation>
+        <translation>暂停队列</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Waiting jobs are not sent while the queue is paused; jobs already at Novita go on (Ctrl+P)</source>
-        <translation type="vanished">队列暂停时不会发送等待中的任务；已提交到 Novita 的任务会继续进行（Ctrl+P）</translation>
+        <translation>队列暂停时不会发送等待中的任务；已提交到 Novita 的任务会继续进行（Ctrl+P）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Queue paused: waiting jobs are not sent</source>
-        <translation type="vanished">队列已暂停：不会发送等待中的任务</translation>
+        <translation>队列已暂停：不会发送等待中的任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Queue running</source>
-        <translation type="vanished">队列运行中</translation>
+        <translation>队列运行中</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Open a folder of images</source>
-        <translation type="vanished">打开图片文件夹</translation>
+        <translation>打开图片文件夹</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Open a batch file</source>
-        <translation type="vanished">打开批量文件</translation>
+        <translation>打开批量文件</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Batch files (*.csv);;All files (*)</source>
-        <translation type="vanished">批量文件 (*.csv);;所有文件 (*)</translation>
+        <translation>批量文件 (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Saving a batch is not available in this version.</source>
-        <translation type="vanished">此版本无法保存批量。</translation>
+        <translation>此版本无法保存批量。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Save the batch as CSV</source>
-        <translation type="vanished">将批量保存为 CSV</translation>
+        <translation>将批量保存为 CSV</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Batch files (*.csv)</source>
-        <translation type="vanished">批量文件 (*.csv)</translation>
+        <translation>批量文件 (*.csv)</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Import videos</source>
-        <translation type="vanished">导入视频</translation>
+        <translation>导入视频</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Videos (*.mp4);;All files (*)</source>
-        <translation type="vanished">视频 (*.mp4);;所有文件 (*)</translation>
+        <translation>视频 (*.mp4);;所有文件 (*)</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Imported {count} video(s).</source>
-        <translation type="vanished">已导入 {count} 个视频。</translation>
+        <translation>已导入 {count} 个视频。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Not imported: {problems}</source>
-        <translation type="vanished">未导入：{problems}</translation>
+        <translation>未导入：{problems}</translation>
     </message>
     <message>
+        <location line="+29"/>
         <source>&amp;File</source>
-        <translation type="vanished">文件(&amp;F)</translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&amp;Open images…</source>
-        <translation type="vanished">打开图片(&amp;O)…</translation>
+        <translation>打开图片(&amp;O)…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Open &amp;folder…</source>
-        <translation type="vanished">打开文件夹(&amp;F)…</translation>
+        <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Add every image in a folder (a .txt next to an image is its prompt)</source>
-        <translation type="vanished">添加文件夹中的所有图片（图片旁同名的 .txt 文件作为其提示词）</translation>
+        <translation>添加文件夹中的所有图片（图片旁同名的 .txt 文件作为其提示词）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Open &amp;batch file (CSV)…</source>
-        <translation type="vanished">打开批量文件 (CSV)(&amp;B)…</translation>
+        <translation>打开批量文件 (CSV)(&amp;B)…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A CSV with an image column and any of prompt, duration, resolution…</source>
-        <translation type="vanished">包含图片列以及提示词、时长、分辨率等任意列的 CSV 文件…</translation>
+        <translation>包含图片列以及提示词、时长、分辨率等任意列的 CSV 文件…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Save batch as &amp;CSV…</source>
-        <translation type="vanished">将批量保存为 CSV(&amp;C)…</translation>
+        <translation>将批量保存为 CSV(&amp;C)…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The images in the list, with their prompts and settings, as a batch file</source>
-        <translation type="vanished">列表中的图片及其提示词和设置，保存为批量文件</translation>
+        <translation>列表中的图片及其提示词和设置，保存为批量文件</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&amp;Import videos…</source>
-        <translation type="vanished">导入视频(&amp;I)…</translation>
+        <translation>导入视频(&amp;I)…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Add videos made by this app (their settings are inside) to the job list</source>
-        <translation type="vanished">将本应用生成的视频（其中包含设置）添加到任务列表</translation>
+        <translation>将本应用生成的视频（其中包含设置）添加到任务列表</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>&amp;Paste image or link</source>
-        <translation type="vanished">粘贴图片或链接(&amp;P)</translation>
+        <translation>粘贴图片或链接(&amp;P)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&amp;Remove selected images</source>
-        <translation type="vanished">移除所选图片(&amp;R)</translation>
+        <translation>移除所选图片(&amp;R)</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>&amp;Clear images</source>
-        <translation type="vanished">清空图片(&amp;C)</translation>
+        <translation>清空图片(&amp;C)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&amp;Find in jobs</source>
-        <translation type="vanished">在任务中查找(&amp;F)</translation>
+        <translation>在任务中查找(&amp;F)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>&amp;Settings…</source>
-        <translation type="vanished">设置(&amp;S)…</translation>
+        <translation>设置(&amp;S)…</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>&amp;Quit</source>
-        <translation type="vanished">退出(&amp;Q)</translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&amp;Jobs</source>
-        <translation type="vanished">任务(&amp;J)</translation>
+        <translation>任务(&amp;J)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&amp;Generate</source>
-        <translation type="vanished">生成(&amp;G)</translation>
+        <translation>生成(&amp;G)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>&amp;Retry selected</source>
-        <translation type="vanished">重试所选任务(&amp;R)</translation>
+        <translation>重试所选任务(&amp;R)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>&amp;Pause queue</source>
-        <translation type="vanished">暂停队列(&amp;P)</translation>
+        <translation>暂停队列(&amp;P)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Waiting jobs are not sent while the queue is paused</source>
-        <translation type="vanished">队列暂停时不会发送等待中的任务</translation>
+        <translation>队列暂停时不会发送等待中的任务</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>&amp;Cancel selected waiting jobs</source>
-        <translation type="vanished">取消所选的等待中任务(&amp;C)</translation>
+        <translation>取消所选的等待中任务(&amp;C)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Move &amp;up in the queue</source>
-        <translation type="vanished">在队列中上移(&amp;U)</translation>
+        <translation>在队列中上移(&amp;U)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Move &amp;down in the queue</source>
-        <translation type="vanished">在队列中下移(&amp;D)</translation>
+        <translation>在队列中下移(&amp;D)</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>&amp;Delete selected jobs…</source>
-        <translation type="vanished">删除所选任务(&amp;D)…</translation>
+        <translation>删除所选任务(&amp;D)…</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>&amp;Spending…</source>
-        <translation type="vanished">花费(&amp;S)…</translation>
+        <translation>花费(&amp;S)…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Estimated spending today, this week and this month, and Novita&apos;s bill</source>
-        <translation type="vanished">今天、本周和本月的估算花费，以及 Novita 的账单</translation>
+        <translation>今天、本周和本月的估算花费，以及 Novita 的账单</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Play/&amp;pause</source>
-        <translation type="vanished">播放/暂停(&amp;P)</translation>
+        <translation>播放/暂停(&amp;P)</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>&amp;Help</source>
-        <translation type="vanished">帮助(&amp;H)</translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Open &amp;log folder</source>
-        <translation type="vanished">打开日志文件夹(&amp;L)</translation>
+        <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Log folder</source>
-        <translation type="vanished">日志文件夹</translation>
+        <translation>日志文件夹</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&amp;About</source>
-        <translation type="vanished">关于(&amp;A)</translation>
+        <translation>关于(&amp;A)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>About {app}</source>
-        <translation type="vanished">关于 {app}</translation>
+        <translation>关于 {app}</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&lt;b&gt;{app}&lt;/b&gt; {version}&lt;br&gt;Still images to videos with Novita AI&apos;s Vidu Q3 Turbo.</source>
-        <translation type="vanished">&lt;b&gt;{app}&lt;/b&gt; {version}&lt;br&gt;使用 Novita AI 的 Vidu Q3 Turbo 将静态图片制作成视频。</translation>
+        <translation>&lt;b&gt;{app}&lt;/b&gt; {version}&lt;br&gt;使用 Novita AI 的 Vidu Q3 Turbo 将静态图片制作成视频。</translation>
     </message>
     <message>
+        <location line="+48"/>
         <source>Quit with jobs running?</source>
-        <translation type="vanished">仍有任务在进行，确定退出吗？</translation>
+        <translation>仍有任务在进行，确定退出吗？</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>{count} job(s) are not finished.</source>
-        <translation type="vanished">{count} 个任务尚未完成。</translation>
+        <translation>{count} 个任务尚未完成。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Quit</source>
-        <translation type="vanished">退出</translation>
+        <translation>退出</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Keep open</source>
-        <translation type="vanished">保持打开</translation>
+        <translation>保持打开</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Jobs already sent continue at Novita; waiting jobs stay in the queue. All of them are picked up when you start {app} again.</source>
-        <translation type="vanished">已发送的任务会在 Novita 上继续进行；等待中的任务会留在队列中。下次启动 {app} 时会继续处理所有任务。</translation>
+        <translation>已发送的任务会在 Novita 上继续进行；等待中的任务会留在队列中。下次启动 {app} 时会继续处理所有任务。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Don&apos;t ask again</source>
-        <translation type="vanished">不再询问</translation>
+        <translation>不再询问</translation>
     </message>
 </context>
 <context>
@@ -1253,32 +1449,40 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>PathDialog</name>
     <message>
+        <location filename="../vidu_desktop/ui/dialogs.py" line="+70"/>
         <source>Path</source>
-        <translation type="vanished">路径</translation>
+        <translation>路径</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The folder&apos;s path: copy it into a file manager or a terminal</source>
-        <translation type="vanished">文件夹路径：可复制到文件管理器或终端中</translation>
+        <translation>文件夹路径：可复制到文件管理器或终端中</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Copy</source>
-        <translation type="vanished">复制</translation>
+        <translation>复制</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Copy the path</source>
-        <translation type="vanished">复制路径</translation>
+        <translation>复制路径</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Copy the path to the clipboard</source>
-        <translation type="vanished">将路径复制到剪贴板</translation>
+        <translation>将路径复制到剪贴板</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <location line="+1"/>
         <source>Close</source>
-        <translation type="vanished">关闭</translation>
+        <translation>关闭</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Copied</source>
-        <translation type="vanished">已复制</translation>
+        <translation>已复制</translation>
     </message>
 </context>
 <context>
