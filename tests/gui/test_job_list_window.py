@@ -428,3 +428,15 @@ def test_tab_goes_from_generate_through_the_job_list_in_order(window):
         widget = next_focusable(widget)
         order.append(widget)
     assert order == [window.state_filter, window.search, window.jobs_view]
+
+
+def test_the_file_menu_opens_images_folders_batches_and_videos(window):
+    [file_menu] = [action.menu() for action in window.menuBar().actions() if action.text() == "&File"]
+    words = [action.text().replace("&", "") for action in file_menu.actions() if action.text()]
+    for expected in ("Open images…", "Open folder…", "Open batch file (CSV)…", "Save batch as CSV…",
+                     "Import videos…"):
+        assert expected in words
+    [jobs_menu] = [action.menu() for action in window.menuBar().actions() if action.text() == "&Jobs"]
+    shortcuts = {action.text().replace("&", ""): action.shortcut().toString() for action in jobs_menu.actions()}
+    assert shortcuts["Pause queue"] == "Ctrl+P"
+    assert shortcuts["Move up in the queue"] == "Ctrl+Up" and shortcuts["Move down in the queue"] == "Ctrl+Down"
