@@ -21,14 +21,22 @@ PACKAGING_PACKAGES = binutils desktop-file-utils appstream \
 # import whom, dead code. All of them run; the target fails if any one does.
 LINTERS := "ruff check --output-format concise ." mypy lint-imports vulture
 
-.PHONY: run test lint fix bench package packaging-deps system-deps venv clean simulator
+# Translations: resources/<catalog>_<language>.ts are the sources (kept in git, edited with Qt
+# Linguist or by hand); the .qm files the app loads are built from them. `make strings` refreshes
+# the .ts from the code (new words come in unfinished; tests/unit/test_translations.py fails on
+# them until translated). The English catalog holds only the plural forms of the %n words.
+TS_FILES := $(wildcard resources/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
+LUPDATE := $(VENV)/bin/pyside6-lupdate -extensions py -locations relative -no-obsolete
 
-run: venv
+.PHONY: run test lint fix bench package packaging-deps system-deps venv clean simulator translations strings
+
+run: venv translations
 	$(PY) -m vidu_desktop $(ARGS)
 
 # The suite builds and checks the frozen app too (tests/packaging), so it needs the same tools.
 # Lint first: a failing check stops the run before the (long) suite starts.
-test: venv packaging-deps
+test: venv packaging-deps translations
 	@$(MAKE) --no-print-directory lint
 	tests/run-headless.sh $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -52,19 +60,38 @@ simulator: venv
 
 # The frozen app in dist/vidu-desktop/, and on Linux dist/*.deb and dist/*.tar.gz (see packaging/).
 # ARGS=--console keeps a console for debugging.
-package: venv packaging-deps
+package: venv packaging-deps translations
 	$(PY) packaging/build.py $(ARGS)
 
 packaging-deps:
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(PACKAGING_PACKAGES)"
 
+translations: $(QM_FILES)
+
+resources/%.qm: resources/%.ts | $(STAMP)
+	@$(VENV)/bin/pyside6-lrelease -silent $< -qm $@ && echo "Built the translation $@"
+
+strings: venv
+	$(LUPDATE) vidu_desktop -source-language en -target-language zh_CN -ts resources/vidu_desktop_zh_CN.ts
+	$(LUPDATE) vidu_desktop -source-language en -target-language en -pluralonly -ts resources/vidu_desktop_en.ts
+
 venv: system-deps $(STAMP)
 
+# Says what it does: the first run downloads a few hundred MB (Qt) and would otherwise look stuck.
+# pip's own lines are filtered to what it fetches and installs; all of them are in pip.log.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+	@if [ ! -x $(PY) ]; then echo "Creating the virtual environment in $(VENV)/ …"; $(PYTHON) -m venv $(VENV); fi
+	@echo "Updating pip in $(VENV)/ …"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@echo "Installing Python packages ($$($(PY) -c 'import re, tomllib; \
+		print(", ".join(re.split("[^A-Za-z0-9_.-]", d)[0] for d in \
+		tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))') and the test tools)" \
+		"into $(VENV)/: about a minute the first time …"
+	@set -o pipefail; $(PY) -m pip install -e '.[test]' 2>&1 | tee $(VENV)/pip.log \
+		| { grep --line-buffered -E '^ *(Collecting|Downloading|Installing collected|Successfully installed)' || true; } \
+		|| { echo "pip failed; the end of $(VENV)/pip.log:"; tail -n 30 $(VENV)/pip.log; exit 1; }
+	@touch $@
+	@echo "Python packages installed in $(VENV)/."
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
@@ -74,7 +101,7 @@ system-deps:
 	if ! command -v apt-get >/dev/null; then \
 		echo "Not a Debian/Ubuntu system: install the equivalents of: $$missing"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-		echo "Installing system packages: $$missing"; \
+		echo "Installing system packages (a few minutes the first time): $$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	else \
@@ -83,5 +110,5 @@ system-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis \
+	rm -rf $(VENV) build dist *.egg-info resources/*.qm .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis \
 		test-artifacts

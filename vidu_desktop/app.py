@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,11 +17,34 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
 
 
+HEADLESS_OPTION = "--headless"
+
+
 def _parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=APP_ID, description=f"{APP_NAME}: still images to videos.")
-    parser.add_argument("images", nargs="*", help="image files or http(s) links to open")
+    parser = argparse.ArgumentParser(prog=APP_ID, description=f"{APP_NAME}: still images to videos.",
+                                     epilog=f"{APP_ID} {HEADLESS_OPTION} --help: making videos without a window.")
+    parser.add_argument("images", nargs="*", metavar="INPUT",
+                        help="image files, folders, CSV batch files or http(s) links to open")
+    parser.add_argument(HEADLESS_OPTION, action="store_true",
+                        help="no window: make the videos of the inputs, show progress here, and exit")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser.parse_known_args(argv)[0]  # Qt options (-style, -platform) pass through
+
+
+def for_running_copy(source: str) -> str:
+    """An input as another process must read it: a path made absolute (that process has its
+    own working folder), a link as it is."""
+    from .core.request import is_web_url
+
+    return source if is_web_url(source) else os.path.abspath(os.path.expanduser(source))
+
+
+def run_headless(argv: list[str]) -> int:
+    """`vidu-desktop --headless ...`: the headless runner with the other arguments. The two entry
+    points are independent layers (import-linter), so this one hands over by name."""
+    headless = importlib.import_module(f"{__package__}.headless")
+    code: int = headless.main(argv)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) > 1 and argv[1] == "--render-video":
         from .simulator.video import main as render_main
         return render_main(argv[2:])
+    if HEADLESS_OPTION in argv[1:]:
+        rest = list(argv[1:])
+        rest.remove(HEADLESS_OPTION)
+        return run_headless(rest)
     args = _parse(argv[1:])
 
     from PySide6.QtCore import Qt
@@ -66,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, APP_NAME, words)
         return 1
     if lock is None:  # already running: hand over the images ("Open with" on a running app)
-        if instance.send_to_running([str(Path(s).resolve()) if Path(s).exists() else s for s in args.images]):
+        if instance.send_to_running([for_running_copy(source) for source in args.images]):
             log.info("handed %d image(s) to the running copy", len(args.images))
             return 0
         QMessageBox.warning(None, APP_NAME, f"{APP_NAME} is already running but does not answer.")

@@ -69,6 +69,8 @@ class Session(QObject):
     pendingChanged = Signal(int)
     balanceChanged = Signal()  # read .balance (None: unknown) and .balance_words
     spendingChanged = Signal(object)  # SpendingSummary (estimates)
+    queuePausedChanged = Signal(bool)  # read .queue_paused; also once when the job list opens
+    familyReady = Signal(int, object, object)  # job id, parent Job or None, tuple of child Jobs
 
     # Intents, queued to the engine's thread.
     _generate = Signal(object, object, object, object)
@@ -81,6 +83,12 @@ class Session(QObject):
     _set_aside = Signal()
     _query = Signal(int, object, str, int, int)
     _spending = Signal(float)
+    _cancel = Signal(object)
+    _move_in_queue = Signal(object, int)
+    _move_to = Signal(object, int)
+    _set_queue_paused = Signal(bool)
+    _set_queue_limit = Signal(int)
+    _family = Signal(int)
 
     def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
                  library_dir: Callable[[], Path] = settings.library_dir,
@@ -91,6 +99,7 @@ class Session(QObject):
         self.allow_demo = allow_demo
         self.library_dir = library_dir
         self.pending = 0
+        self.queue_paused = False  # as the job store keeps it; known once the job list is open
         self.demo = DemoSimulator()
         self.database = database or paths.job_database()
         self._threads = EngineThreads(self.database, library_dir)
@@ -118,6 +127,14 @@ class Session(QObject):
         engine.spendingReady.connect(self._spending_ready)
         engine.opened.connect(self.refresh_spending)
         engine.jobChanged.connect(self._job_changed)
+        self._cancel.connect(engine.cancel)
+        self._move_in_queue.connect(engine.move_in_queue)
+        self._move_to.connect(engine.move_to)
+        self._set_queue_paused.connect(engine.set_queue_paused)
+        self._set_queue_limit.connect(engine.set_queue_limit)
+        self._family.connect(engine.family)
+        engine.queuePausedChanged.connect(self._queue_paused_changed)
+        engine.familyReady.connect(self.familyReady)
         self._started = False
         self._stopped = False
         self.connection: Connection | None = None
@@ -147,6 +164,7 @@ class Session(QObject):
         """Open the store and look for a key, both off the GUI thread; returns at once."""
         if not self._started:
             self._started = True
+            self._set_queue_limit.emit(settings.max_open_jobs())  # queued: handled once the engine runs
             self._threads.start()
         self.connect_to_service()
 
@@ -340,11 +358,49 @@ class Session(QObject):
         run_in_background(work, done, on_error, owner=owner or self)
         return True
 
+    # -- the queue ----------------------------------------------------------------------------
+
+    def cancel(self, job_ids: Sequence[int]) -> None:
+        """Take waiting jobs out of the queue (they become CANCELLED; Retry puts one back at the
+        end). A job already at Novita cannot be cancelled there (the API has no cancel): it is
+        left as it is and `problem` says so in plain words."""
+        self._cancel.emit(list(job_ids))
+
+    def move_in_queue(self, job_ids: Sequence[int], steps: int) -> None:
+        """Move waiting jobs `steps` places in the queue (negative: up, sent sooner). The moved
+        jobs keep their order; new places arrive as jobChanged (Job.queue_position)."""
+        self._move_in_queue.emit(list(job_ids), int(steps))
+
+    def move_to(self, job_ids: Sequence[int], index: int) -> None:
+        """Drag and drop: put waiting jobs at `index` of the queue (0: sent next), counted among
+        the waiting jobs that are not moved."""
+        self._move_to.emit(list(job_ids), int(index))
+
+    def set_queue_paused(self, paused: bool) -> None:
+        """Pause the queue (nothing new is sent; jobs at Novita carry on) or resume it. Kept in
+        the job store: a paused queue is still paused after a restart. queuePausedChanged follows."""
+        self._set_queue_paused.emit(bool(paused))
+
+    def queue_limit_changed(self) -> None:
+        """Settings changed the queue limit: read settings.max_open_jobs() again."""
+        self._set_queue_limit.emit(settings.max_open_jobs())
+
+    def _queue_paused_changed(self, paused: bool) -> None:
+        self.queue_paused = paused
+        self.queuePausedChanged.emit(paused)
+
+    def request_family(self, job_id: int) -> None:
+        """Ask for a job's parent and children (re-runs, continuations); they come back as
+        familyReady(job_id, parent Job or None, tuple of child Jobs)."""
+        self._family.emit(int(job_id))
+
     def start_fresh_job_list(self) -> None:
         """Keep the damaged job list aside under a dated name and open a new, empty one."""
         self._set_aside.emit()
 
     def retry(self, job_id: int) -> None:
+        """Carry on with a job: one never accepted (failed, uncertain, cancelled) goes back to the
+        end of the queue; one with a task is polled or downloaded again."""
         self._retry.emit(job_id)
 
     def delete(self, job_ids: list[int]) -> None:

@@ -39,7 +39,7 @@ def image(tmp_path: Path) -> Path:
 def start_engine(sim: Simulator, *images: Path) -> subprocess.Popen:
     env = dict(os.environ, NOVITA_API_KEY="sk-durable-test", NOVITA_API_BASE_URL=sim.base_url,
                QT_QPA_PLATFORM="offscreen")
-    return subprocess.Popen([sys.executable, "-m", "vidu_desktop.headless", "--duration", "1",
+    return subprocess.Popen([sys.executable, "-m", "vidu_desktop", "--headless", "--duration", "1",
                              *map(str, images)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
@@ -64,10 +64,11 @@ def kill_when(engine: subprocess.Popen, condition, timeout_s: float, what: str) 
     store.close()
 
 
-def finish(sim: Simulator, report: dict) -> object:
-    """Start the engine again with nothing new to do; it resumes and exits when all is settled."""
+def finish(sim: Simulator, report: dict, exit_code: int = 0) -> object:
+    """Start the engine again with nothing new to do; it resumes and exits when all is settled:
+    0 when the job ended with a video, 1 when it did not (uncertain, failed)."""
     again = start_engine(sim)
-    assert again.wait(120) == 0, again.stderr.read()
+    assert again.wait(120) == exit_code, again.stderr.read()
     store = JobStore(paths.job_database())
     job = only_job(store)
     assert store.integrity_ok()
@@ -85,7 +86,7 @@ def test_killed_while_submitting_comes_back_uncertain_and_is_not_resent(sim, ima
     wait_for(lambda: sim.stats.submissions == 1, 30, "the request to reach the server")
     kill_hard(engine)
     report: dict = {}
-    job = finish(sim, report)
+    job = finish(sim, report, exit_code=1)  # found uncertain by this start: not a video
     record_property("kill_while_submitting", report)
     assert job.state is JobState.UNCERTAIN and job.task_id is None
     assert sim.stats.submissions == 1  # never sent again on its own

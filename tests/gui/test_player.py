@@ -8,11 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, QSize, Qt, QUrl
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from vidu_desktop.media import frames
 from vidu_desktop.ui import player as player_module
 from vidu_desktop.ui.player import MISSING_TEXT, PLACEHOLDER_TEXT, VideoPlayer
 
@@ -112,8 +113,11 @@ def test_starts_empty_and_disabled(player: VideoPlayer) -> None:
     assert not player._play_button.isEnabled() and not player._seek.isEnabled()
     assert player.volume() == 80 and not player.muted() and not player.loop()
     for control in (player._play_button, player._seek, player._time, player._mute_button,
-                    player._volume_slider, player._loop_button):
+                    player._volume_slider, player._loop_button, player._use_frame_button,
+                    player._full_screen_button):
         assert control.toolTip() and control.accessibleName()
+    assert not player._use_frame_button.isEnabled() and not player._full_screen_button.isEnabled()
+    assert player.now_playing() is None and not player.is_full_screen()
 
 
 def test_plays_and_delivers_frames(qtbot: QtBot, player: VideoPlayer, clip: Path) -> None:
@@ -298,3 +302,211 @@ def test_without_qt_multimedia(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tm
     widget.toggle_play()
     widget.unload()
     assert widget._message.text() == MISSING_TEXT and not widget.is_playing()
+
+
+# ------------------------------------------------------------------ full screen, frames, drag
+
+
+@pytest.fixture(scope="session")
+def sim_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2 s 960×720 pan made by the simulator's renderer (MPEG-4 Part 2 + AAC), larger than the widget."""
+    from tests.images import png_bytes
+    from vidu_desktop.simulator.video import render_video
+
+    path = tmp_path_factory.mktemp("player") / "harbour_720p_2s.mp4"
+    # A flat picture would give a flat video: the renderer's fallback gradient for bytes it
+    # cannot decode is far more telling.
+    render_video(png_bytes(4, 4)[:20], path, duration_s=2, height=720, audio=True, fast=False, motion="pan")
+    return path
+
+
+def _probe_size(path: Path) -> tuple[int, int]:
+    ffprobe = shutil.which("ffprobe")
+    assert ffprobe is not None
+    out = subprocess.run([ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "stream=width,height", "-of", "csv=p=0", str(path)],
+                         check=True, capture_output=True, text=True, timeout=60).stdout
+    width, height = out.strip().split(",")
+    return int(width), int(height)
+
+
+def _active_player(qtbot: QtBot) -> tuple[QWidget, VideoPlayer]:
+    """A player in an active window: window-wide shortcuts (F11, Esc) need one."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    player = VideoPlayer(window)
+    QVBoxLayout(window).addWidget(player)
+    window.resize(480, 320)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window, player
+
+
+def test_loop_toggle_says_what_it_does(player: VideoPlayer) -> None:
+    button = player._loop_button
+    assert button.isCheckable() and button.text() == "Loop"
+    assert button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon and not button.icon().isNull()
+    assert button.toolTip() == "Play again from the start when the video ends"
+    assert button.accessibleName() == "Loop"
+
+
+def test_video_area_is_named_and_shows_focus(qtbot: QtBot, clip: Path) -> None:
+    from PySide6.QtGui import QAccessible, QPalette
+
+    _window, player = _active_player(qtbot)
+    player.load(clip, autoplay=False)
+    assert player.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    names = {QAccessible.queryAccessibleInterface(w).text(QAccessible.Text.Name)
+             for w in (player, player._screen, player._video)}
+    assert names == {"Video player", "Video"}
+    assert "F11" in player.accessibleDescription()
+    player.setFocus()
+    qtbot.waitUntil(player.hasFocus, timeout=TIMEOUT_MS)
+    frame = player._screen.palette().color(QPalette.ColorRole.Window)
+    assert frame == player.palette().color(QPalette.ColorRole.Highlight) != QColor(Qt.GlobalColor.black)
+    player.clearFocus()
+    assert player._screen.palette().color(QPalette.ColorRole.Window) == QColor(Qt.GlobalColor.black)
+
+
+def test_full_screen_with_f11_and_double_click_esc_leaves(qtbot: QtBot, clip: Path) -> None:
+    window, player = _active_player(qtbot)
+    window_esc: list[bool] = []
+    QShortcut(QKeySequence(Qt.Key.Key_Escape), window).activated.connect(lambda: window_esc.append(True))
+    player.set_full_screen(True)
+    assert not player.is_full_screen()  # nothing to show yet
+    player.load(clip)
+    qtbot.waitUntil(player.is_playing, timeout=TIMEOUT_MS)
+    body = player._body
+
+    with qtbot.waitSignal(player.fullScreenChanged, timeout=TIMEOUT_MS, check_params_cb=lambda on: on):
+        qtbot.keyClick(player, Qt.Key.Key_F11)
+    assert player.is_full_screen() and body.isWindow() and body.isFullScreen()
+    assert player._video is not None and player._video.window() is body  # the video went with it
+    assert player._away.isVisible() and player.full_screen_action.isChecked()
+    qtbot.waitUntil(body.isActiveWindow, timeout=TIMEOUT_MS)  # it takes the keys
+    qtbot.keyClick(body, Qt.Key.Key_Space)  # the keys still work in the full-screen window
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=TIMEOUT_MS)
+
+    with qtbot.waitSignal(player.fullScreenChanged, timeout=TIMEOUT_MS, check_params_cb=lambda on: not on):
+        qtbot.keyClick(body, Qt.Key.Key_Escape)
+    assert not player.is_full_screen() and body.window() is window and body.isVisible()
+    assert body.geometry() == player.rect() and not player.full_screen_action.isChecked()
+    assert not window_esc, "Esc reached the window too"
+
+    # Esc belongs to the window again (searches, dialogs) once back.
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT_MS)
+    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    assert window_esc == [True]
+
+    video = player._video
+    centre = video.rect().center()
+    qtbot.mouseDClick(video, Qt.MouseButton.LeftButton, pos=centre)
+    assert player.is_full_screen()
+    qtbot.mouseDClick(video, Qt.MouseButton.LeftButton, pos=centre)
+    assert not player.is_full_screen()
+
+    # Unloading (a deleted job) brings it back too.
+    player.set_full_screen(True)
+    player.unload()
+    assert not player.is_full_screen() and body.parent() is player
+
+
+def test_use_this_frame_at_full_resolution(qtbot: QtBot, player: VideoPlayer, sim_video: Path) -> None:
+    width, height = _probe_size(sim_video)
+    assert (width, height) == (960, 720) and player.width() < width  # 4:3 (the renderer's own gradient)
+    player.load(sim_video)
+    qtbot.waitUntil(player.is_playing, timeout=TIMEOUT_MS)
+    mp = player.media_player()
+    assert mp is not None
+    qtbot.waitUntil(lambda: mp.position() > 500, timeout=TIMEOUT_MS)
+    assert player.use_frame_action.isEnabled()
+    with qtbot.waitSignal(player.frameChosen, timeout=TIMEOUT_MS) as chosen:
+        player._use_frame_button.click()
+    path, position_ms, image = chosen.args
+    assert path == str(sim_video) and (image.width(), image.height()) == (width, height)
+    assert 400 <= position_ms <= 2_000 and not frames.is_blank(image)
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=TIMEOUT_MS)  # paused on the frame taken
+
+
+def test_use_this_frame_after_the_end_decodes_the_last(qtbot: QtBot, player: VideoPlayer, sim_video: Path) -> None:
+    with qtbot.waitSignal(player.playingChanged, timeout=TIMEOUT_MS, check_params_cb=lambda on: on):
+        player.load(sim_video)
+    with qtbot.waitSignal(player.playingChanged, timeout=TIMEOUT_MS, check_params_cb=lambda on: not on):
+        pass  # played to the end: the surface holds no frame any more
+    with qtbot.waitSignal(player.frameChosen, timeout=TIMEOUT_MS) as chosen:
+        player.use_current_frame()
+    path, position_ms, image = chosen.args
+    assert path == str(sim_video) and 1_900 <= position_ms < 2_000
+    assert (image.width(), image.height()) == _probe_size(sim_video) and not frames.is_blank(image)
+
+
+def test_drag_the_video_out(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, player: VideoPlayer,
+                            clip: Path) -> None:
+    started: list[tuple[list[QUrl], bool, Qt.DropAction]] = []
+
+    class FakeDrag:  # QDrag.exec runs the platform's drag loop, which needs a real pointer
+        def __init__(self, source: QWidget) -> None:
+            self.mime = None
+            self.pixmap_set = False
+
+        def setMimeData(self, mime) -> None:
+            self.mime = mime
+
+        def setPixmap(self, _pixmap) -> None:
+            self.pixmap_set = True
+
+        def exec(self, action: Qt.DropAction) -> Qt.DropAction:
+            started.append((self.mime.urls(), self.pixmap_set, action))
+            return action
+
+    monkeypatch.setattr(player_module, "QDrag", FakeDrag)
+    video = player._video
+    assert video is not None
+    qtbot.mousePress(video, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    qtbot.mouseMove(video, QPoint(200, 20))
+    qtbot.mouseRelease(video, Qt.MouseButton.LeftButton, pos=QPoint(200, 20))
+    assert not started  # nothing loaded: nothing to drag
+
+    player.load(clip, autoplay=False)
+    qtbot.waitUntil(lambda: _state(player) == "PausedState", timeout=TIMEOUT_MS)
+    sink = player.video_sink()
+    assert sink is not None
+    qtbot.waitUntil(lambda: sink.videoFrame().isValid(), timeout=TIMEOUT_MS)
+    qtbot.mousePress(video, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    qtbot.mouseMove(video, QPoint(22, 21))  # a twitch is a click, not a drag
+    assert not started
+    qtbot.mouseMove(video, QPoint(120, 40))
+    qtbot.mouseRelease(video, Qt.MouseButton.LeftButton, pos=QPoint(120, 40))
+    assert started == [([QUrl.fromLocalFile(str(clip.resolve()))], True, Qt.DropAction.CopyAction)]
+
+
+def test_now_playing_follows_load_and_unload(qtbot: QtBot, player: VideoPlayer, clip: Path) -> None:
+    seen: list[str] = []
+    player.nowPlayingChanged.connect(seen.append)
+    assert player.now_playing() is None
+    player.load(clip)
+    assert player.now_playing() == str(clip)
+    player.unload()
+    assert player.now_playing() is None
+    player.unload()  # nothing loaded: no second signal
+    assert seen == [str(clip), ""]
+
+
+def test_a_real_double_click_on_the_video_goes_full_screen(qtbot: QtBot, clip: Path) -> None:
+    """Through the X server (xdotool), not synthetic events: the click lands on the video
+    surface's own child window, and must still reach the player."""
+    from tests.waiting import xdotool
+
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" or not shutil.which("xdotool"):
+        pytest.skip("needs an X display and xdotool")
+    _window, player = _active_player(qtbot)
+    player.load(clip, autoplay=False)
+    sink = player.video_sink()
+    assert sink is not None and player._video is not None
+    qtbot.waitUntil(lambda: sink.videoFrame().isValid(), timeout=TIMEOUT_MS)
+    centre = player._video.mapToGlobal(player._video.rect().center())
+    with qtbot.waitSignal(player.fullScreenChanged, timeout=TIMEOUT_MS):
+        xdotool("mousemove", str(centre.x()), str(centre.y()), "click", "--repeat", "2", "--delay", "80", "1")
+    assert player.is_full_screen()
+    player.set_full_screen(False)

@@ -247,3 +247,9 @@ def test_any_table_of_cells_is_read_without_raising(tmp_path, table):
     text = "\n".join(";".join(f'"{cell}"' for cell in row) for row in [["image", "prompt"], *table])
     _items, problems = parse_batch_csv(text, tmp_path)
     assert all(problem.row is not None and problem.column for problem in problems)
+
+
+def test_a_folder_without_images_is_a_problem(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    items, problems = expand_sources([str(tmp_path)])
+    assert items == [] and [str(p) for p in problems] == [f"{tmp_path}: no JPEG, PNG or WebP images in this folder."]

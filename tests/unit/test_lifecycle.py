@@ -15,11 +15,11 @@ ALLOWED = {
     (S.WAITING, S.SUBMITTING), (S.WAITING, S.CANCELLED), (S.WAITING, S.FAILED),
     (S.CANCELLED, S.WAITING),
     (S.SUBMITTING, S.QUEUED), (S.SUBMITTING, S.UNCERTAIN), (S.SUBMITTING, S.FAILED),
-    (S.UNCERTAIN, S.SUBMITTING), (S.UNCERTAIN, S.FAILED),
+    (S.UNCERTAIN, S.WAITING), (S.UNCERTAIN, S.SUBMITTING), (S.UNCERTAIN, S.FAILED),
     (S.QUEUED, S.PROCESSING), (S.QUEUED, S.DOWNLOADING), (S.QUEUED, S.FAILED),
     (S.PROCESSING, S.QUEUED), (S.PROCESSING, S.DOWNLOADING), (S.PROCESSING, S.FAILED),
     (S.DOWNLOADING, S.DONE), (S.DOWNLOADING, S.FAILED),
-    (S.FAILED, S.SUBMITTING), (S.FAILED, S.QUEUED), (S.FAILED, S.DOWNLOADING),
+    (S.FAILED, S.WAITING), (S.FAILED, S.SUBMITTING), (S.FAILED, S.QUEUED), (S.FAILED, S.DOWNLOADING),
 }
 
 
@@ -59,3 +59,7 @@ def test_finished_and_active() -> None:
     assert {s for s in JobState if s.finished} == {S.DONE, S.FAILED, S.CANCELLED}
     assert {s for s in JobState if s.active} == {S.QUEUED, S.PROCESSING, S.DOWNLOADING}
     assert JobState("queued") is S.QUEUED and str(S.QUEUED) == "queued"
+
+
+def test_open_at_novita_is_what_takes_a_slot_of_the_queue() -> None:
+    assert {s for s in JobState if s.open_at_novita} == {S.SUBMITTING, S.QUEUED, S.PROCESSING}

@@ -14,6 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vidu_desktop.core import errors
 from vidu_desktop.core import store as store_module
@@ -516,7 +518,7 @@ def test_migration_v4_adds_the_estimate_and_old_jobs_have_none(tmp_path: Path):
     _v3_database(path)
     assert _user_version(path) == 3
     store = JobStore(path)
-    assert _user_version(path) == JobStore.SCHEMA_VERSION == 4
+    assert _user_version(path) == JobStore.SCHEMA_VERSION >= 4
     [old] = store.list()
     assert old.estimate_units is None and old.task_id == "old-task" and old.state is JobState.DONE
     new = store.add(Job(settings=SETTINGS, estimate_units=1950))
@@ -565,3 +567,104 @@ def test_spending_by_period_from_the_store(store: JobStore):
     since = SpendingSummary.since(now, UTC)
     summary = SpendingSummary.of(store.spending(since), now, UTC)
     assert (summary.today, summary.week, summary.month, summary.unknown) == (1950, 1950, 1950, 0)
+
+
+# -- v5: the queue, the paused flag, lineage ------------------------------------------------
+
+
+def _database_at(path: Path, version: int) -> None:
+    """A database as the app shipped it at `version`: through the shipped migrations."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, steps in enumerate(store_module._MIGRATIONS[:version], start=1):
+        for step in steps:
+            if isinstance(step, str):
+                db.execute(step)
+            else:
+                step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.execute("INSERT INTO jobs (created_at, updated_at, state, settings, task_id, estimate_units) "
+               "VALUES (1000.0, 1000.0, 'queued', '{}', 'old-task', 975)")
+    db.close()
+
+
+def test_migration_v5_keeps_old_jobs_and_adds_the_queue(tmp_path: Path):
+    path = tmp_path / "jobs.sqlite3"
+    _database_at(path, 4)
+    store = JobStore(path)
+    assert _user_version(path) == JobStore.SCHEMA_VERSION == 5
+    [old] = store.list()
+    assert (old.task_id, old.state, old.estimate_units) == ("old-task", JobState.QUEUED, 975)
+    assert old.queue_position is None and old.parent_id is None and old.relation == ""
+    assert not store.queue_paused() and store.count_open() == 1
+    first = store.add(Job(state=JobState.WAITING, settings=SETTINGS))
+    assert first.queue_position == 1
+    store.close()
+    assert JobStore(path).get(first.id).queue_position == 1  # opening again changes nothing
+
+
+def test_waiting_jobs_queue_in_order_and_leave_it_when_sent(store: JobStore):
+    jobs = [store.add(Job(state=JobState.WAITING, settings=SETTINGS, server="s")) for _ in range(4)]
+    assert [job.queue_position for job in jobs] == [1, 2, 3, 4]
+    assert [job.id for job in store.waiting()] == [job.id for job in jobs]
+    assert store.waiting(servers=["other"]) == [] and len(store.waiting(servers=["s"], limit=2)) == 2
+    sent = store.update(jobs[0].id, state=JobState.SUBMITTING)
+    assert sent.queue_position is None and store.count_open(["s"]) == 1 and store.count_open(["x"]) == 0
+    cancelled = store.update(jobs[1].id, state=JobState.CANCELLED)
+    assert cancelled.queue_position is None
+    back = store.requeue(jobs[1].id)
+    assert back.state is JobState.WAITING and back.queue_position == 5  # at the end
+    assert [job.id for job in store.waiting()] == [jobs[2].id, jobs[3].id, jobs[1].id]
+
+
+def test_reorder_by_steps_and_to_a_place(store: JobStore):
+    ids = [store.add(Job(state=JobState.WAITING, settings=SETTINGS)).id for _ in range(5)]
+    a, b, c, d, e = ids
+    store.reorder([c, d], steps=-1)
+    assert [job.id for job in store.waiting()] == [a, c, d, b, e]
+    store.reorder([c, d], steps=-10)  # past the front: they stop there, in their order
+    assert [job.id for job in store.waiting()] == [c, d, a, b, e]
+    changed = store.reorder([c], steps=2)
+    assert [job.id for job in store.waiting()] == [d, a, c, b, e]
+    assert {job.id for job in changed} == {c, d, a}
+    store.reorder([e, d], index=0)
+    assert [job.id for job in store.waiting()] == [d, e, a, c, b]
+    store.reorder([d], index=99)
+    assert [job.id for job in store.waiting()] == [e, a, c, b, d]
+    assert [job.queue_position for job in store.waiting()] == [1, 2, 3, 4, 5]
+
+
+@given(st.lists(st.integers(0, 30), min_size=0, max_size=12, unique=True), st.sets(st.integers(0, 30)),
+       st.integers(-40, 40), st.integers(-5, 40))
+def test_moves_keep_every_job_exactly_once(order, chosen, steps, index):
+    for moved in (store_module.move_by(order, chosen, steps), store_module.move_to(order, chosen, index)):
+        assert sorted(moved) == sorted(order)
+        assert [i for i in moved if i in chosen] == [i for i in order if i in chosen]
+        assert [i for i in moved if i not in chosen] == [i for i in order if i not in chosen]
+
+
+def test_the_paused_flag_is_kept_with_the_jobs(tmp_path: Path):
+    path = tmp_path / "jobs.sqlite3"
+    store = JobStore(path)
+    assert not store.queue_paused()
+    store.set_queue_paused(True)
+    store.close()
+    store = JobStore(path)
+    assert store.queue_paused()
+    store.set_queue_paused(False)
+    assert not store.queue_paused() and store.meta(store_module.QUEUE_PAUSED) is None
+    store.close()
+
+
+def test_family_and_find(store: JobStore):
+    parent = store.add(Job(state=JobState.DONE, settings=SETTINGS, task_id="t-1", video_path="/v/a.mp4"))
+    rerun = store.add(Job(settings=SETTINGS, parent_id=parent.id, relation="rerun"))
+    follow = store.add(Job(settings=SETTINGS, parent_id=parent.id, relation="continue"))
+    assert store.family(parent.id) == (None, (store.get(rerun.id), store.get(follow.id)))
+    up, children = store.family(follow.id)
+    assert up is not None and up.id == parent.id and children == ()
+    assert store.get(follow.id).relation == "continue"
+    assert store.find(task_id="t-1").id == parent.id
+    assert store.find(video_path="/v/a.mp4").id == parent.id
+    assert store.find(task_id="nope", video_path="/nope") is None
+    kept = store.add(Job(state=JobState.DONE, settings=SETTINGS), created_at=1234.5)
+    assert kept.created_at == 1234.5

@@ -428,7 +428,11 @@ def _expand_one(source: str, recursive: bool, given: set[str], room: int) -> tup
     try:
         path = Path(os.path.abspath(os.path.expanduser(source)))
         if path.is_dir():
-            return _scan_folder(path, recursive, room)
+            items, problems = _scan_folder(path, recursive, room)
+            if not items and not problems:
+                problems.append(BatchProblem(None, "", f"{_shown_path(source)}: no JPEG, PNG or WebP images in "
+                                             + ("this folder or its subfolders." if recursive else "this folder.")))
+            return items, problems
         if not path.exists():
             return [], [BatchProblem(None, "", f"{_shown_path(source)}: no such file or folder.")]
     except (OSError, ValueError, RuntimeError):

@@ -2,7 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from .redact import redact
+
+# -- words in the user's language, without Qt here -------------------------------------------
+# The ui installs Qt's translator (ui/i18n.install_translations sets QCoreApplication.translate);
+# without one (headless runs, the core's tests) the English source words are used. Both names
+# below are what pyside6-lupdate extracts into resources/*.ts, so core modules mark their words
+# with them: translate("context", "literal") where the words are made, QT_TRANSLATE_NOOP for a
+# table built at import time (translate the looked-up value later with translate()).
+
+# (context, source text, disambiguation, n) -> the words: the shape of QCoreApplication.translate.
+Translator = Callable[[str, str, str | None, int], str]
+
+
+def _english(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return text.replace("%n", str(n)) if n >= 0 else text
+
+
+_translator: Translator = _english
+
+
+def set_translator(translator: Translator | None) -> None:
+    """Where translate() looks words up from now on (None: English). Called by the ui only."""
+    global _translator
+    _translator = translator or _english
+
+
+def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """`text` in the user's language; %n is replaced by `n` (plural forms) as Qt does. Safe from
+    any thread (QCoreApplication.translate is thread-safe)."""
+    return _translator(context, text, disambiguation, n)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
+    """Marks `text` for the translation files without translating it (yet): for tables."""
+    del context
+    return text
+
+
+
+def _filled(template: str, fallback: str, values: Mapping[str, object]) -> str:
+    """`template` with its {placeholders} filled; `fallback` if it has ones `values` lacks."""
+    if not values:
+        return template
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return fallback
 
 
 class ViduError(Exception):
@@ -85,12 +133,21 @@ class SubmissionUncertain(ViduError):
     """A submit was sent but no usable answer came back: a task may or may not exist (and cost).
 
     `cause` says in plain words what happened ("the connection dropped", "the answer could
-    not be read", ...); the exception's text is the technical detail for the log.
+    not be read", ...), in English; the exception's text is the technical detail for the log.
+    For the user's language, `cause` may be a template marked with QT_TRANSLATE_NOOP("errors",
+    ...) whose {placeholders} are filled from `cause_values` ("no answer came within {seconds} s").
     """
 
-    def __init__(self, detail: str = "", cause: str = "the connection dropped") -> None:
-        self.cause = cause
-        super().__init__(detail or cause)
+    def __init__(self, detail: str = "", cause: str = QT_TRANSLATE_NOOP("errors", "the connection dropped"),
+                 cause_values: Mapping[str, object] | None = None) -> None:
+        self.cause_template = cause
+        self.cause_values = dict(cause_values or {})
+        self.cause = _filled(cause, cause, self.cause_values)
+        super().__init__(detail or self.cause)
+
+    def cause_in_words(self) -> str:
+        """The cause in the user's language (the English one when it has no translation)."""
+        return _filled(translate("errors", self.cause_template), self.cause, self.cause_values)
 
 
 class TaskFailedError(ViduError):
@@ -180,19 +237,34 @@ def error_for(status: int, reason: str, message: str, retry_after: float | None 
     return cls(status, reason, message)
 
 
+def _fill(template: str, **values: object) -> str:
+    """`template` translated and filled in; a translation that lost or broke a placeholder
+    falls back to the English words rather than failing to say anything."""
+    try:
+        return translate("errors", template).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template.format(**values)
+
+
 _SPECIFIC_WORDS = {
-    "MISSING_API_KEY": "No API key was sent. Add your Novita API key in Settings.",
-    "INVALID_API_KEY": "Novita did not accept the API key. Check it in Settings "
-                       "(copy it again from novita.ai → Key Management).",
-    "NEED_REAL_NAME_VERIFY": "Your Novita account needs identity verification before it "
-                             "can use this API. Finish it on novita.ai, then press Retry.",
-    "API_NOT_ALLOWED": "Your Novita account may not use this API. Check your plan on novita.ai.",
-    "IMAGE_FILE_EXCEEDS_MAX_SIZE": "Novita refused the image as too large. Use a smaller image.",
-    "INVALID_IMAGE_FORMAT": "Novita refused the image format. Use a JPEG, PNG or WebP image.",
-    "ILLEGAL_PROMPT": "Novita's content check refused the prompt. Reword it and try again.",
-    "ILLEGAL_IMAGE_CONTENT": "Novita's content check refused the image. Try another image.",
-    "TASK_NOT_FOUND": "Novita does not know this job (unknown task id). "
-                      "It may belong to another account or have expired.",
+    "MISSING_API_KEY": QT_TRANSLATE_NOOP("errors", "No API key was sent. Add your Novita API key in Settings."),
+    "INVALID_API_KEY": QT_TRANSLATE_NOOP("errors", "Novita did not accept the API key. Check it in Settings "
+                                                   "(copy it again from novita.ai → Key Management)."),
+    "NEED_REAL_NAME_VERIFY": QT_TRANSLATE_NOOP("errors", "Your Novita account needs identity verification before "
+                                                         "it can use this API. Finish it on novita.ai, then press "
+                                                         "Retry."),
+    "API_NOT_ALLOWED": QT_TRANSLATE_NOOP("errors", "Your Novita account may not use this API. "
+                                                   "Check your plan on novita.ai."),
+    "IMAGE_FILE_EXCEEDS_MAX_SIZE": QT_TRANSLATE_NOOP("errors", "Novita refused the image as too large. "
+                                                               "Use a smaller image."),
+    "INVALID_IMAGE_FORMAT": QT_TRANSLATE_NOOP("errors", "Novita refused the image format. "
+                                                        "Use a JPEG, PNG or WebP image."),
+    "ILLEGAL_PROMPT": QT_TRANSLATE_NOOP("errors", "Novita's content check refused the prompt. "
+                                                  "Reword it and try again."),
+    "ILLEGAL_IMAGE_CONTENT": QT_TRANSLATE_NOOP("errors", "Novita's content check refused the image. "
+                                                         "Try another image."),
+    "TASK_NOT_FOUND": QT_TRANSLATE_NOOP("errors", "Novita does not know this job (unknown task id). "
+                                                  "It may belong to another account or have expired."),
 }
 
 
@@ -202,60 +274,83 @@ def link_for(error: BaseException) -> str | None:
 
 
 def describe(error: BaseException) -> str:
-    """Plain words a user can act on, for any error. The one place that does this; the words
-    never carry an API key, whatever a server put into its message."""
+    """Plain words a user can act on, for any error, in the user's language (see translate).
+    The one place that does this; the words never carry an API key, whatever a server put
+    into its message."""
     return redact(_describe(error))
 
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, ApiError) and error.reason in _SPECIFIC_WORDS:
-        return _SPECIFIC_WORDS[error.reason]
-    detail = f" ({error.message})" if isinstance(error, ApiError) and error.message else ""
+        return translate("errors", _SPECIFIC_WORDS[error.reason])
+    detail = error.message if isinstance(error, ApiError) else ""
     match error:
         case AuthError():
-            return "Novita refused the API key or the account. Check the key in Settings."
+            return translate("errors", "Novita refused the API key or the account. Check the key in Settings.")
         case BalanceError():
-            return ("Your Novita balance is too low for this job, so it was not started and "
-                    f"nothing was charged — top up at novita.ai ({TOP_UP_URL}), then press Retry.")
+            return _fill(QT_TRANSLATE_NOOP(
+                "errors", "Your Novita balance is too low for this job, so it was not started and nothing was "
+                          "charged — top up at novita.ai ({url}), then press Retry."), url=TOP_UP_URL)
         case InvalidRequestError():
-            return f"Novita refused a setting{detail}. Change it and try again."
+            if detail:
+                return _fill(QT_TRANSLATE_NOOP(
+                    "errors", "Novita refused a setting ({detail}). Change it and try again."), detail=detail)
+            return translate("errors", "Novita refused a setting. Change it and try again.")
         case ModerationError():
-            return "Novita's content check refused this job. Try another prompt or image."
+            return translate("errors", "Novita's content check refused this job. Try another prompt or image.")
         case RateLimitError():
             seconds = error.retry_after
-            wait = f" about {seconds:.0f} s" if seconds and 0 < seconds < 1e6 else " a moment"
-            return f"Novita is limiting requests. Wait{wait}, then try again."
+            if seconds and 0 < seconds < 1e6:
+                return _fill(QT_TRANSLATE_NOOP(
+                    "errors", "Novita is limiting requests. Wait about {seconds} s, then try again."),
+                    seconds=f"{seconds:.0f}")
+            return translate("errors", "Novita is limiting requests. Wait a moment, then try again.")
         case NotFoundError():
-            return f"Novita could not find what was asked for{detail}."
+            if detail:
+                return _fill(QT_TRANSLATE_NOOP("errors", "Novita could not find what was asked for ({detail})."),
+                             detail=detail)
+            return translate("errors", "Novita could not find what was asked for.")
         case LinkExpiredError():
-            return "The video link expired. Press Retry to fetch a fresh one."
+            return translate("errors", "The video link expired. Press Retry to fetch a fresh one.")
         case ServerError():
-            return f"Novita had a problem on its side{detail}. Try again in a few minutes."
+            if detail:
+                return _fill(QT_TRANSLATE_NOOP(
+                    "errors", "Novita had a problem on its side ({detail}). Try again in a few minutes."),
+                    detail=detail)
+            return translate("errors", "Novita had a problem on its side. Try again in a few minutes.")
         case TimedOut():
-            return ("Novita did not answer in time (a slow or stuck connection). "
-                    "Try again in a few minutes.")
+            return translate("errors", "Novita did not answer in time (a slow or stuck connection). "
+                                       "Try again in a few minutes.")
         case NetworkError():
-            return "Could not reach Novita. Check your internet connection, then press Retry."
+            return translate("errors", "Could not reach Novita. Check your internet connection, then press Retry.")
         case ProtocolError():
-            return "Novita answered something unexpected. Try again in a few minutes."
+            return translate("errors", "Novita answered something unexpected. Try again in a few minutes.")
         case SubmissionUncertain():
-            return (f"The job was sent, but {error.cause}, so it may or may not have started "
-                    "(and been charged). Check your Novita dashboard before retrying.")
+            return _fill(QT_TRANSLATE_NOOP(
+                "errors", "The job was sent, but {cause}, so it may or may not have started (and been charged). "
+                          "Check your Novita dashboard before retrying."), cause=error.cause_in_words())
         case TaskFailedError():
-            return f"Novita could not make this video: {error.reason or 'no reason given'}."
+            if error.reason:
+                return _fill(QT_TRANSLATE_NOOP("errors", "Novita could not make this video: {reason}."),
+                             reason=error.reason)
+            return translate("errors", "Novita could not make this video: no reason given.")
         case DownloadStalled():
-            return (f"The download was stopped because it was too slow ({error}). "
-                    "What arrived is kept: Retry resumes from there.")
+            return _fill(QT_TRANSLATE_NOOP(
+                "errors", "The download was stopped because it was too slow ({detail}). "
+                          "What arrived is kept: Retry resumes from there."), detail=error)
         case DownloadTooLarge():
-            return (f"The download was stopped: {error}. A video from Novita is never that "
-                    "big; try again later, and tell Novita support if it happens again.")
+            return _fill(QT_TRANSLATE_NOOP(
+                "errors", "The download was stopped: {detail}. A video from Novita is never that big; "
+                          "try again later, and tell Novita support if it happens again."), detail=error)
         case DownloadError():
-            return "The video could not be downloaded completely. Press Retry."
+            return translate("errors", "The video could not be downloaded completely. Press Retry.")
         case Cancelled():
-            return "Stopped because the app was closing."
+            return translate("errors", "Stopped because the app was closing.")
         case StorageError():
-            return f"The video could not be saved: {error}. Free some space or choose " \
-                   "another library folder in Settings, then press Retry."
+            return _fill(QT_TRANSLATE_NOOP(
+                "errors", "The video could not be saved: {detail}. Free some space or choose another "
+                          "library folder in Settings, then press Retry."), detail=error)
         case OSError():
-            return f"A file could not be read or written: {error.strerror or error}."
-    return "Something went wrong. The details are in the log (Help → Open log folder)."
+            return _fill(QT_TRANSLATE_NOOP("errors", "A file could not be read or written: {detail}."),
+                         detail=error.strerror or error)
+    return translate("errors", "Something went wrong. The details are in the log (Help → Open log folder).")

@@ -34,6 +34,10 @@ class Job:
     # What the job was estimated to cost when it was added, in units of 0.0001 USD
     # (pricing.format_usd shows it); None = unknown (a job from before v4).
     estimate_units: int | None = None
+    # Place in the app's queue while WAITING (smaller is sent sooner); None when not waiting.
+    queue_position: int | None = None
+    parent_id: int | None = None  # the job this one re-runs or continues (request.RELATIONS)
+    relation: str = ""  # "rerun", "continue" or ""
 
     def video_link(self) -> VideoLink | None:
         """The signed link last read for this job, or None; ask it .expired()."""

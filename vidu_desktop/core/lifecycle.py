@@ -36,23 +36,34 @@ class JobState(StrEnum):
         """The app is still working on it: being sent, or active on the server."""
         return self in RUNNING
 
+    @property
+    def open_at_novita(self) -> bool:
+        """Takes one of the slots of the queue limit (settings.max_open_jobs): being sent, or a
+        task Novita is still making. A download does not: the task is finished at Novita's end."""
+        return self in OPEN_AT_NOVITA
+
 
 S = JobState
 
 #: The states in which the app is still working on a job ("Running" in the job list).
 RUNNING: frozenset[JobState] = frozenset({S.WAITING, S.SUBMITTING, S.QUEUED, S.PROCESSING, S.DOWNLOADING})
 
+#: The states that take a slot of the queue limit (see JobState.open_at_novita).
+OPEN_AT_NOVITA: frozenset[JobState] = frozenset({S.SUBMITTING, S.QUEUED, S.PROCESSING})
+
 #: Where each state may go next (staying in the same state is always allowed, and not listed).
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.WAITING: frozenset({S.SUBMITTING, S.CANCELLED, S.FAILED}),
     S.SUBMITTING: frozenset({S.QUEUED, S.UNCERTAIN, S.FAILED}),
     # Only the user moves an uncertain job on: send it again, or give it up.
-    S.UNCERTAIN: frozenset({S.SUBMITTING, S.FAILED}),
+    # (back in the queue to be sent again, or straight out when a retry is handled at once)
+    S.UNCERTAIN: frozenset({S.WAITING, S.SUBMITTING, S.FAILED}),
     S.QUEUED: frozenset({S.PROCESSING, S.DOWNLOADING, S.FAILED}),
     S.PROCESSING: frozenset({S.QUEUED, S.DOWNLOADING, S.FAILED}),
     S.DOWNLOADING: frozenset({S.DONE, S.FAILED}),
     # Retry: without a task id the job is sent again; with one it is polled or downloaded again.
-    S.FAILED: frozenset({S.SUBMITTING, S.QUEUED, S.DOWNLOADING}),
+    # A job sent again waits its turn in the queue like any other (WAITING).
+    S.FAILED: frozenset({S.WAITING, S.SUBMITTING, S.QUEUED, S.DOWNLOADING}),
     S.DONE: frozenset(),
     S.CANCELLED: frozenset({S.WAITING}),  # put back in the queue
 }

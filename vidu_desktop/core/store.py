@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .job import Job
-from .lifecycle import JobState, check_move
+from .lifecycle import OPEN_AT_NOVITA, JobState, check_move
 from .request import VideoSettings
 
 RECOVERED_NOTE = "the app stopped before the server's answer arrived"
@@ -99,7 +99,18 @@ _MIGRATIONS: list[tuple[Step, ...]] = [
         "ALTER TABLE jobs ADD COLUMN estimate_units INTEGER",
         "CREATE INDEX jobs_task_created ON jobs (created_at) WHERE task_id IS NOT NULL",
     ),
+    (  # v5: the app's own queue (a place while waiting; the paused flag in `meta`) and lineage
+        "ALTER TABLE jobs ADD COLUMN queue_position INTEGER",
+        "ALTER TABLE jobs ADD COLUMN parent_id INTEGER",
+        "ALTER TABLE jobs ADD COLUMN relation TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX jobs_queue ON jobs (queue_position) WHERE queue_position IS NOT NULL",
+        "CREATE INDEX jobs_parent ON jobs (parent_id) WHERE parent_id IS NOT NULL",
+        "CREATE INDEX jobs_task ON jobs (task_id) WHERE task_id IS NOT NULL",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
 ]
+
+QUEUE_PAUSED = "queue_paused"  # meta key: "1" while the user has paused the queue
 
 
 class JobStore:
@@ -183,16 +194,21 @@ class JobStore:
 
     # -- writes -----------------------------------------------------------------------------
 
-    def add(self, job: Job) -> Job:
-        """Insert a job; it is on disk when this returns."""
+    def add(self, job: Job, *, created_at: float | None = None) -> Job:
+        """Insert a job; it is on disk when this returns. A WAITING job without a place in the
+        queue goes to its end. `created_at` keeps a job's own time (an imported video's);
+        by default it is now."""
         now = time.time()
         state = JobState(job.state)
         settings = _settings(job.settings)
         _estimate(job.estimate_units)
         values = {name: getattr(job, name) for name in _COLUMNS if name != "id"}
-        values.update(created_at=now, updated_at=now, state=state.value, settings=settings.to_json(),
+        values.update(created_at=now if created_at is None else float(created_at), updated_at=now,
+                      state=state.value, settings=settings.to_json(),
                       search_key=_search_key(settings, job.image_source, job.task_id))
         with self._write() as db:
+            if state is JobState.WAITING and job.queue_position is None:
+                values["queue_position"] = self._queue_end(db)
             cursor = db.execute(f"INSERT INTO jobs ({', '.join(values)}) "
                                 f"VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
             job_id = int(cursor.lastrowid or 0)
@@ -221,6 +237,8 @@ class JobStore:
             old = self._require(db, job_id)
             if new_state is not None:
                 check_move(old.state, new_state)
+                if new_state is not JobState.WAITING:  # out of the queue: no place kept
+                    changes.setdefault("queue_position", None)
             columns: dict[str, Any] = {}
             if {"settings", "image_source", "task_id"} & set(changes):
                 columns["search_key"] = _search_key(changes.get("settings", old.settings),
@@ -260,6 +278,105 @@ class JobStore:
                 "WHERE id = ? AND state = ? AND task_id IS NULL AND submissions = COALESCE(?, submissions)",
                 (time.time(), job_id, JobState.SUBMITTING.value, seen_submissions)).rowcount
             return self._require(db, job_id) if claimed else None
+
+    # -- the queue ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _queue_end(db: sqlite3.Connection) -> int:
+        """The place after the last waiting job."""
+        return int(db.execute("SELECT COALESCE(MAX(queue_position), 0) + 1 FROM jobs "
+                              "WHERE queue_position IS NOT NULL").fetchone()[0])
+
+    def requeue(self, job_id: int, *, note: str = "") -> Job:
+        """Put a job (cancelled, failed or uncertain, with no task) back in the queue, at its end."""
+        with self._write() as db:
+            end = self._queue_end(db)
+        return self.update(job_id, state=JobState.WAITING, queue_position=end, error="", error_kind="",
+                           note=note or "back in the queue")
+
+    def waiting(self, servers: Iterable[str] | None = None, limit: int = 1_000_000) -> builtins.list[Job]:
+        """The waiting jobs in the order they are to be sent (those of `servers` only, when given)."""
+        where, args = "state = ?", [JobState.WAITING.value]
+        if servers is not None:
+            wanted = sorted(set(servers))
+            where += f" AND server IN ({', '.join('?' * len(wanted))})" if wanted else " AND 0"
+            args.extend(wanted)
+        rows = self._db.execute(f"{_SELECT} WHERE {where} ORDER BY queue_position, id LIMIT ?",
+                                (*args, limit)).fetchall()
+        return [self._job(row) for row in rows]
+
+    def count_open(self, servers: Iterable[str] | None = None) -> int:
+        """How many jobs take a slot of the queue limit (lifecycle.OPEN_AT_NOVITA), of `servers`."""
+        states = sorted(s.value for s in OPEN_AT_NOVITA)
+        where, args = f"state IN ({', '.join('?' * len(states))})", list(states)
+        if servers is not None:
+            wanted = sorted(set(servers))
+            where += f" AND server IN ({', '.join('?' * len(wanted))})" if wanted else " AND 0"
+            args.extend(wanted)
+        return int(self._db.execute(f"SELECT count(*) FROM jobs WHERE {where}", args).fetchone()[0])
+
+    def reorder(self, job_ids: Iterable[int], *, steps: int | None = None,
+                index: int | None = None) -> builtins.list[Job]:
+        """Move waiting jobs `steps` places (negative: towards the front), or to `index` (0: sent
+        next; counted among the waiting jobs without the moved ones). The moved jobs keep their
+        order among themselves. Returns the waiting jobs whose place changed."""
+        chosen = set(job_ids)
+        with self._write() as db:
+            rows = db.execute("SELECT id, queue_position FROM jobs WHERE state = ? "
+                              "ORDER BY queue_position, id", (JobState.WAITING.value,)).fetchall()
+            order = [row[0] for row in rows]
+            before = {row[0]: row[1] for row in rows}
+            if index is not None:
+                order = move_to(order, chosen, index)
+            elif steps:
+                order = move_by(order, chosen, steps)
+            changed = []
+            for place, job_id in enumerate(order, start=1):
+                if before[job_id] != place:
+                    db.execute("UPDATE jobs SET queue_position = ? WHERE id = ?", (place, job_id))
+                    changed.append(job_id)
+            return [self._require(db, job_id) for job_id in changed]
+
+    def meta(self, key: str) -> str | None:
+        """A value the app keeps with its jobs (e.g. QUEUE_PAUSED), or None."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Keep (or, with None, forget) a value with the jobs."""
+        with self._write() as db:
+            if value is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def queue_paused(self) -> bool:
+        """Whether the user paused the queue (kept across restarts)."""
+        return self.meta(QUEUE_PAUSED) == "1"
+
+    def set_queue_paused(self, paused: bool) -> None:
+        self.set_meta(QUEUE_PAUSED, "1" if paused else None)
+
+    # -- lineage and look-ups -------------------------------------------------------------------
+
+    def family(self, job_id: int) -> tuple[Job | None, tuple[Job, ...]]:
+        """A job's parent (None: none, or deleted) and its children, oldest first."""
+        job = self.get(job_id)
+        parent = self.get(job.parent_id) if job is not None and job.parent_id is not None else None
+        rows = self._db.execute(f"{_SELECT} WHERE parent_id = ? ORDER BY created_at, id", (job_id,)).fetchall()
+        return parent, tuple(self._job(row) for row in rows)
+
+    def find(self, *, task_id: str | None = None, video_path: str | None = None) -> Job | None:
+        """The job with this task id, or else with this video file; None when there is none."""
+        if task_id:
+            row = self._db.execute(f"{_SELECT} WHERE task_id = ? LIMIT 1", (task_id,)).fetchone()
+            if row is not None:
+                return self._job(row)
+        if video_path:
+            row = self._db.execute(f"{_SELECT} WHERE video_path = ? LIMIT 1", (video_path,)).fetchone()
+            if row is not None:
+                return self._job(row)
+        return None
 
     def delete(self, job_id: int) -> None:
         with self._write() as db:
@@ -417,3 +534,25 @@ def _search_key(settings: VideoSettings, image_source: object, task_id: object) 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def move_by(order: list[int], chosen: set[int], steps: int) -> list[int]:
+    """`order` with each chosen id moved `steps` places (negative: to the front), past the ids
+    not chosen; chosen ids that meet the end or each other stop there, in their order."""
+    order = list(order)
+    for _ in range(min(abs(steps), len(order))):
+        indexes = range(1, len(order)) if steps < 0 else range(len(order) - 2, -1, -1)
+        for i in indexes:
+            j = i - 1 if steps < 0 else i + 1
+            if order[i] in chosen and order[j] not in chosen:
+                order[i], order[j] = order[j], order[i]
+    return order
+
+
+def move_to(order: list[int], chosen: set[int], index: int) -> list[int]:
+    """`order` with the chosen ids (in their order) placed from `index` on, counted among the
+    others; an index out of range means the front or the end."""
+    moved = [i for i in order if i in chosen]
+    rest = [i for i in order if i not in chosen]
+    index = min(max(0, index), len(rest))
+    return rest[:index] + moved + rest[index:]

@@ -16,6 +16,7 @@ import secrets
 import shutil
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,46 @@ DISK_FULL_BELOW_BYTES = 256 * 1024  # less free than this after a failed write: 
 SPACE_CHECK_S = 15.0  # how often a download waiting for disk space looks again
 STALLED_RETRY_S = 120.0  # a download slower than the client's minimum rate resumes after this
 RATE_LIMIT_RESENDS = 3  # a 429 created no task: waiting and sending again is safe
+# Submits per minute. Novita publishes 2-20 a minute for other video models and nothing for
+# Vidu: start at the top of that range; a 429 halves it at once (a refused submit makes no
+# task, so the optimistic start costs at most one refused request), and it grows back by one
+# per quiet minute.
+SUBMITS_PER_MINUTE = 20
+RATE_WINDOW_S = 60.0
+
+
+class SubmitRate:
+    """At most `limit` submits in any RATE_WINDOW_S; halved after a 429, recovering by one per
+    quiet window up to where it started. Pure: the caller gives the time (time.monotonic())."""
+
+    def __init__(self, per_minute: int = SUBMITS_PER_MINUTE) -> None:
+        self.ceiling = self.limit = max(1, per_minute)
+        self._sent: deque[float] = deque()
+        self._blocked_until = 0.0
+        self._changed_at = 0.0
+
+    def wait_s(self, now: float) -> float:
+        """Seconds until the next submit may go out (0: now)."""
+        if self.limit < self.ceiling and now - self._changed_at >= RATE_WINDOW_S:
+            windows = int((now - self._changed_at) // RATE_WINDOW_S)
+            self.limit = min(self.ceiling, self.limit + windows)
+            self._changed_at += windows * RATE_WINDOW_S
+        while self._sent and now - self._sent[0] >= RATE_WINDOW_S:
+            self._sent.popleft()
+        wait = max(0.0, self._blocked_until - now)
+        if len(self._sent) >= self.limit:
+            wait = max(wait, self._sent[len(self._sent) - self.limit] + RATE_WINDOW_S - now)
+        return wait
+
+    def sent(self, now: float) -> None:
+        """A submit went out at `now`."""
+        self._sent.append(now)
+
+    def refused(self, now: float, wait_s: float) -> None:
+        """Novita answered 429: halve the rate, and send nothing for `wait_s`."""
+        self.limit = max(1, self.limit // 2)
+        self._changed_at = now
+        self._blocked_until = max(self._blocked_until, now + max(0.0, wait_s))
 
 
 @dataclass(frozen=True)
@@ -399,6 +440,8 @@ class JobEngine(QObject):
     # (created_at, estimate units or None) of what counts as spent since the asked time, and
     # the estimates of jobs added then but not yet accepted (units): see spending()
     spendingReady = Signal(object, int)
+    queuePausedChanged = Signal(bool)  # the queue was paused (True) or resumed; also once at open
+    familyReady = Signal(int, object, object)  # job id, parent Job or None, tuple of child Jobs
 
     _prepare = Signal(object)
     _send = Signal(object)
@@ -422,6 +465,15 @@ class JobEngine(QObject):
         self._resends: dict[int, int] = {}
         self._downloading: set[int] = set()
         self._waiting_for_space: dict[int, int] = {}  # job id -> free bytes when it stopped
+        # The queue: paused or not (kept in the store), how many jobs may be open at Novita,
+        # the submit rate, and the claimed-to-be-sent jobs waiting for the rate to allow them.
+        self.queue_paused = False
+        self.max_open = 4  # the session sets settings.max_open_jobs()
+        self.rate = SubmitRate()
+        self._waiting: set[int] = set()  # pending jobs that are WAITING (not counted while paused)
+        self._to_send: deque[tuple[int, int]] = deque()  # (job id, submissions seen), in order
+        self._send_timer: QTimer | None = None
+        self._admit_soon = False
         self.submitter = SubmitWorker(stopping)
         self.poller = PollWorker(stopping)
         self.downloader = DownloadWorker(stopping, library_dir, self._is_cancelled)
@@ -463,6 +515,8 @@ class JobEngine(QObject):
                 raise DamagedDatabase("it failed SQLite's integrity check")
             to_resume = store.recover_after_start()  # before the window asks for its first page
             pending = store.ids(RUNNING)
+            waiting = store.ids([JobState.WAITING])
+            paused = store.queue_paused()
         except Exception as exc:
             log.exception("cannot open the job database %s", path)
             if store is not None:
@@ -471,9 +525,11 @@ class JobEngine(QObject):
             self.openFailed.emit(reason)
             return
         self.store, self._to_resume = store, to_resume
-        self._pending = set(pending)
+        self._pending, self._waiting, self.queue_paused = set(pending), set(waiting), paused
+        self.queuePausedChanged.emit(paused)
         self.opened.emit()
-        self.pendingChanged.emit(len(self._pending))
+        self.pendingChanged.emit(self._pending_count())
+        self._schedule_admit()
 
     @Slot()
     def set_aside_and_open(self) -> None:
@@ -556,17 +612,17 @@ class JobEngine(QObject):
                 return
         for index, (order, take, estimate) in enumerate(wanted):
             try:
-                job = self.store.add(Job(state=JobState.SUBMITTING, settings=take, image_source=order.source,
+                job = self.store.add(Job(state=JobState.WAITING, settings=take, image_source=order.source,
                                          thumbnail=(thumbnails or {}).get(order.source), estimate_units=estimate,
-                                         server=self.connection.server_id if self.connection else ""))
+                                         server=self.connection.server_id if self.connection else "",
+                                         parent_id=order.parent_id, relation=order.relation))
             except Exception as exc:
                 log.exception("could not store a new job")
                 self.problem.emit(f"{len(wanted) - index} of {len(wanted)} job(s) could not be recorded, "
                                   f"so they were not sent: {errors.describe(exc)}")
                 return
             self._announce(job)
-            if self._serves(job):
-                self._prepare.emit(job)
+        self._admit()
 
     @staticmethod
     def _draw_seed() -> int:
@@ -576,13 +632,17 @@ class JobEngine(QObject):
     def retry(self, job_id: int) -> None:
         """Carry on from where a job stopped; an uncertain one is sent again only from here."""
         job = self.store.get(job_id) if self.store else None
-        if job is None or job.state is JobState.DONE:
+        if job is None or self.store is None or job.state is JobState.DONE:
             return
-        if job.task_id is None:
-            job = self._change(job_id, state=JobState.SUBMITTING, error="", error_kind="",
-                               note="sent again by the user")
-            if job and self._serves(job):
-                self._prepare.emit(job)
+        if job.state in (JobState.WAITING, JobState.SUBMITTING):
+            return  # in the queue, or being sent: nothing to do again
+        if job.task_id is None:  # sent again (or put back): it waits its turn at the end of the queue
+            try:
+                job = self.store.requeue(job_id, note="sent again by the user")
+            except errors.IllegalTransition:
+                return
+            self._announce(job)
+            self._admit()
         elif job.video_url or job.state is JobState.DOWNLOADING:
             job = self._change(job_id, state=JobState.DOWNLOADING, error="", error_kind="")
             if job and self._serves(job):
@@ -634,25 +694,45 @@ class JobEngine(QObject):
                 self._start_download(job)
             else:
                 self._track.emit(job)
+        self._admit()
 
     # -- reports from the workers ---------------------------------------------------------
 
     def _prepared(self, job_id: int, seen_submissions: int, fields: dict[str, Any]) -> None:
         if fields and self._change(job_id, **fields) is None:
             return
-        self._claim_and_send(job_id, seen_submissions)
+        self._to_send.append((job_id, seen_submissions))
+        self._send_due()
 
-    def _claim_and_send(self, job_id: int, seen_submissions: int) -> None:
+    def _send_due(self) -> None:
+        """Send the prepared jobs, in order, as fast as the submit rate allows (none while the
+        queue is paused); when it does not allow one now, look again when it will."""
+        while self._to_send and not self.queue_paused and not self.stopping.is_set():
+            wait = self.rate.wait_s(time.monotonic())
+            if wait > 0:
+                if self._send_timer is None:
+                    self._send_timer = QTimer(self)
+                    self._send_timer.setSingleShot(True)
+                    self._send_timer.timeout.connect(self._send_due)
+                if not self._send_timer.isActive():
+                    self._send_timer.start(max(1, int(wait * 1000) + 1))
+                return
+            job_id, seen = self._to_send.popleft()
+            if self._claim_and_send(job_id, seen):
+                self.rate.sent(time.monotonic())
+
+    def _claim_and_send(self, job_id: int, seen_submissions: int) -> bool:
         job = self.store.get(job_id) if self.store else None
         if (self.store is None or job is None or self.stopping.is_set() or not self._serves(job)
                 or job.state is not JobState.SUBMITTING):
-            return  # not sent: it goes out at the next start
+            return False  # not sent: it goes out at the next start
         # Claimed and counted before it leaves: a crash now means "uncertain". Only the count
         # seen when the job was handed out can be claimed, so a job handed out twice (or by
         # another process) is sent once.
         claimed = self.store.mark_sent(job_id, seen_submissions)
         if claimed is not None:
             self._send.emit(claimed)
+        return claimed is not None
 
     def _accepted(self, job_id: int, task_id: str) -> None:
         self._resends.pop(job_id, None)
@@ -668,13 +748,15 @@ class JobEngine(QObject):
                 errors.RateLimitError(429, "RATE_LIMIT_EXCEEDED", "")), "RateLimitError"))
             return
         delay = RATE_LIMITED.delay(tries - 1, retry_after if retry_after >= 0 else None)
-        log.info("job %s: rate limited; sending again in %.0f s", job_id, delay)
+        self.rate.refused(time.monotonic(), delay)  # every other submit waits too, and slower after
+        log.info("job %s: rate limited; sending again in %.0f s (now at most %d a minute)",
+                 job_id, delay, self.rate.limit)
         # Shown as a countdown on the job (eta_s from now), so a long wait is never silent.
         job = self._change(job_id, eta_s=delay, error=f"Novita asked to slow down; sending again in {delay:.0f} s.",
                            error_kind="RateLimited")
         if job is not None:  # claimed when it was sent: its count now is the one to claim
-            seen = job.submissions
-            QTimer.singleShot(int(delay * 1000), lambda: self._claim_and_send(job_id, seen))
+            self._to_send.appendleft((job_id, job.submissions))  # first in line once the wait is over
+            self._send_due()
 
     def _polled(self, job_id: int, changes: dict[str, Any]) -> None:
         job = self.store.get(job_id) if self.store else None
@@ -767,22 +849,141 @@ class JobEngine(QObject):
             log.exception("job %s: could not store %s", job_id, sorted(changes))
             return None
         self._announce(job)
+        if "state" in changes and not job.state.open_at_novita:
+            self._schedule_admit()  # a slot may have come free
         if "thumbnail" in changes:  # the prepared image brought one: the list shows it now
             self.load_thumbnail(job_id)
         return job
 
     def _announce(self, job: Job) -> None:
-        self._set_pending(job.id or 0, job.state.running)
+        self._set_pending(job.id or 0, job.state.running, job.state is JobState.WAITING)
         self.jobChanged.emit(dataclasses.replace(job, thumbnail=None))
 
-    def _set_pending(self, job_id: int, pending: bool) -> None:
-        before = len(self._pending)
+    def _set_pending(self, job_id: int, pending: bool, waiting: bool = False) -> None:
+        before = self._pending_count()
         if pending:
             self._pending.add(job_id)
         else:
             self._pending.discard(job_id)
-        if len(self._pending) != before:
-            self.pendingChanged.emit(len(self._pending))
+        if pending and waiting:
+            self._waiting.add(job_id)
+        else:
+            self._waiting.discard(job_id)
+        if self._pending_count() != before:
+            self.pendingChanged.emit(self._pending_count())
+
+    def _pending_count(self) -> int:
+        """Jobs still to be worked on; a paused queue's waiting jobs are not (nothing moves them)."""
+        return len(self._pending - self._waiting) if self.queue_paused else len(self._pending)
+
+    # -- the queue ----------------------------------------------------------------------------
+
+    def _schedule_admit(self) -> None:
+        """Admit once the current burst of changes is handled (many changes, one look)."""
+        if not self._admit_soon:
+            self._admit_soon = True
+            QTimer.singleShot(0, self._admit)
+
+    def _admit(self) -> None:
+        """Start sending waiting jobs, in queue order, while fewer than `max_open` of this
+        server's jobs are open at Novita (lifecycle.OPEN_AT_NOVITA) and the queue is not paused."""
+        self._admit_soon = False
+        if self.store is None or self.queue_paused or self.connection is None or self.stopping.is_set():
+            return
+        servers = ("", self.connection.server_id)
+        try:
+            free = self.max_open - self.store.count_open(servers)
+            jobs = self.store.waiting(servers, limit=free) if free > 0 else []
+        except Exception:
+            log.exception("could not read the queue")
+            return
+        for job in jobs:
+            started = self._change(job.id or 0, state=JobState.SUBMITTING, note="its turn in the queue")
+            if started is not None:
+                self._prepare.emit(started)
+
+    @Slot(int)
+    def set_queue_limit(self, count: int) -> None:
+        """At most `count` jobs open at Novita at once (settings.max_open_jobs())."""
+        self.max_open = max(1, int(count))
+        self._admit()
+
+    @Slot(bool)
+    def set_queue_paused(self, paused: bool) -> None:
+        """Pause (nothing new is sent; what is at Novita carries on) or resume the queue; kept in
+        the store, so a paused queue stays paused after a restart."""
+        if self.store is None:
+            return
+        try:
+            self.store.set_queue_paused(paused)
+        except Exception as exc:
+            log.exception("could not keep the queue's paused flag")
+            self.problem.emit(f"Could not {'pause' if paused else 'resume'} the queue: {errors.describe(exc)}")
+            return
+        before = self._pending_count()
+        self.queue_paused = paused
+        self.queuePausedChanged.emit(paused)
+        if self._pending_count() != before:
+            self.pendingChanged.emit(self._pending_count())
+        if not paused:
+            self._send_due()
+            self._admit()
+
+    @Slot(object)
+    def cancel(self, job_ids: list[int]) -> None:
+        """Take waiting jobs out of the queue (CANCELLED). A job already sent stays as it is:
+        Novita's API cannot cancel a task; `problem` says so."""
+        sent = 0
+        for job_id in job_ids:
+            job = self.store.get(job_id) if self.store else None
+            if job is None:
+                continue
+            if job.state is JobState.WAITING:
+                self._change(job_id, state=JobState.CANCELLED, note="cancelled by the user")
+            elif job.state.open_at_novita or job.state is JobState.UNCERTAIN:
+                sent += 1
+        if sent:
+            self.problem.emit(
+                f"{sent} of these jobs were already sent to Novita and cannot be cancelled: Novita's API has "
+                "no way to stop a task, so it runs to its end and is charged. Its video is still saved."
+                if sent == 1 else
+                f"{sent} of these jobs were already sent to Novita and cannot be cancelled: Novita's API has "
+                "no way to stop a task, so they run to their end and are charged. Their videos are still saved.")
+
+    @Slot(object, int)
+    def move_in_queue(self, job_ids: list[int], steps: int) -> None:
+        """Move waiting jobs `steps` places (negative: sooner); their new places come as jobChanged."""
+        self._reorder(job_ids, steps=steps)
+
+    @Slot(object, int)
+    def move_to(self, job_ids: list[int], index: int) -> None:
+        """Place waiting jobs from `index` on (0: sent next), counted among the other waiting jobs."""
+        self._reorder(job_ids, index=index)
+
+    def _reorder(self, job_ids: list[int], *, steps: int | None = None, index: int | None = None) -> None:
+        if self.store is None:
+            return
+        try:
+            changed = self.store.reorder(job_ids, steps=steps, index=index)
+        except Exception as exc:
+            log.exception("could not reorder the queue")
+            self.problem.emit(f"Could not change the queue's order: {errors.describe(exc)}")
+            return
+        for job in changed:
+            self.jobChanged.emit(dataclasses.replace(job, thumbnail=None))
+
+    @Slot(int)
+    def family(self, job_id: int) -> None:
+        """A job's parent and children (re-runs, continuations), as familyReady."""
+        if self.store is None:
+            return
+        try:
+            parent, children = self.store.family(job_id)
+        except Exception:
+            log.exception("could not read job %s's family", job_id)
+            return
+        self.familyReady.emit(job_id, parent and dataclasses.replace(parent, thumbnail=None),
+                              tuple(dataclasses.replace(child, thumbnail=None) for child in children))
 
     def _serves(self, job: Job) -> bool:
         return self.connection is not None and self.connection.serves(job)

@@ -1,0 +1,252 @@
+"""The app's own queue, through the real session, engine and simulator: at most N tasks open at
+Novita, pause and resume, cancel, reorder, a paused queue across a restart, takes with seeds."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.images import png_bytes
+from vidu_desktop.core.lifecycle import JobState
+from vidu_desktop.core.request import ImageOrder, VideoSettings
+from vidu_desktop.simulator import server as sim_server
+from vidu_desktop.simulator.server import Simulator, SimulatorConfig
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sample_video(tmp_path_factory) -> Path:
+    """One real, small MP4 made once; the simulator hands out copies (rendering ten is slow)."""
+    from vidu_desktop.simulator.video import render_video
+
+    path = tmp_path_factory.mktemp("video") / "sample.mp4"
+    render_video(png_bytes(320, 240), path, duration_s=1, height=240, audio=True, fast=True)
+    return path
+
+
+class OpenTasks:
+    """Counts, at the simulator, the tasks not yet finished each time one is made: the most ever
+    seen at once is what the queue limit must bound."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim, self.most, self.made = sim, 0, 0
+        self._lock = threading.Lock()
+        original = sim._create_task
+
+        def create(request):
+            task = original(request)
+            with self._lock:
+                self.made += 1
+                self.most = max(self.most, self.open_now())
+            return task
+
+        sim._create_task = create
+
+    def open_now(self) -> int:
+        tasks = [self.sim.task(task_id) for task_id in self.sim.task_ids()]
+        return sum(1 for task in tasks if task and self.sim._progress(task)[0] in (sim_server.QUEUED,
+                                                                                     sim_server.PROCESSING))
+
+
+@pytest.fixture
+def sim(sample_video: Path) -> Iterator[Simulator]:
+    def renderer(_image, destination: Path, **_kwargs) -> None:
+        shutil.copyfile(sample_video, destination)
+
+    with Simulator(SimulatorConfig(queued_s=0.3, processing_s=1.2, renderer=renderer)) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def images(tmp_path: Path) -> list[Path]:
+    made = []
+    for index in range(12):
+        path = tmp_path / f"photo-{index:02d}.png"
+        path.write_bytes(png_bytes(64 + index, 48))
+        made.append(path)
+    return made
+
+
+class Watched:
+    """A real Session and what it says: the newest snapshot of every job, its problems."""
+
+    def __init__(self, qtbot, tmp_path: Path, monkeypatch, sim: Simulator, limit: int = 4) -> None:
+        from vidu_desktop import settings
+        from vidu_desktop.session import Session
+
+        settings.save_max_open_jobs(limit)  # settings outlive a test: each says what it needs
+
+        monkeypatch.setenv("NOVITA_API_KEY", "sk-queue-test")
+        monkeypatch.setenv("NOVITA_API_BASE_URL", sim.base_url)
+        self.qtbot = qtbot
+        self.session = Session(tmp_path / "jobs.sqlite3", allow_demo=False,
+                               library_dir=lambda: tmp_path / "Library")
+        self.jobs: dict[int, object] = {}
+        self.problems: list[str] = []
+        self.session.jobChanged.connect(lambda job: self.jobs.__setitem__(job.id, job))
+        self.session.problem.connect(self.problems.append)
+        with qtbot.waitSignal(self.session.modeChanged, timeout=10_000,
+                              check_params_cb=lambda mode: mode.can_generate or mode.name == "OFFLINE"):
+            self.session.start()
+        assert self.session.mode.can_generate, self.session.status
+
+    def states(self) -> list[JobState]:
+        return [job.state for job in self.jobs.values()]
+
+    def count(self, *states: JobState) -> int:
+        return sum(1 for state in self.states() if state in states)
+
+    def wait(self, condition, timeout: int = 60_000) -> None:
+        self.qtbot.waitUntil(condition, timeout=timeout)
+
+    def settle(self) -> None:
+        """Every intent sent so far has been handled by the engine."""
+        done: list[bool] = []
+        self.session.after_queued(lambda: done.append(True))
+        self.qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+
+    def close(self) -> None:
+        self.session.shutdown()
+
+
+@pytest.fixture
+def watched(qtbot, tmp_path, monkeypatch, sim) -> Iterator[Watched]:
+    opened = Watched(qtbot, tmp_path, monkeypatch, sim)
+    yield opened
+    opened.close()
+
+
+def orders(images: list[Path], takes: int = 1) -> list[ImageOrder]:
+    return [ImageOrder(str(image), VideoSettings(duration=1, prompt=f"take of {image.stem}"), takes=takes)
+            for image in images]
+
+
+def test_ten_images_with_a_limit_of_four_never_open_more_than_four_tasks(
+        watched, sim, images, monkeypatch, record_property):
+    counter = OpenTasks(sim)
+    watched.session.generate(orders(images[:10]))
+    watched.wait(lambda: len(watched.jobs) == 10 and watched.count(JobState.DONE) == 10, timeout=120_000)
+    record_property("queue_limit_4", {"made": counter.made, "most_open_at_simulator": counter.most})
+    print(f"\n10 images, limit 4: most tasks open at the simulator at once = {counter.most}")
+    assert counter.made == 10 == sim.stats.submissions
+    assert counter.most == 4  # the limit is used, and never passed
+    assert watched.session.pending == 0
+
+
+def test_pause_sends_nothing_new_and_resume_carries_on(watched, sim, images):
+    with watched.qtbot.waitSignal(watched.session.queuePausedChanged, timeout=5000,
+                                  check_params_cb=lambda paused: paused):
+        watched.session.set_queue_paused(True)
+    assert watched.session.queue_paused
+    watched.session.generate(orders(images[:3]))
+    watched.settle()
+    watched.wait(lambda: watched.count(JobState.WAITING) == 3, timeout=5000)
+    assert watched.session.pending == 0  # a paused queue holds nothing a runner should wait for
+    watched.settle()
+    assert sim.stats.submissions == 0
+    watched.session.set_queue_paused(False)
+    watched.wait(lambda: watched.count(JobState.DONE) == 3)
+    assert sim.stats.submissions == 3
+
+
+def test_cancel_a_waiting_job_and_retry_puts_it_back_at_the_end(watched, sim, images):
+    watched.session.set_queue_paused(True)
+    watched.session.generate(orders(images[:3]))
+    watched.wait(lambda: watched.count(JobState.WAITING) == 3, timeout=5000)
+    first, second, third = sorted(watched.jobs)
+    watched.session.cancel([second])
+    watched.wait(lambda: watched.jobs[second].state is JobState.CANCELLED, timeout=5000)
+    watched.session.retry(second)
+    watched.wait(lambda: watched.jobs[second].state is JobState.WAITING, timeout=5000)
+    assert watched.jobs[second].queue_position > watched.jobs[third].queue_position
+    watched.session.cancel([second])
+    watched.session.set_queue_paused(False)
+    watched.wait(lambda: watched.count(JobState.DONE) == 2)
+    assert watched.jobs[second].state is JobState.CANCELLED and sim.stats.submissions == 2
+    watched.session.cancel([first])  # done long ago: nothing to say, nothing changes
+    watched.settle()
+    assert watched.jobs[first].state is JobState.DONE and watched.problems == []
+
+
+def test_a_job_already_at_novita_cannot_be_cancelled_and_the_user_is_told(watched, sim, images):
+    watched.session.generate(orders(images[:1]))
+    watched.wait(lambda: watched.count(JobState.QUEUED, JobState.PROCESSING) == 1, timeout=20_000)
+    [job_id] = watched.jobs
+    watched.session.cancel([job_id])
+    watched.wait(lambda: bool(watched.problems), timeout=5000)
+    assert "no way to stop a task" in watched.problems[0] and "charged" in watched.problems[0]
+    watched.wait(lambda: watched.jobs[job_id].state is JobState.DONE)
+
+
+def test_reordering_changes_the_send_order(watched, sim, images):
+    from vidu_desktop import settings
+
+    settings.save_max_open_jobs(1)
+    watched.session.queue_limit_changed()
+    watched.session.set_queue_paused(True)
+    watched.session.generate(orders(images[:4]))
+    watched.wait(lambda: watched.count(JobState.WAITING) == 4, timeout=5000)
+    a, b, c, d = sorted(watched.jobs)
+    watched.session.move_in_queue([c], -2)  # c a b d
+    watched.session.move_to([d], 1)  # c d a b
+    watched.settle()
+    order = sorted((job.queue_position, job.id) for job in watched.jobs.values())
+    assert [job_id for _, job_id in order] == [c, d, a, b]
+    sim_prompts = []
+    original = sim._create_task
+
+    def create(request):
+        sim_prompts.append(request.prompt)
+        return original(request)
+
+    sim._create_task = create
+    watched.session.set_queue_paused(False)
+    watched.wait(lambda: watched.count(JobState.DONE) == 4)
+    sent = [watched.jobs[job_id].settings.prompt for job_id in (c, d, a, b)]
+    assert sim_prompts == sent
+
+
+def test_a_paused_queue_stays_paused_after_a_restart(qtbot, tmp_path, monkeypatch, sim, images):
+    first = Watched(qtbot, tmp_path, monkeypatch, sim)
+    first.session.set_queue_paused(True)
+    first.session.generate(orders(images[:2]))
+    first.wait(lambda: first.count(JobState.WAITING) == 2, timeout=5000)
+    first.close()
+    again = Watched(qtbot, tmp_path, monkeypatch, sim)
+    try:
+        again.wait(lambda: again.session.queue_paused, timeout=5000)
+        pages: list[tuple] = []
+        again.session.pageReady.connect(lambda _token, jobs, _more: pages.append(jobs))
+        again.session.request_page(1, None, "", 0, 10)
+        again.wait(lambda: bool(pages), timeout=5000)
+        assert [job.state for job in pages[0]] == [JobState.WAITING, JobState.WAITING]
+        again.settle()
+        assert sim.stats.submissions == 0 and again.session.pending == 0
+        again.session.set_queue_paused(False)
+        again.wait(lambda: again.count(JobState.DONE) == 2)
+        assert sim.stats.submissions == 2
+    finally:
+        again.close()
+
+
+def test_three_takes_of_four_images_are_twelve_submissions_with_twelve_seeds(
+        watched, sim, images, record_property):
+    seeds: list[int] = []
+    original = sim._create_task
+
+    def create(request):
+        seeds.append(request.seed)
+        return original(request)
+
+    sim._create_task = create
+    watched.session.generate(orders(images[:4], takes=3))
+    watched.wait(lambda: len(watched.jobs) == 12 and watched.count(JobState.DONE) == 12, timeout=120_000)
+    record_property("takes", {"submissions": sim.stats.submissions, "distinct_seeds": len(set(seeds))})
+    print(f"\n3 takes x 4 images: {sim.stats.submissions} submissions, {len(set(seeds))} distinct seeds")
+    assert sim.stats.submissions == 12 and len(seeds) == 12 and len(set(seeds)) == 12 and 0 not in seeds
+    assert sorted(seeds) == sorted(job.seed for job in watched.jobs.values())  # each job keeps its seed
