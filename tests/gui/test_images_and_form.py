@@ -96,7 +96,7 @@ def test_every_problem_is_shown_and_remove_invalid_keeps_the_good_ones(qtbot, pa
 
     panel.remove_invalid_button.click()
     assert [image.source for image in panel.images] == [str(good)]
-    assert not panel.remove_invalid_button.isVisible() and panel.count_label.text() == "1 ready"
+    assert not panel.remove_invalid_button.isVisible() and panel.count_label.text() == "Ready: 1"
 
 
 def test_clear_empties_the_list_and_the_drop_hint_returns(qtbot, panel):
@@ -291,9 +291,9 @@ def test_presets_export_and_import_as_json(qtbot, form, tmp_path):
     form.prompt.setPlainText("slow dolly")
     bar.save_current("Dolly")
     path = tmp_path / "presets.json"
-    assert bar.export_to(path) == "Exported 1 presets to presets.json."
+    assert bar.export_to(path) == "Presets exported to presets.json: 1."
     bar.delete("Dolly")
-    assert bar.import_from(path) == "Imported 1 presets from presets.json."
+    assert bar.import_from(path) == "Presets imported from presets.json: 1."
     assert settings.presets()["Dolly"].prompt == "slow dolly"
 
 

@@ -10,13 +10,13 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QListView,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -58,11 +58,12 @@ class PromptEdit(QPlainTextEdit):
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setMaxVisibleItems(8)
-        self.popup = QListView()
+        popup = self.completer.popup()  # the completer's own: it deletes it (one owner, no double free)
+        assert popup is not None
+        self.popup: QAbstractItemView = popup
         self.popup.setAccessibleName(self.tr("Earlier prompts"))
         self.popup.setToolTip(self.tr("Prompts you sent before: Enter or Tab takes one, Esc closes the list"))
         self.popup.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.completer.setPopup(self.popup)
         self.completer.activated.connect(self.take_completion)
         self.textChanged.connect(self._offer)
 
@@ -152,8 +153,10 @@ class ParameterForm(QWidget):
         self.audio.setToolTip(self.tr("Make dialogue and background sound together with the video."))
         self.audio.setAccessibleName(self.tr("Generate sound"))
         self.audio_type = QComboBox()
+        sound_words = {"all": self.tr("Speech and sound effects"), "speech_only": self.tr("Speech only"),
+                       "sound_effect_only": self.tr("Sound effects only")}  # AUDIO_TYPE_LABELS, translated
         for value in AUDIO_TYPES:
-            self.audio_type.addItem(self.tr(AUDIO_TYPE_LABELS[value]), value)
+            self.audio_type.addItem(sound_words.get(value, AUDIO_TYPE_LABELS[value]), value)
         self.audio_type.setToolTip(self.tr("Which kind of sound to make (only when sound is on)."))
         self.is_rec = QCheckBox(self.tr("Match sound to motion"))
         self.is_rec.setAccessibleName(self.tr("Match sound to motion"))

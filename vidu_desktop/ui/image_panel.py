@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from ..workers.services import run_in_background
 from .image_editor import ImageEditor
 
 PREVIEW = 96
+translate = QCoreApplication.translate  # the name lupdate looks for
 MAX_NOTES = 20  # problems of whole files shown above the list; the rest are counted
 
 
@@ -427,7 +428,7 @@ class ImagePanel(QWidget):
     def _set_notes(self, notes: list[str]) -> None:
         shown = notes[:MAX_NOTES]
         if len(notes) > MAX_NOTES:
-            shown.append(self.tr("… and {count} more.").format(count=len(notes) - MAX_NOTES))
+            shown.append(self.tr("… not shown: {count} more.").format(count=len(notes) - MAX_NOTES))
         self.notes.setText("\n".join(f"⚠ {note}" for note in shown))
         self.notes.setVisible(bool(shown))
 
@@ -492,11 +493,11 @@ class ImagePanel(QWidget):
         words = []
         valid = sum(1 for image in self.images if image.valid)
         if self.images:
-            words.append(self.tr("{count} ready").format(count=valid))
+            words.append(self.tr("Ready: {count}").format(count=valid))
         if self.invalid_count():
-            words.append(self.tr("{count} with problems").format(count=self.invalid_count()))
+            words.append(self.tr("With problems: {count}").format(count=self.invalid_count()))
         if self.pending_count():
-            words.append(self.tr("{count} being checked").format(count=self.pending_count()))
+            words.append(self.tr("Being checked: {count}").format(count=self.pending_count()))
         return " · ".join(words)
 
 
@@ -513,12 +514,16 @@ def _own_summary(own: VideoSettings, overrides: dict[str, object]) -> str:
     if "resolution" in overrides:
         parts.append(own.resolution)
     if "audio" in overrides:
-        parts.append("sound" if own.audio else "silent")
+        parts.append(translate("ImagePanel", "sound") if own.audio else translate("ImagePanel", "silent"))
     if "seed" in overrides and own.seed:
-        parts.append(f"seed {own.seed}")
-    for name in ("audio_type", "is_rec", "off_peak"):
-        if name in overrides:
-            parts.append(f"{name} {overrides[name]}")
+        parts.append(translate("ImagePanel", "seed {seed}").format(seed=own.seed))
+    if "audio_type" in overrides:
+        parts.append(translate("ImagePanel", "sound type {kind}").format(kind=own.audio_type))
+    if "is_rec" in overrides:
+        parts.append(translate("ImagePanel", "sound follows motion") if own.is_rec
+                     else translate("ImagePanel", "sound free of motion"))
+    if "off_peak" in overrides:
+        parts.append(translate("ImagePanel", "off-peak") if own.off_peak else translate("ImagePanel", "at once"))
     return " · ".join(parts) or "—"
 
 

@@ -37,12 +37,11 @@ NAME_MAX_CHARS = 80
 FILE_FORMAT_KEY = "vidu_desktop_presets"
 
 
+translate = QCoreApplication.translate  # the name lupdate looks for
+
+
 class PresetFileError(ValueError):
     """A presets file that cannot be imported, in words for the user."""
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Presets", text)
 
 
 def clean_name(name: object) -> str:
@@ -62,28 +61,30 @@ def presets_to_json(named: dict[str, VideoSettings]) -> str:
 def presets_from_json(data: bytes) -> dict[str, VideoSettings]:
     """Read an exported presets file; PresetFileError (nothing read) when it is not one."""
     if len(data) > PRESET_FILE_MAX_BYTES:
-        raise PresetFileError(_tr("The file is larger than 1 MB: it is not a presets file."))
+        raise PresetFileError(translate("Presets", "The file is larger than 1 MB: it is not a presets file."))
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
-        raise PresetFileError(_tr("The file is not JSON text.")) from None
+        raise PresetFileError(translate("Presets", "The file is not JSON text.")) from None
     if not isinstance(document, dict) or not isinstance(document.get("presets"), dict):
-        raise PresetFileError(_tr("The file holds no presets (it needs a \"presets\" object)."))
+        raise PresetFileError(translate("Presets", "The file holds no presets (it needs a \"presets\" object)."))
     found = document["presets"]
     if len(found) > MAX_PRESETS:
-        raise PresetFileError(_tr("The file holds more than {limit} presets.").format(limit=MAX_PRESETS))
+        raise PresetFileError(translate("Presets", "The file holds more than {limit} presets.")
+                              .format(limit=MAX_PRESETS))
     named: dict[str, VideoSettings] = {}
     for raw_name, values in found.items():
         name = clean_name(raw_name)
         if not name or not isinstance(values, dict):
-            raise PresetFileError(_tr("A preset in the file has no name or no settings."))
+            raise PresetFileError(translate("Presets", "A preset in the file has no name or no settings."))
         values = {key: value for key, value in values.items() if key != "schema"}
         chosen, problems = VideoSettings.from_mapping(values)
         if problems:
-            raise PresetFileError(_tr("Preset “{name}”: {problem}").format(name=name, problem=problems[0].message))
+            raise PresetFileError(translate("Presets", "Preset “{name}”: {problem}")
+                                  .format(name=name, problem=problems[0].message))
         named[name] = chosen
     if not named:
-        raise PresetFileError(_tr("The file holds no presets."))
+        raise PresetFileError(translate("Presets", "The file holds no presets."))
     return named
 
 
@@ -189,7 +190,7 @@ class PresetBar(QWidget):
         except OSError as exc:
             return self._say(self.tr("Could not write {file}: {reason}").format(
                 file=path.name, reason=exc.strerror or exc))
-        return self._say(self.tr("Exported {count} presets to {file}.").format(
+        return self._say(self.tr("Presets exported to {file}: {count}.").format(
             count=len(settings.presets()), file=path.name))
 
     def import_from(self, path: Path) -> str:
@@ -212,9 +213,9 @@ class PresetBar(QWidget):
         named.update(found)
         settings.save_presets(named)
         self._reload(next(iter(found)))
-        words = self.tr("Imported {count} presets from {file}.").format(count=len(found), file=path.name)
+        words = self.tr("Presets imported from {file}: {count}.").format(count=len(found), file=path.name)
         if replaced:
-            words += " " + self.tr("{count} replaced presets of the same name.").format(count=replaced)
+            words += " " + self.tr("Replaced, as they had the same name: {count}.").format(count=replaced)
         return self._say(words)
 
     # -- the menu's dialogs ------------------------------------------------------------------------

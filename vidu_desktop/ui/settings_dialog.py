@@ -39,9 +39,8 @@ from ..core.pricing import (
     usd,
 )
 from ..workers.services import run_in_background
+from .i18n import LANGUAGE_NAMES, LANGUAGES
 
-#: The languages offered: (settings value, name shown in that language). "" follows the system.
-LANGUAGES = (("en", "English"), ("zh_CN", "简体中文"))
 #: Wide enough for a whole Novita key ("sk_" and 48 more characters) without scrolling.
 KEY_WIDTH_SAMPLE = "sk_" + "0123456789abcdef" * 3
 
@@ -154,8 +153,8 @@ class SettingsDialog(QDialog):
         layout.addRow(self.tr("Jobs at Novita at once"), self.max_open_jobs)
         self.language = QComboBox()
         self.language.addItem(self.tr("System language"), "")
-        for code, name in LANGUAGES:
-            self.language.addItem(name, code)
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.ui_language())))
         self.language.setAccessibleName(self.tr("Language"))
         self.language.setToolTip(self.tr("The language of the window. Applies after a restart."))
@@ -288,6 +287,7 @@ class SettingsDialog(QDialog):
         the words of this dialog's buttons (the error texts are written for the job list's Retry)."""
         words = redact.redact(words)
         words = words.replace("press Retry", self.tr("press Test")).replace("then Retry", self.tr("then Test"))
+        words = words.replace("“重试”", f"“{self.test_key.text()}”")  # the same in Chinese
         self.key_status.setText(words)
 
     def _typed_key_problem(self, typed: str) -> str:
