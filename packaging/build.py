@@ -50,6 +50,27 @@ def size_mb(path: Path) -> float:
     return sum(p.lstat().st_size for p in path.rglob("*") if not p.is_symlink()) / 1e6
 
 
+def build_translations() -> list[Path]:
+    """resources/*.qm from resources/*.ts (as `make translations`), so a build started without
+    make ships the words of the current sources too."""
+    lrelease = Path(sys.executable).parent / ("pyside6-lrelease" + (".exe" if sys.platform == "win32" else ""))
+    command = str(lrelease) if lrelease.exists() else shutil.which("pyside6-lrelease")
+    if command is None:
+        raise SystemExit("pyside6-lrelease not found: install PySide6 in this Python (make venv)")
+    built = []
+    for ts in sorted((REPO / "resources").glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+            subprocess.run([command, "-silent", str(ts), "-qm", str(qm)], check=True)
+        built.append(qm)
+    return built
+
+
+def missing_translations(app: Path, catalogs: list[Path]) -> list[str]:
+    """The app's catalogs the bundle lacks (the spec's datas must list resources/*.qm)."""
+    return [qm.name for qm in catalogs if not any(app.rglob(f"vidu_desktop/resources/{qm.name}"))]
+
+
 def bundle(dist: Path, work: Path, spec_args: list[str]) -> Path:
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
                     "--distpath", str(dist), "--workpath", str(work / "pyinstaller"),
@@ -157,8 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     spec_args = [*(["--console"] if args.console else []), *(["--no-prune"] if args.no_prune else [])]
 
     started = time.monotonic()
+    catalogs = build_translations()
     app = bundle(args.dist, args.work, spec_args)
     report = [f"bundle   {app}  {size_mb(app):.0f} MB  built in {time.monotonic() - started:.0f} s"]
+    if missing := missing_translations(app, catalogs):
+        report.append(f"note     not in the bundle (the window will be English only): {', '.join(missing)}")
     if sys.platform.startswith("linux") and not args.bundle_only:
         makers: list[tuple[str, Callable[[], Path]]] = [
             ("deb", lambda: deb(app, args.dist, args.work, args.deb_compression)),

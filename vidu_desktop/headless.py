@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .core.batch import BatchItem, expand_sources
+from .core.batch import BatchItem, expand_sources, shown_path
 from .core.job import Job
 from .core.lifecycle import RUNNING, JobState
 from .core.request import AUDIO_TYPES, MAX_TAKES, RESOLUTIONS, ImageOrder, VideoSettings, is_web_url
@@ -121,10 +121,9 @@ def orders_for(items: Sequence[BatchItem], form: VideoSettings, takes: int) -> t
 
 
 def _label(source: str) -> str:
-    """An image in a progress line: its file name, or a link's last part."""
-    if is_web_url(source):
-        return source.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1][:80] or source[:80]
-    return Path(source).name[:80] or source[:80]
+    """An image in a progress line: its file name, or a link's last part (printable, bounded)."""
+    name = source.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] if is_web_url(source) else Path(source).name
+    return shown_path(name or source, 80)
 
 
 # -- the progress shown in the terminal ---------------------------------------------------------
@@ -185,7 +184,8 @@ class Progress:
     def say(self, text: str, stream: TextIO | None = None) -> None:
         """A line of its own, above the status line."""
         self._clear_status()
-        print(text, file=stream or self.out, flush=True)
+        # A file name that is not UTF-8 reaches Python as surrogates, which print() refuses.
+        print(text.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream or self.out, flush=True)
         if self.live and self.states:
             self._status()
 
@@ -240,7 +240,6 @@ class Run:
         self.stopped = False
         self.wanted = sum(max(1, order.takes) for order in orders)
         self.made = 0  # jobs this run added
-        self.problems: list[str] = []
         session.opened.connect(self._opened)
         session.openFailed.connect(self._open_failed)
         session.pageReady.connect(self._page)
@@ -277,9 +276,9 @@ class Run:
             return
         self.sent = True
         self._follow_existing(self.existing)
-        paused = bool(getattr(self.session, "queue_paused", False))
+        paused = self.session.queue_paused
         if paused and self.resume_queue:
-            getattr(self.session, "set_queue_paused")(False)  # noqa: B009 - until the queue lands on main
+            self.session.set_queue_paused(False)
             self.progress.say("The queue was paused; resumed it (--resume-queue).")
         elif paused and (self.orders or any(s is JobState.WAITING for s in self.progress.states.values())):
             self.progress.say("The queue is paused (Resume queue in the window): nothing was sent. "
@@ -321,7 +320,6 @@ class Run:
         self._check()
 
     def _problem(self, words: str) -> None:
-        self.problems.append(words)
         self.progress.say(words, sys.stderr)
 
     def _handed_over(self) -> None:
@@ -352,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     orders, setting_problems = orders_for(items, form, args.takes)
     problems = [*map(str, input_problems), *setting_problems]
     if problems:
-        print("\n".join(problems), file=sys.stderr)
+        print("\n".join(problems).encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
         if not args.skip_invalid:
             print(f"Nothing was sent: {len(problems)} problem(s). Fix them, or run with --skip-invalid "
                   "to send the rest.", file=sys.stderr)

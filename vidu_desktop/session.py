@@ -71,6 +71,7 @@ class Session(QObject):
     spendingChanged = Signal(object)  # SpendingSummary (estimates)
     queuePausedChanged = Signal(bool)  # read .queue_paused; also once when the job list opens
     familyReady = Signal(int, object, object)  # job id, parent Job or None, tuple of child Jobs
+    importFinished = Signal(int, object)  # videos added, list[str] of what was not added and why
 
     # Intents, queued to the engine's thread.
     _generate = Signal(object, object, object, object)
@@ -89,6 +90,7 @@ class Session(QObject):
     _set_queue_paused = Signal(bool)
     _set_queue_limit = Signal(int)
     _family = Signal(int)
+    _import = Signal(object)
 
     def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
                  library_dir: Callable[[], Path] = settings.library_dir,
@@ -135,6 +137,8 @@ class Session(QObject):
         self._family.connect(engine.family)
         engine.queuePausedChanged.connect(self._queue_paused_changed)
         engine.familyReady.connect(self.familyReady)
+        self._import.connect(engine.import_videos)
+        engine.importFinished.connect(self.importFinished)
         self._started = False
         self._stopped = False
         self.connection: Connection | None = None
@@ -393,6 +397,12 @@ class Session(QObject):
         """Ask for a job's parent and children (re-runs, continuations); they come back as
         familyReady(job_id, parent Job or None, tuple of child Jobs)."""
         self._family.emit(int(job_id))
+
+    def import_videos(self, paths: Sequence[str | Path]) -> None:
+        """Rebuild history entries from videos this app saved (their tags say how they were
+        made): each becomes a DONE job where the file is. Files already in the list are skipped.
+        importFinished(added, problems) follows; deleting such a job keeps the file."""
+        self._import.emit([str(path) for path in paths])
 
     def start_fresh_job_list(self) -> None:
         """Keep the damaged job list aside under a dated name and open a new, empty one."""

@@ -83,6 +83,35 @@ def test_a_folder_with_sidecars_and_two_takes_makes_four_videos(sim, tmp_path, r
                                         "videos": len(jobs), "distinct_seeds": len(set(seeds))})
 
 
+def test_a_csv_of_4_images_with_3_takes_sends_12_jobs_with_12_seeds(sim, tmp_path, record_property):
+    for n in range(1, 5):
+        picture(tmp_path / "pics", f"{n}.png", (n * 40, 80, 40))
+    batch = tmp_path / "batch.csv"
+    batch.write_text("image;prompt;duration;resolution;audio;audio_type;seed;off_peak;is_rec\n"
+                     "pics/1.png;One;1;540p;no;all;;no;no\n"
+                     "pics/2.png;Two;2;720p;yes;speech_only;;no;yes\n"
+                     "pics/3.png;;1;;;;;;\n"
+                     "pics/4.png;Four;1;540p;yes;sound_effect_only;1234;yes;no\n", encoding="utf-8")
+
+    done = headless(sim, batch, "--takes", "3", "--prompt", "From the options", "--no-audio")
+
+    assert done.returncode == 0, done.stderr
+    requests = [sim.task(task_id).request for task_id in sim.task_ids()]
+    assert sim.stats.submissions == 12 and len(requests) == 12
+    seeds = {request.seed for request in requests}
+    assert len(seeds) == 12 and 0 not in seeds and 1234 in seeds  # a chosen seed is the first take's
+    by_prompt: dict[str, set] = {}
+    for request in requests:
+        by_prompt.setdefault(request.prompt, set()).add(
+            (request.duration, request.resolution, request.audio, request.audio_type, request.off_peak, request.is_rec))
+    assert by_prompt == {"One": {(1, "540p", False, "all", False, False)},
+                         "Two": {(2, "720p", True, "speech_only", False, True)},
+                         "From the options": {(1, "720p", False, "all", False, False)},  # blank cells: the options
+                         "Four": {(1, "540p", True, "sound_effect_only", True, False)}}
+    assert done.stdout.splitlines()[-1] == "12 of 12 done"
+    record_property("headless_csv_takes", {"submissions": sim.stats.submissions, "distinct_seeds": len(seeds)})
+
+
 def test_a_failing_job_exits_1_and_says_which(sim, tmp_path):
     good, bad = picture(tmp_path, "good.png"), picture(tmp_path, "bad.png", (0, 0, 0))
     sim.faults.add("fail_task", route="submit", count=1, reason="content moderation failed")
@@ -147,3 +176,35 @@ def test_with_nothing_to_do_it_exits_0_at_once(sim):
     done = headless(sim)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
+
+
+def test_a_paused_queue_is_said_and_not_waited_on_unless_resumed(sim, tmp_path):
+    store = JobStore(paths.job_database())
+    store.set_queue_paused(True)  # paused in the window, before it was closed
+    store.close()
+    image = picture(tmp_path, "a.png")
+
+    paused = headless(sim, image, "--duration", "1")
+
+    assert paused.returncode == 1
+    assert "The queue is paused" in paused.stderr and "--resume-queue" in paused.stderr
+    assert sim.stats.submissions == 0 and stored_jobs() == []
+
+    resumed = headless(sim, image, "--duration", "1", "--resume-queue")
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert sim.stats.submissions == 1 and [job.state for job in stored_jobs()] == [JobState.DONE]
+    store = JobStore(paths.job_database())
+    assert not store.queue_paused()  # resumed for the window too
+    store.close()
+
+
+def test_the_monthly_cap_refuses_the_run_and_exits_1(sim, tmp_path):
+    from vidu_desktop import settings
+
+    settings.save_monthly_cap_units(1)  # $0.0001: no video fits
+    done = headless(sim, picture(tmp_path, "a.png"), "--duration", "1")
+
+    assert done.returncode == 1
+    assert "Not sent:" in done.stderr
+    assert sim.stats.submissions == 0 and stored_jobs() == []

@@ -11,7 +11,13 @@ def test_no_key_means_demo_mode_clearly_labelled(qtbot, open_window):
     window = open_window(timeout=30_000)
     assert window.session.mode is Mode.DEMO
     assert "Vidu Desktop" in window.windowTitle() and "Demo mode" in window.windowTitle()
-    assert window.demo_banner.isVisible() and "Demo mode" in window.demo_banner.text()
+    assert window.demo_banner.isVisible() and "Demo mode" in window.demo_text.text()
+    # The way out is a link a screen reader announces as one, and Tab reaches it.
+    from PySide6.QtGui import QAccessible
+
+    face = QAccessible.queryAccessibleInterface(window.demo_link)
+    assert face.role() == QAccessible.Role.Link and face.text(QAccessible.Text.Name) == "Add your Novita API key"
+    assert window.demo_link.focusPolicy() & window.demo_link.focusPolicy().TabFocus
     assert window.session.demo.base_url.startswith("http://127.0.0.1:")
     assert "Demo mode" in window.connection_label.text()
     window.close()

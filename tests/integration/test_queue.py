@@ -250,3 +250,78 @@ def test_three_takes_of_four_images_are_twelve_submissions_with_twelve_seeds(
     print(f"\n3 takes x 4 images: {sim.stats.submissions} submissions, {len(set(seeds))} distinct seeds")
     assert sim.stats.submissions == 12 and len(seeds) == 12 and len(set(seeds)) == 12 and 0 not in seeds
     assert sorted(seeds) == sorted(job.seed for job in watched.jobs.values())  # each job keeps its seed
+
+
+def test_a_continued_job_knows_its_parent_and_the_parent_its_children(watched, sim, images):
+    watched.session.set_queue_paused(True)
+    watched.session.generate(orders(images[:1]))
+    watched.wait(lambda: len(watched.jobs) == 1, timeout=5000)
+    [parent] = watched.jobs
+    settings = VideoSettings(duration=1, prompt="and then the tide comes in")
+    watched.session.generate([ImageOrder(str(images[1]), settings, takes=2, parent_id=parent, relation="continue")])
+    watched.wait(lambda: len(watched.jobs) == 3, timeout=5000)
+    children = sorted(set(watched.jobs) - {parent})
+    assert all(watched.jobs[c].parent_id == parent and watched.jobs[c].relation == "continue" for c in children)
+    with watched.qtbot.waitSignal(watched.session.familyReady, timeout=5000) as answer:
+        watched.session.request_family(parent)
+    job_id, up, down = answer.args
+    assert job_id == parent and up is None and [job.id for job in down] == children
+    with watched.qtbot.waitSignal(watched.session.familyReady, timeout=5000) as answer:
+        watched.session.request_family(children[0])
+    assert answer.args[1].id == parent and answer.args[2] == ()
+
+
+def test_a_saved_video_is_named_and_tagged_and_import_rebuilds_its_entry(
+        qtbot, tmp_path, monkeypatch, sim, images, sample_video):
+    import json
+    import re
+    import subprocess
+
+    from vidu_desktop.core.mp4meta import read_metadata
+
+    first = Watched(qtbot, tmp_path, monkeypatch, sim)
+    try:
+        settings = VideoSettings(duration=1, resolution="540p", prompt="gulls over the harbour")
+        first.session.generate([ImageOrder(str(images[0]), settings)])
+        first.wait(lambda: first.count(JobState.DONE) == 1)
+        [job] = first.jobs.values()
+    finally:
+        first.close()
+    video = Path(job.video_path)
+    assert re.fullmatch(r"photo-00_\d{4}-\d\d-\d\d_\d{4}_540p_1s\.mp4", video.name), video.name
+    assert not list(video.parent.glob(".vidu-job-*"))  # the private download name is gone
+    probed = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "json",
+                                        str(video)], capture_output=True, text=True, check=True).stdout)
+    assert probed["format"]["tags"]["comment"] == "gulls over the harbour"
+    meta = read_metadata(video)
+    assert meta is not None and meta.task_id == job.task_id and meta.seed == job.seed
+    assert meta.source_name == "photo-00.png" and meta.settings.resolution == "540p"
+    plain = tmp_path / "plain.mp4"
+    shutil.copyfile(sample_video, plain)
+    not_video = tmp_path / "notes.mp4"
+    not_video.write_text("not a video")
+
+    other = tmp_path / "other"  # a new job list: the user moved to another computer
+    other.mkdir()
+    again = Watched(qtbot, other, monkeypatch, sim)
+    try:
+        with qtbot.waitSignal(again.session.importFinished, timeout=10_000) as answer:
+            again.session.import_videos([video, plain, not_video])
+        added, problems = answer.args
+        assert added == 1 and len(problems) == 2
+        assert "plain.mp4" in problems[0] and "no Vidu Desktop details" in problems[0]
+        assert "notes.mp4" in problems[1] and "not a complete MP4" in problems[1]
+        [imported] = again.jobs.values()
+        assert imported.state is JobState.DONE and imported.video_path == str(video.resolve())
+        assert (imported.task_id, imported.seed, imported.settings.prompt) == (job.task_id, job.seed,
+                                                                               "gulls over the harbour")
+        assert imported.image_source == "photo-00.png" and abs(imported.created_at - job.created_at) < 1
+        with qtbot.waitSignal(again.session.importFinished, timeout=10_000) as answer:
+            again.session.import_videos([video])
+        assert answer.args[0] == 0 and "already in the job list" in answer.args[1][0]
+        again.session.delete([imported.id])  # forgetting an imported video keeps the file
+        qtbot.waitUntil(lambda: again.session.pending == 0, timeout=5000)
+        again.settle()
+        assert video.is_file()
+    finally:
+        again.close()

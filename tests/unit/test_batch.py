@@ -253,3 +253,26 @@ def test_a_folder_without_images_is_a_problem(tmp_path):
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     items, problems = expand_sources([str(tmp_path)])
     assert items == [] and [str(p) for p in problems] == [f"{tmp_path}: no JPEG, PNG or WebP images in this folder."]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(max_size=40) | st.sampled_from(["a\x00b", "\udcff.png", "x.csv", "https://", "~", ""]),
+                max_size=5))
+def test_expand_sources_never_raises_and_its_messages_print(tmp_path, monkeypatch, sources):
+    monkeypatch.chdir(tmp_path)
+    _items, problems = expand_sources(sources)
+    for problem in problems:
+        str(problem).encode("utf-8")  # printable: no surrogates, no control characters
+        assert str(problem).isprintable()
+
+
+def test_a_batch_file_is_bounded(tmp_path):
+    rows = "".join(f"https://example.com/{n}.png\n" for n in range(MAX_BATCH_IMAGES + 1))
+    items, problems = parse_batch_csv("image\n" + rows, tmp_path)
+    assert len(items) == MAX_BATCH_IMAGES
+    assert [(p.row, p.column) for p in problems] == [(MAX_BATCH_IMAGES + 2, "image")]
+    huge = write_csv(tmp_path / "huge.csv", "image\n" + "x" * (8 * 1024 * 1024))
+    assert [str(p) for p in read_batch_csv(huge)[1]] == [
+        "huge.csv: more than 8.0 MB; split it into smaller batch files."]
+    _items, long_cell = parse_batch_csv("image,prompt\nhttps://example.com/a.png," + "y" * 200_000 + "\n", tmp_path)
+    assert long_cell[0].row == 2 and "longer than" in long_cell[0].message

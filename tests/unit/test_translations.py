@@ -91,6 +91,30 @@ def test_translations_keep_placeholders_counts_markup_and_shortcuts(language):
     assert not wrong, "\n".join(wrong)
 
 
+#: One Chinese word per thing, everywhere (the app's UI conventions): an English word in a source
+#: (a regular expression) must come out as this in its zh_CN translation.
+GLOSSARY = {
+    r"\bGenerate\b": "生成", r"\bSettings\b": "设置", r"\bRetry\b": "重试", r"\bCancel\b": "取消",
+    r"(?i)\bjobs?\b": "任务", r"(?i)\bvideos?\b": "视频", r"(?i)\bimages?\b": "图片",
+    r"(?i)\bprompts?\b": "提示词", r"\bAPI key\b": "API 密钥", r"(?i)\bdemo mode\b": "演示模式",
+    r"(?i)\bbalance\b": "余额", r"(?i)\bestimate[sd]?\b": "估算", r"(?i)\bdownload": "下载",
+}
+#: (context, source) whose translation may say it otherwise, and why.
+GLOSSARY_EXCEPTIONS: dict[tuple[str, str], str] = {}
+
+
+def test_chinese_uses_one_word_per_thing():
+    wrong = []
+    for key, message in _catalog("zh_CN").items():
+        if key in GLOSSARY_EXCEPTIONS or not message.finished:
+            continue
+        for english, chinese in GLOSSARY.items():
+            words = PLACEHOLDER.sub("", message.source)  # {videos} is a value, not the word
+            if re.search(english, words) and any(chinese not in text for text in message.translations):
+                wrong.append(f"{_where(message)}: {english!r} should be {chinese!r} in {message.translations}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_marked_words_are_literals_the_extraction_can_see():
     """tr(f"…{x}") is extracted with the braces but looked up with the values: never found at run
     time. Placeholders are filled after the lookup: tr("… {name} …").format(name=x)."""

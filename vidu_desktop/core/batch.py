@@ -118,7 +118,8 @@ def _scan_folder(folder: Path, recursive: bool, limit: int) -> tuple[list[BatchI
                     if not entry.name.startswith("."):
                         entries.append(entry)
         except OSError as exc:
-            problems.append(BatchProblem(None, "", f"{directory}: cannot be read ({exc.strerror or exc})."))
+            problems.append(BatchProblem(None, "", f"{shown_path(str(directory))}: cannot be read "
+                                         f"({exc.strerror or exc})."))
             continue
         sidecars = {entry.name.lower(): entry.name for entry in entries
                     if entry.name.lower().endswith(SIDECAR_SUFFIX)}
@@ -132,13 +133,13 @@ def _scan_folder(folder: Path, recursive: bool, limit: int) -> tuple[list[BatchI
             except OSError:
                 continue  # vanished or unreadable while looking: as if it was not there
         if seen > MAX_FOLDER_ENTRIES:
-            problems.append(BatchProblem(None, "", f"{folder}: more than {MAX_FOLDER_ENTRIES} files; "
-                                         "only the first ones were looked at."))
+            problems.append(BatchProblem(None, "", f"{shown_path(str(folder))}: more than {MAX_FOLDER_ENTRIES} "
+                                         "files; only the first ones were looked at."))
             break
     found.sort(key=lambda item: item[0])
     if len(found) > limit:
-        problems.append(BatchProblem(None, "", f"{folder}: {len(found)} images; only the first {limit} "
-                                     "were taken."))
+        problems.append(BatchProblem(None, "", f"{shown_path(str(folder))}: {len(found)} images; only the first "
+                                     f"{limit} were taken."))
         del found[limit:]
     items = []
     for _key, image, sidecars in found:
@@ -146,28 +147,30 @@ def _scan_folder(folder: Path, recursive: bool, limit: int) -> tuple[list[BatchI
         prompt, problem = read_sidecar(image.parent / sidecar_name) if sidecar_name else (None, "")
         if problem:
             problems.append(BatchProblem(None, "", problem))
-        items.append(BatchItem(os.path.abspath(image), prompt, origin=sidecar_name or "" if prompt is not None else ""))
+        origin = shown_path(sidecar_name) if sidecar_name and prompt is not None else ""
+        items.append(BatchItem(os.path.abspath(image), prompt, origin=origin))
     return items, problems
 
 
 def read_sidecar(path: Path) -> tuple[str | None, str]:
     """A sidecar's prompt (UTF-8, with or without a BOM, stripped; empty -> None) and what is
     wrong with it ("" when nothing is)."""
+    name = shown_path(path.name)
     try:
         with open(path, "rb") as file:
             data = file.read(MAX_SIDECAR_BYTES + 1)
     except OSError as exc:
-        return None, f"{path.name}: cannot be read ({exc.strerror or exc}); the form's prompt is used."
+        return None, f"{name}: cannot be read ({exc.strerror or exc}); the form's prompt is used."
     if len(data) > MAX_SIDECAR_BYTES:
-        return None, (f"{path.name}: more than {format_size(MAX_SIDECAR_BYTES)}, too long for a prompt; "
+        return None, (f"{name}: more than {format_size(MAX_SIDECAR_BYTES)}, too long for a prompt; "
                       "the form's prompt is used.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, f"{path.name}: not UTF-8 text; the form's prompt is used."
+        return None, f"{name}: not UTF-8 text; the form's prompt is used."
     text = text.strip()
     if len(text) > PROMPT_MAX_CHARS:
-        return None, (f"{path.name}: the prompt is {len(text)} characters long; the limit is "
+        return None, (f"{name}: the prompt is {len(text)} characters long; the limit is "
                       f"{PROMPT_MAX_CHARS}. The form's prompt is used.")
     return text or None, ""
 
@@ -185,19 +188,20 @@ def read_batch_csv(path: Path) -> tuple[list[BatchItem], list[BatchProblem]]:
     Tolerates a UTF-8 BOM, Windows-1252 text, `;`, `,` or tab delimiters and blank lines.
     """
     path = Path(path)
+    name = shown_path(path.name)
     try:
         with open(path, "rb") as file:
             data = file.read(MAX_CSV_BYTES + 1)
     except OSError as exc:
-        return [], [BatchProblem(None, "", f"{path.name}: cannot be read ({exc.strerror or exc}).")]
+        return [], [BatchProblem(None, "", f"{name}: cannot be read ({exc.strerror or exc}).")]
     if len(data) > MAX_CSV_BYTES:
-        return [], [BatchProblem(None, "", f"{path.name}: more than {format_size(MAX_CSV_BYTES)}; "
+        return [], [BatchProblem(None, "", f"{name}: more than {format_size(MAX_CSV_BYTES)}; "
                                  "split it into smaller batch files.")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # what spreadsheets on Windows save as "CSV"
-    return parse_batch_csv(text, Path(os.path.abspath(path.parent)), path.name)
+    return parse_batch_csv(text, Path(os.path.abspath(path.parent)), name)
 
 
 def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[list[BatchItem], list[BatchProblem]]:
@@ -315,11 +319,11 @@ def _read_row(number: int, cells: list[str], header: list[str], columns: dict[in
         try:
             candidate = Path(os.path.abspath(base / Path(image).expanduser()))
             if not candidate.is_file():
-                problems.append(BatchProblem(number, "image", f"{_shown_path(image)}: no such file"
+                problems.append(BatchProblem(number, "image", f"{shown_path(image)}: no such file"
                                              + (" (it is a folder)." if candidate.is_dir() else ".")))
             source = str(candidate)
         except (OSError, ValueError, RuntimeError):  # NUL in a path, no home folder for ~user
-            problems.append(BatchProblem(number, "image", f"{_shown_path(image)}: not a usable file path."))
+            problems.append(BatchProblem(number, "image", f"{shown_path(image)}: not a usable file path."))
     prompt = values.pop("prompt", None)
     if prompt is not None and len(prompt) > PROMPT_MAX_CHARS:
         problems.append(BatchProblem(number, "prompt", f"The prompt is {len(prompt)} characters long; the limit "
@@ -343,15 +347,20 @@ def _letter(index: int) -> str:
     return letters
 
 
+def _printable(text: str) -> str:
+    """One line of printable characters: controls and undecodable bytes (surrogates) become "?"."""
+    return "".join(char if char.isprintable() else "?" for char in " ".join(text.split()))
+
+
 def _shown(text: str, limit: int = 60) -> str:
-    """Outside text inside a message: one line, bounded."""
-    one_line = " ".join(text.split())
+    """Outside text inside a message: one printable line, bounded."""
+    one_line = _printable(text[:limit * 4])
     return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
 
 
-def _shown_path(text: str, limit: int = 200) -> str:
-    """A path inside a message: one line, bounded, keeping its end (the file's name)."""
-    one_line = " ".join(text.split())
+def shown_path(text: str, limit: int = 200) -> str:
+    """A path inside a message: one printable line, bounded, keeping its end (the file's name)."""
+    one_line = _printable(text[-limit * 4:])
     return one_line if len(one_line) <= limit else "…" + one_line[1 - limit:]
 
 
@@ -412,7 +421,7 @@ def expand_sources(sources: Sequence[str], *, recursive: bool = False) -> tuple[
             break
         new, new_problems = _expand_one(source, recursive, given, room)
         if len(new) > room:
-            new_problems.append(BatchProblem(None, "", f"{_shown_path(source)}: only the first {room} images "
+            new_problems.append(BatchProblem(None, "", f"{shown_path(source)}: only the first {room} images "
                                              "were taken."))
             del new[room:]
         items.extend(new)
@@ -430,23 +439,24 @@ def _expand_one(source: str, recursive: bool, given: set[str], room: int) -> tup
         if path.is_dir():
             items, problems = _scan_folder(path, recursive, room)
             if not items and not problems:
-                problems.append(BatchProblem(None, "", f"{_shown_path(source)}: no JPEG, PNG or WebP images in "
+                problems.append(BatchProblem(None, "", f"{shown_path(source)}: no JPEG, PNG or WebP images in "
                                              + ("this folder or its subfolders." if recursive else "this folder.")))
             return items, problems
         if not path.exists():
-            return [], [BatchProblem(None, "", f"{_shown_path(source)}: no such file or folder.")]
+            return [], [BatchProblem(None, "", f"{shown_path(source)}: no such file or folder.")]
     except (OSError, ValueError, RuntimeError):
-        return [], [BatchProblem(None, "", f"{_shown_path(source)}: not a usable file path.")]
+        return [], [BatchProblem(None, "", f"{shown_path(source)}: not a usable file path.")]
     suffix = path.suffix.lower()
     if suffix == CSV_SUFFIX:
         items, problems = read_batch_csv(path)
-        return items, [p if p.row is not None or p.message.startswith(path.name)
-                       else BatchProblem(None, "", f"{path.name}: {p.message}") for p in problems]
+        name = shown_path(path.name)
+        return items, [p if p.row is not None or p.message.startswith(name)
+                       else BatchProblem(None, "", f"{name}: {p.message}") for p in problems]
     if suffix == SIDECAR_SUFFIX and _image_beside(path, given):
         return [], []  # a sidecar dropped with its image
     sidecar = _sidecar_of(path)
     prompt, problem = read_sidecar(sidecar) if sidecar else (None, "")
-    return ([BatchItem(str(path), prompt, origin=sidecar.name if sidecar and prompt is not None else "")],
+    return ([BatchItem(str(path), prompt, origin=shown_path(sidecar.name) if sidecar and prompt is not None else "")],
             [BatchProblem(None, "", problem)] if problem else [])
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .request import VideoSettings, is_web_url
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -22,15 +28,66 @@ def slug(text: str, max_chars: int = 48) -> str:
     return "" if text in _WINDOWS_RESERVED else text
 
 
-def video_filename(created_at: float, prompt: str, task_id: str) -> str:
-    """"2026-11-30 06-15 a-cat-walks abc123.mp4": total, whatever the arguments hold."""
+def source_name(source: str) -> str:
+    """The file name of a path (either slash), or a link's last path segment (decoded)."""
     try:
-        stamp = time.strftime("%Y-%m-%d %H-%M", time.localtime(created_at))
+        name = unquote(urlsplit(source).path) if is_web_url(source) else source
+    except ValueError:  # a link too broken to split
+        name = ""
+    return re.split(r"[/\\]", name.rstrip("/\\"))[-1][:255]
+
+
+def source_stem(source: str) -> str:
+    """The name a video is called after: the source file's stem, or a link's last path segment
+    (without its extension), made file-name safe; "video" when nothing usable is left."""
+    name = source_name(source)
+    stem, dot, _extension = name.rpartition(".")
+    return slug(stem if dot and stem else name) or "video"
+
+
+def video_filename(source: str, created_at: float, settings: VideoSettings) -> str:
+    """"harbour_2026-11-24_1530_720p_5s.mp4": the source's name, when the job was made (local
+    time), the resolution and duration. Total and safe on every OS, whatever the arguments hold;
+    destination_in and unique_destination keep it inside the library and unique."""
+    try:
+        stamp = time.strftime("%Y-%m-%d_%H%M", time.localtime(created_at))
     except (OverflowError, OSError, ValueError, TypeError):  # a nonsense time from a damaged row
         stamp = "undated"
-    task = re.sub(r"[^A-Za-z0-9]", "", task_id)[:12] or "video"
-    middle = slug(prompt)
-    return f"{stamp} {middle} {task}.mp4" if middle else f"{stamp} {task}.mp4"
+    resolution = slug(str(settings.resolution), 8) or "video"
+    given: object = settings.duration  # settings built by hand may hold anything
+    duration = given if isinstance(given, int) and not isinstance(given, bool) and 0 < given < 1000 else 0
+    return f"{source_stem(source)}_{stamp}_{resolution}_{duration}s.mp4"
+
+
+def unique_destination(library: Path, filename: str, taken: Callable[[Path], bool] | None = None) -> Path:
+    """destination_in(library, filename), or with -2, -3... before the extension when a file (or
+    what `taken` says) already has that name."""
+    is_taken = taken or (lambda path: path.exists())
+    stem, _dot, extension = filename.rpartition(".")
+    for number in range(1, 10_000):
+        candidate = destination_in(library, filename if number == 1 else f"{stem}-{number}.{extension}")
+        if not is_taken(candidate):
+            return candidate
+    return destination_in(library, f"{stem}-{secrets.token_hex(4)}.{extension}")
+
+
+def move_into_place(source: Path, library: Path, filename: str) -> Path:
+    """Give `source` (a finished video in `library`) its unique name from `filename`; an existing
+    file is never replaced. Returns the new path."""
+    for _ in range(100):
+        target = unique_destination(library, filename)
+        try:
+            os.link(source, target)  # fails when the name was taken meanwhile: nothing is replaced
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links (FAT, some network shares)
+            if target.exists():
+                continue
+            os.replace(source, target)
+            return target
+        source.unlink()
+        return target
+    raise FileExistsError(f"no free name for {filename!r} in {library}")
 
 
 def destination_in(library: Path, filename: str) -> Path:

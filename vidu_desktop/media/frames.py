@@ -28,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "LAST", "FrameGrabber", "frame_file_name", "is_blank", "save_frame"]
@@ -40,11 +40,6 @@ LAST = -1  # position_ms for "the last frame"
 # After the first frame that answers a request, how long to wait for a later, better one
 # (a backend may first show the frame it had before the seek).
 _SETTLE_MS = 120
-_CONTEXT = "FrameGrabber"
-
-
-def _words(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
 
 
 def _import_multimedia() -> ModuleType | None:
@@ -169,17 +164,17 @@ class FrameGrabber(QObject):
         self._started = time.monotonic()
         self._seeked, self._best = False, None
         if not Path(request.path).is_file():
-            self._fail(_words("the file “{name}” was not found").format(name=Path(request.path).name))
+            self._fail(self.tr("the file “{name}” was not found").format(name=Path(request.path).name))
             return
         if self._mm is None:
             self._mm = _import_multimedia()
         if self._mm is None:
-            self._fail(_words("Qt Multimedia is missing on this system"))
+            self._fail(self.tr("Qt Multimedia is missing on this system"))
             return
         player = self._mm.QMediaPlayer(self)
         if not player.isAvailable():
             player.deleteLater()
-            self._fail(_words("Qt Multimedia has no working media backend on this system"))
+            self._fail(self.tr("Qt Multimedia has no working media backend on this system"))
             return
         sink = self._mm.QVideoSink(self)
         player.setVideoOutput(sink)
@@ -204,13 +199,13 @@ class FrameGrabber(QObject):
         statuses = player.MediaStatus
         if status in (statuses.LoadedMedia, statuses.BufferedMedia):
             if not player.hasVideo():
-                self._fail(_words("it has no video track"))
+                self._fail(self.tr("it has no video track"))
                 return
             self._seeked = True
             player.pause()
             player.setPosition(self._target())
         elif status == statuses.InvalidMedia:
-            self._fail(_words("it is not a video that can be read"))
+            self._fail(self.tr("it is not a video that can be read"))
 
     def _on_frame(self, frame: Any) -> None:
         if self._player is None or not self._seeked or not frame.isValid():
@@ -245,14 +240,14 @@ class FrameGrabber(QObject):
         if self._player is None or error == self._player.Error.NoError:
             return
         detail = detail.strip().rstrip(".")
-        self._fail(detail or _words("it could not be read"))
+        self._fail(detail or self.tr("it could not be read"))
 
     def _on_timeout(self) -> None:
         if self._best is not None:  # something close enough came: better than nothing
             self._finish_with_best()
             return
         seconds = math.ceil((self._current.timeout_ms if self._current else self._timeout_ms) / 1000)
-        self._fail(_words("no picture came out of it within {seconds} s").format(seconds=seconds))
+        self._fail(self.tr("no picture came out of it within {seconds} s").format(seconds=seconds))
 
     def _fail(self, reason: str) -> None:
         request = self._current
@@ -260,7 +255,7 @@ class FrameGrabber(QObject):
             return
         self._release()
         name = Path(request.path).name
-        words = _words("No frame could be taken from “{name}”: {reason}.").format(name=name, reason=reason)
+        words = self.tr("No frame could be taken from “{name}”: {reason}.").format(name=name, reason=reason)
         log.warning("%s", words)
         self.failed.emit(request.path, words)
         self._schedule_next()

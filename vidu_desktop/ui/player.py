@@ -117,7 +117,7 @@ def _error_sentence(error_name: str, detail: str) -> str:
     detail = detail.strip().rstrip(".") or _tr(_FALLBACK_REASONS.get(error_name, _UNKNOWN_REASON))
     if detail[1:2].islower():  # read as the continuation of our sentence, but keep acronyms
         detail = detail[0].lower() + detail[1:]
-    return _tr("This video could not be played: {reason}.").format(reason=detail)
+    return QCoreApplication.translate("VideoPlayer", "This video could not be played: {reason}.").format(reason=detail)
 
 
 def _black(widget: QWidget) -> None:
@@ -354,7 +354,8 @@ class VideoPlayer(QWidget):
             return
         if not path.is_file():
             self.unload()
-            self._fail(_tr("This video could not be played: the file “{name}” was not found.").format(name=path.name))
+            self._fail(self.tr("This video could not be played: the file “{name}” was not found.").format(
+                name=path.name))
             return
         url = QUrl.fromLocalFile(str(path.resolve()))
         self._player.stop()

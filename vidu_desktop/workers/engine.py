@@ -25,12 +25,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
-from .. import paths
+from .. import __version__, paths
 from ..core import errors
 from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
 from ..core.job import Job
-from ..core.library import destination_in, looks_like_mp4, video_filename
+from ..core.library import destination_in, looks_like_mp4, move_into_place, source_name, video_filename
 from ..core.lifecycle import RUNNING, JobState
+from ..core.mp4meta import MetadataError, VideoMetadata, read_metadata, write_metadata
 from ..core.novita import NovitaClient, TaskStatus
 from ..core.polling import PollSchedule, next_delay
 from ..core.pricing import SpendingSummary, cap_problem
@@ -45,6 +46,7 @@ PROGRESS_EVERY_S = 0.25
 DISK_FULL_BELOW_BYTES = 256 * 1024  # less free than this after a failed write: the disk is full
 SPACE_CHECK_S = 15.0  # how often a download waiting for disk space looks again
 STALLED_RETRY_S = 120.0  # a download slower than the client's minimum rate resumes after this
+IMPORTED = "imported"  # Job.server of a video imported from a file: deleting the job keeps the file
 RATE_LIMIT_RESENDS = 3  # a 429 created no task: waiting and sending again is safe
 # Submits per minute. Novita publishes 2-20 a minute for other video models and nothing for
 # Vidu: start at the top of that range; a 429 halves it at once (a refused submit makes no
@@ -369,8 +371,9 @@ class DownloadWorker(_NetworkWorker):
         job_id = job.id or 0
         try:
             library = paths.ensure(self.library_dir())
-            target = destination_in(library, video_filename(job.created_at, job.settings.prompt,
-                                                            job.task_id or str(job.id)))
+            # Fetched under a name of its own (stable, so a stopped download resumes), tagged, then
+            # given its readable, unique name.
+            target = destination_in(library, f".vidu-job-{job_id}.mp4")
             link = job.video_link()
             url = link.url if link and not link.expired() else None
             for attempt in range(3):
@@ -388,6 +391,8 @@ class DownloadWorker(_NetworkWorker):
             if not looks_like_mp4(target):
                 target.unlink(missing_ok=True)
                 raise errors.DownloadError("the file is not a complete MP4 video")
+            self._tag(job, target)
+            target = move_into_place(target, library, video_filename(job.image_source, job.created_at, job.settings))
         except errors.Cancelled:
             return
         except errors.DownloadStalled:  # the partial file is kept: carry on later from there
@@ -407,6 +412,18 @@ class DownloadWorker(_NetworkWorker):
             self.failed.emit(failure(job_id, exc))
             return
         self.downloaded.emit(job_id, str(target))
+
+    @staticmethod
+    def _tag(job: Job, video: Path) -> None:
+        """Write what made the video into it; a failure is logged and the video kept as it is."""
+        meta = VideoMetadata(prompt=job.settings.prompt, settings=job.settings,
+                             seed=job.seed if job.seed is not None else (job.settings.seed or None),
+                             task_id=job.task_id or "", source_name=source_name(job.image_source),
+                             app_version=__version__, created_at=job.created_at)
+        try:
+            write_metadata(video, meta)
+        except MetadataError:
+            log.warning("job %s: the video is kept without its tags", job.id, exc_info=True)
 
     def _fresh_link(self, job: Job) -> str:
         result = self.client().task_result(job.task_id or "")
@@ -442,6 +459,7 @@ class JobEngine(QObject):
     spendingReady = Signal(object, int)
     queuePausedChanged = Signal(bool)  # the queue was paused (True) or resumed; also once at open
     familyReady = Signal(int, object, object)  # job id, parent Job or None, tuple of child Jobs
+    importFinished = Signal(int, object)  # how many videos were added, list of problems in words
 
     _prepare = Signal(object)
     _send = Signal(object)
@@ -664,7 +682,8 @@ class JobEngine(QObject):
             self._downloading.discard(job_id)
             self._waiting_for_space.pop(job_id, None)
             self._forget.emit(job_id)
-            for path in (job.video_path, job.image_file):
+            # An imported video stays where the user keeps it: only the job is forgotten.
+            for path in (None if job.server == IMPORTED else job.video_path, job.image_file):
                 if path:
                     try:
                         Path(path).unlink(missing_ok=True)
@@ -971,6 +990,47 @@ class JobEngine(QObject):
             return
         for job in changed:
             self.jobChanged.emit(dataclasses.replace(job, thumbnail=None))
+
+    @Slot(object)
+    def import_videos(self, files: list[str]) -> None:
+        """A DONE job for each video this app made (read from its tags), where the file is;
+        a file already in the list (same task id or path) is skipped. importFinished says how
+        many were added and, in words, what was not."""
+        added, problems = 0, []
+        for raw in files:
+            name = Path(raw).name or str(raw)
+            try:
+                problem = self._import_one(Path(raw))
+            except Exception as exc:
+                log.exception("could not import %s", raw)
+                problem = f"{name}: could not be added ({errors.describe(exc)})."
+            if problem:
+                problems.append(problem)
+            else:
+                added += 1
+        self.importFinished.emit(added, problems)
+
+    def _import_one(self, path: Path) -> str:
+        """Add one video; what went wrong in words, or "" when it was added."""
+        if self.store is None:
+            return f"{path.name}: the job list is not open."
+        path = path.resolve()
+        if not path.is_file():
+            return f"{path.name}: there is no such file."
+        if not looks_like_mp4(path):
+            return f"{path.name}: not a complete MP4 video."
+        meta = read_metadata(path)
+        if meta is None:
+            return f"{path.name}: it carries no Vidu Desktop details (made elsewhere?), so it was not added."
+        if self.store.find(task_id=meta.task_id or None, video_path=str(path)) is not None:
+            return f"{path.name}: already in the job list."
+        job = self.store.add(Job(state=JobState.DONE, settings=meta.settings, image_source=meta.source_name,
+                                 task_id=meta.task_id or None, seed=meta.seed, video_path=str(path),
+                                 progress=100.0, server=IMPORTED,
+                                 image_note=f"imported from {path.name}"),
+                             created_at=meta.created_at or path.stat().st_mtime)
+        self._announce(job)
+        return ""
 
     @Slot(int)
     def family(self, job_id: int) -> None:

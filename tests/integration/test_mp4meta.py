@@ -1,0 +1,106 @@
+"""What travels with a saved video: tags written by mutagen, read back by ffprobe and by the
+importer; the audio and video streams byte-identical; hostile files give None, never a crash."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.images import png_bytes
+from vidu_desktop.core.mp4meta import (
+    JOB_TAG,
+    MAX_MOOV_BYTES,
+    MetadataError,
+    VideoMetadata,
+    read_metadata,
+    write_metadata,
+)
+from vidu_desktop.core.request import VideoSettings
+
+pytestmark = pytest.mark.skipif(not shutil.which("ffprobe"), reason="needs ffmpeg and ffprobe")
+
+PROMPT = "The harbour at dawn, gulls rising — 海鸥飞起"
+META = VideoMetadata(prompt=PROMPT, settings=VideoSettings(prompt=PROMPT, duration=1, resolution="540p", seed=42),
+                     seed=42, task_id="task-0001", source_name="harbour.jpg", app_version="9.9.9",
+                     created_at=1_795_000_000.0)
+
+
+@pytest.fixture(scope="module")
+def plain_video(tmp_path_factory) -> Path:
+    from vidu_desktop.simulator.video import render_video
+
+    path = tmp_path_factory.mktemp("plain") / "plain.mp4"
+    render_video(png_bytes(320, 240), path, duration_s=1, height=240, audio=True, fast=True)
+    return path
+
+
+@pytest.fixture
+def video(plain_video: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "video.mp4"
+    shutil.copyfile(plain_video, copy)
+    return copy
+
+
+def stream_hash(path: Path) -> str:
+    return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0", "-c", "copy", "-f", "streamhash",
+                           "-"], capture_output=True, text=True, check=True).stdout
+
+
+def format_tags(path: Path) -> dict[str, str]:
+    answer = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "json", str(path)],
+                            capture_output=True, text=True, check=True).stdout
+    return json.loads(answer)["format"].get("tags", {})
+
+
+def test_tags_are_written_shown_by_ffprobe_and_read_back_and_the_streams_do_not_change(video: Path):
+    before = stream_hash(video)
+    assert read_metadata(video) is None  # a plain MP4: nothing of ours in it
+    write_metadata(video, META)
+    assert stream_hash(video) == before and ",v,SHA256=" in before and ",a,SHA256=" in before
+    tags = format_tags(video)
+    assert tags["title"] == PROMPT and tags["comment"] == PROMPT and tags["description"] == PROMPT
+    assert tags["encoder"] == "Vidu Desktop 9.9.9" and tags["date"].startswith("2026-11-18")
+    assert read_metadata(video) == META
+    write_metadata(video, META)  # twice: still one set of tags, still the same streams
+    assert read_metadata(video) == META and stream_hash(video) == before
+
+
+def test_a_file_that_is_not_an_mp4_is_refused_by_the_writer_and_ignored_by_the_reader(tmp_path: Path):
+    for name, data in (("empty.mp4", b""), ("text.mp4", b"hello " * 100), ("png.mp4", png_bytes(8, 8)),
+                       ("cut.mp4", b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2\x00\x00\x10\x00moov")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert read_metadata(path) is None
+        with pytest.raises(MetadataError):
+            write_metadata(path, META)
+        assert path.read_bytes() == data  # untouched
+    assert read_metadata(tmp_path / "missing.mp4") is None
+
+
+def test_a_huge_metadata_box_is_not_read(tmp_path: Path):
+    path = tmp_path / "huge.mp4"
+    with path.open("wb") as f:
+        f.write(b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00")
+        size = MAX_MOOV_BYTES + 16
+        f.write(size.to_bytes(4, "big") + b"moov")
+        f.truncate(16 + size)  # sparse: costs nothing on disk
+    assert read_metadata(path) is None
+
+
+def test_a_damaged_or_hostile_job_tag_gives_defaults_or_none(video: Path):
+    from mutagen.mp4 import MP4, MP4FreeForm
+
+    for payload, expected in ((b"not json", None), (b"[1, 2]", None), (b"[" * 60_000, None),
+                              (json.dumps({"seed": "many", "settings": {"duration": 99}, "prompt": 7,
+                                           "created_at": 1e308}).encode(), VideoMetadata()),
+                              (b" " * 200_000, None)):
+        tagged = MP4(str(video))
+        if tagged.tags is None:
+            tagged.add_tags()
+        tagged.tags[JOB_TAG] = [MP4FreeForm(payload)]
+        tagged.save()
+        assert read_metadata(video) == expected, payload[:40]
