@@ -343,3 +343,71 @@ def test_screenshots_light_and_dark_at_two_sizes(qtbot, seeded, artifacts_dir):
             name = f"job-list-{'dark' if dark else 'light'}-{width}x{height}.png"
             assert picture.save(str(artifacts_dir / name))
     set_scheme(app, False)
+
+
+def test_queue_controls_pause_cancel_and_move(qtbot, window, simulator, tmp_path):
+    window.pause_button.click()
+    qtbot.waitUntil(lambda: window.session.queue_paused, timeout=5000)
+    assert window.pause_button.text() == "Resume queue" and "paused" in window.queue_label.text()
+    assert window.pause_action.isChecked()
+    for index in range(3):
+        path = tmp_path / f"queued-{index}.png"
+        path.write_bytes(png_bytes(320 + index, 240))
+        window.images.add_sources([str(path)])
+    window.form.duration.setValue(1)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    window.generate()
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 3 and
+                    all(job.state is JobState.WAITING for job in jobs_shown(window)), timeout=10_000)
+    assert simulator.stats.submissions == 0  # paused: nothing is sent
+    window.state_filter.setCurrentText("Waiting")
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 3, timeout=5000)
+    newest = jobs_shown(window)[0]
+    select(window, newest.id)
+    assert window.cancel_button.isEnabled() and window.up_button.isEnabled()
+    before = newest.queue_position
+    window.up_button.click()
+    qtbot.waitUntil(lambda: window.jobs_model.job(newest.id).queue_position != before, timeout=5000)
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: window.jobs_model.job(newest.id).state is JobState.CANCELLED, timeout=5000)
+    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 2, timeout=5000)  # left the "Waiting" list
+    window.pause_button.click()
+    qtbot.waitUntil(lambda: not window.session.queue_paused, timeout=5000)
+    assert window.pause_button.text() == "Pause queue"
+    qtbot.waitUntil(lambda: simulator.stats.submissions == 2, timeout=20_000)
+
+
+def test_continue_from_last_frame_adds_the_frame_with_the_jobs_settings(qtbot, window, simulator, tmp_path):
+    from vidu_desktop import paths
+
+    add_one_image(qtbot, window, tmp_path)
+    window.form.prompt.setPlainText("the first part")
+    window.generate()
+    qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].state is JobState.DONE,
+                    timeout=60_000)
+    parent = jobs_shown(window)[0]
+    window.images.clear()
+    window.form.prompt.setPlainText("")
+    select(window, parent.id)
+    window.details.continue_button.click()
+    qtbot.waitUntil(lambda: bool(window.images.images) and not window.images.images[0].pending, timeout=20_000)
+    [frame] = window.images.images
+    assert Path(frame.source).parent == paths.frames_dir() and frame.source.endswith(".png")
+    assert window.form.prompt.toPlainText() == "the first part"
+    [order] = window.orders()
+    assert (order.parent_id, order.relation) == (parent.id, "continue")
+
+
+def test_tab_goes_from_generate_through_the_job_list_in_order(window):
+    def next_focusable(widget):
+        widget = widget.nextInFocusChain()
+        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(window)
+                   and widget.isEnabled()):
+            widget = widget.nextInFocusChain()
+        return widget
+
+    order, widget = [], window.generate_button
+    for _ in range(3):
+        widget = next_focusable(widget)
+        order.append(widget)
+    assert order == [window.state_filter, window.search, window.jobs_view]

@@ -262,9 +262,7 @@ class MainWindow(QMainWindow):
         session.videoReady.connect(self._video_ready)
         session.queuePausedChanged.connect(self._show_queue_paused)
         session.familyReady.connect(self._family_ready)
-        imported = getattr(session, "importFinished", None)  # "Import videos", where the session has it
-        if imported is not None:
-            imported.connect(self._import_finished)
+        session.importFinished.connect(self._import_finished)
         self.jobs_view.playRequested.connect(self.play_job)
         self.jobs_view.deleteRequested.connect(self.delete_selected)
         self.jobs_view.customContextMenuRequested.connect(self._job_menu)
@@ -812,15 +810,6 @@ class MainWindow(QMainWindow):
 
     # -- the queue -----------------------------------------------------------------------------
 
-    def _queue_call(self, name: str, *args: object) -> bool:
-        """Call the session's API by name; False (said in the status bar) where it has none."""
-        call = getattr(self.session, name, None)
-        if not callable(call):
-            self.statusBar().showMessage(self.tr("The queue cannot do that in this version."), 5000)
-            return False
-        call(*args)
-        return True
-
     def _selected_waiting(self) -> list[int]:
         return [job.id for job in self._selected_jobs() if job.state is JobState.WAITING and job.id]
 
@@ -893,7 +882,7 @@ class MainWindow(QMainWindow):
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import videos"), str(Path.home()),
                                                 self.tr("Videos (*.mp4);;All files (*)"))
         if files:
-            self._queue_call("import_videos", files)
+            self.session.import_videos(files)
 
     def _import_finished(self, added: object, problems: object) -> None:
         count = added if isinstance(added, int) else len(added) if isinstance(added, tuple | list) else 0
