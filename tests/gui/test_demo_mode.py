@@ -1,6 +1,7 @@
 """Without a key the window starts the built-in simulator itself and says so."""
 
 import pytest
+from PySide6.QtCore import Qt
 
 pytestmark = pytest.mark.gui
 
@@ -23,3 +24,15 @@ def test_no_key_means_demo_mode_clearly_labelled(qtbot, open_window):
     window.close()
     window.session.shutdown()
     assert window.session.demo.process is None  # the simulator went away with the session
+
+
+def test_the_demo_banner_link_opens_settings_from_the_keyboard(qtbot, open_window, artifacts_dir, monkeypatch):
+    from vidu_desktop.ui.main_window import MainWindow
+
+    window = open_window(timeout=30_000)
+    opened = []
+    monkeypatch.setattr(MainWindow, "open_settings", lambda self, first_run=False: opened.append(first_run))
+    window.demo_link.setFocus()
+    qtbot.keyClick(window.demo_link, Qt.Key.Key_Space)
+    assert opened == [False]
+    assert window.grab().save(str(artifacts_dir / "demo-banner.png"))

@@ -272,8 +272,15 @@ def test_rerun_sends_the_same_image_and_settings_linked_to_its_parent(qtbot, win
     qtbot.waitUntil(lambda: len(jobs_shown(window)) == 2, timeout=10_000)
     child = jobs_shown(window)[0]
     assert child.settings.prompt == "the parent" and child.image_source == parent.image_source
-    if hasattr(child, "parent_id"):  # the store keeps the link once the queue work has landed
-        assert (child.parent_id, child.relation) == (parent.id, "rerun")
+    assert (child.parent_id, child.relation) == (parent.id, "rerun")
+    assert child.settings.seed != parent.settings.seed  # a new take, not the same video again
+    select(window, child.id)  # the details pane links the two both ways
+    qtbot.waitUntil(lambda: f"job:{parent.id}" in window.details.fields["parent"].text(), timeout=5000)
+    assert "re-run of" in window.details.fields["parent"].text()
+    select(window, parent.id)
+    qtbot.waitUntil(lambda: f"job:{child.id}" in window.details.fields["children"].text(), timeout=5000)
+    window.details.fields["children"].linkActivated.emit(f"job:{child.id}")  # following the link selects it
+    assert window.jobs_view.currentIndex().row() == window.jobs_model.row_of(child.id)
 
 
 def test_quitting_with_jobs_running_says_so_once(qtbot, seeded):
@@ -371,6 +378,16 @@ def test_queue_controls_pause_cancel_and_move(qtbot, window, simulator, tmp_path
     window.cancel_button.click()
     qtbot.waitUntil(lambda: window.jobs_model.job(newest.id).state is JobState.CANCELLED, timeout=5000)
     qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 2, timeout=5000)  # left the "Waiting" list
+    # Dragging a waiting row onto another moves it before that one in the queue.
+    first, second = sorted((job for job in jobs_shown(window) if job.state is JobState.WAITING),
+                           key=lambda job: job.queue_position)
+    model = window.jobs_model
+    mime = model.mimeData([model.index(model.row_of(second.id), 0)])
+    target = model.index(model.row_of(first.id), 0)
+    assert model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
+    qtbot.waitUntil(lambda: model.job(second.id).queue_position < model.job(first.id).queue_position,
+                    timeout=5000)
     window.pause_button.click()
     qtbot.waitUntil(lambda: not window.session.queue_paused, timeout=5000)
     assert window.pause_button.text() == "Pause queue"
@@ -411,3 +428,15 @@ def test_tab_goes_from_generate_through_the_job_list_in_order(window):
         widget = next_focusable(widget)
         order.append(widget)
     assert order == [window.state_filter, window.search, window.jobs_view]
+
+
+def test_the_file_menu_opens_images_folders_batches_and_videos(window):
+    [file_menu] = [action.menu() for action in window.menuBar().actions() if action.text() == "&File"]
+    words = [action.text().replace("&", "") for action in file_menu.actions() if action.text()]
+    for expected in ("Open images…", "Open folder…", "Open batch file (CSV)…", "Save batch as CSV…",
+                     "Import videos…"):
+        assert expected in words
+    [jobs_menu] = [action.menu() for action in window.menuBar().actions() if action.text() == "&Jobs"]
+    shortcuts = {action.text().replace("&", ""): action.shortcut().toString() for action in jobs_menu.actions()}
+    assert shortcuts["Pause queue"] == "Ctrl+P"
+    assert shortcuts["Move up in the queue"] == "Ctrl+Up" and shortcuts["Move down in the queue"] == "Ctrl+Down"

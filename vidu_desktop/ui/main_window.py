@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         self.details.jobChosen.connect(self.select_job)
         self.player.errorOccurred.connect(lambda words: self.statusBar().showMessage(words, 10000))
         self.player.frameChosen.connect(self._frame_grabbed)  # the player's "Use this frame"
+        self.player.nowPlayingChanged.connect(self._now_playing)
         self.state_filter.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
 
@@ -625,6 +626,12 @@ class MainWindow(QMainWindow):
         if self._ready_job:
             self.play_job(self._ready_job)
 
+    def _now_playing(self, path: str) -> None:
+        """Mark the job whose video is in the player (however it got there), or none."""
+        job = next((j for j in self.jobs_model.jobs() if path and j.video_path and Path(j.video_path) == Path(path)),
+                   None)
+        self.jobs_model.set_playing(job.id or 0 if job else 0)
+
     def _load_video(self, job_id: int, path: Path) -> None:
         self.player.load(path)
         self.jobs_model.set_playing(job_id)
@@ -805,7 +812,6 @@ class MainWindow(QMainWindow):
             job = self.jobs_model.job(job_id)
             if job and job.video_path and playing == Path(job.video_path):
                 self.player.unload()  # release the file first (Windows locks open files)
-                self.jobs_model.set_playing(0)
         self.session.delete(job_ids)
 
     # -- the queue -----------------------------------------------------------------------------
