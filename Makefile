@@ -25,9 +25,12 @@ LINTERS := "ruff check --output-format concise ." mypy lint-imports vulture
 # Linguist or by hand); the .qm files the app loads are built from them. `make strings` refreshes
 # the .ts from the code (new words come in unfinished; tests/unit/test_translations.py fails on
 # them until translated). The English catalog holds only the plural forms of the %n words.
+# Words gone from the code stay in the .ts as "vanished", translation kept: a wording that comes
+# back, or a word translated before its code landed, is finished at once. To drop them:
+# `make strings LUPDATE_ARGS=-no-obsolete`.
 TS_FILES := $(wildcard resources/*.ts)
 QM_FILES := $(TS_FILES:.ts=.qm)
-LUPDATE := $(VENV)/bin/pyside6-lupdate -extensions py -locations relative -no-obsolete
+LUPDATE := $(VENV)/bin/pyside6-lupdate -extensions py -locations relative $(LUPDATE_ARGS)
 
 .PHONY: run test lint fix bench package packaging-deps system-deps venv clean simulator translations strings
 

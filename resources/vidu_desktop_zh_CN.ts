@@ -45,6 +45,1948 @@
     </message>
 </context>
 <context>
+    <name>ImageEditor</name>
+    <message>
+        <source>This image</source>
+        <extracomment>The fields this editor sets for one image; a batch file may set the others too (kept as they are).</extracomment>
+        <translation type="vanished">此图片</translation>
+    </message>
+    <message>
+        <source>Follows the form&apos;s prompt. Type here to give this image its own.</source>
+        <translation type="vanished">沿用表单中的提示词。在此输入可为此图片单独设置提示词。</translation>
+    </message>
+    <message>
+        <source>This image&apos;s prompt</source>
+        <translation type="vanished">此图片的提示词</translation>
+    </message>
+    <message>
+        <source>A prompt for this image only; empty follows the form&apos;s prompt</source>
+        <translation type="vanished">仅用于此图片的提示词；留空则沿用表单中的提示词</translation>
+    </message>
+    <message>
+        <source>Own settings</source>
+        <translation type="vanished">单独设置</translation>
+    </message>
+    <message>
+        <source>This image has its own settings</source>
+        <translation type="vanished">此图片有单独的设置</translation>
+    </message>
+    <message>
+        <source>Off: this image takes the form&apos;s duration, resolution, sound and seed</source>
+        <translation type="vanished">关闭：此图片沿用表单中的时长、分辨率、声音和种子</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="vanished"> 秒</translation>
+    </message>
+    <message>
+        <source>This image&apos;s duration</source>
+        <translation type="vanished">此图片的时长</translation>
+    </message>
+    <message>
+        <source>Length of this image&apos;s video</source>
+        <translation type="vanished">此图片生成视频的时长</translation>
+    </message>
+    <message>
+        <source>This image&apos;s resolution</source>
+        <translation type="vanished">此图片的分辨率</translation>
+    </message>
+    <message>
+        <source>Resolution of this image&apos;s video</source>
+        <translation type="vanished">此图片生成视频的分辨率</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation type="vanished">声音</translation>
+    </message>
+    <message>
+        <source>This image&apos;s sound</source>
+        <translation type="vanished">此图片的声音</translation>
+    </message>
+    <message>
+        <source>Make sound for this image&apos;s video</source>
+        <translation type="vanished">为此图片的视频生成声音</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation type="vanished">随机</translation>
+    </message>
+    <message>
+        <source>This image&apos;s seed</source>
+        <translation type="vanished">此图片的种子</translation>
+    </message>
+    <message>
+        <source>The seed for this image&apos;s first take; 0 = random</source>
+        <translation type="vanished">此图片第一次生成所用的种子；0 = 随机</translation>
+    </message>
+    <message>
+        <source>Follow the form</source>
+        <translation type="vanished">沿用表单</translation>
+    </message>
+    <message>
+        <source>Forget this image&apos;s own prompt and settings</source>
+        <translation type="vanished">清除此图片单独设置的提示词和参数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="vanished">种子</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePanel</name>
+    <message>
+        <source>Drop images here (JPEG, PNG, WebP, a folder, a batch .csv, or a link from your browser)
+or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
+        <extracomment>The form&apos;s settings, for what an image follows (the window sets it to form.settings).</extracomment>
+        <translation type="vanished">将图片拖放到这里（JPEG、PNG、WebP、文件夹、批量 .csv 文件，或浏览器中的链接）
+或使用“打开…”（Ctrl+O）/“粘贴”（Ctrl+V）</translation>
+    </message>
+    <message>
+        <source>No images yet</source>
+        <translation type="vanished">还没有图片</translation>
+    </message>
+    <message>
+        <source>Chosen images</source>
+        <translation type="vanished">已选图片</translation>
+    </message>
+    <message>
+        <source>The images to animate: one video per image and take. Select one to give it its own prompt and settings. Delete removes the selected ones.</source>
+        <translation type="vanished">要制作成视频的图片：每张图片每次生成一个视频。选中一张图片可为它单独设置提示词和参数。按 Delete 移除所选图片。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="vanished">移除</translation>
+    </message>
+    <message>
+        <source>Images in the batch</source>
+        <translation type="vanished">批量中的图片</translation>
+    </message>
+    <message>
+        <source>Take the images that cannot be sent out of the list</source>
+        <translation type="vanished">将无法发送的图片从列表中移除</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="vanished">清空</translation>
+    </message>
+    <message>
+        <source>Clear the images</source>
+        <translation type="vanished">清空图片</translation>
+    </message>
+    <message>
+        <source>Empty the list of images</source>
+        <translation type="vanished">清空图片列表</translation>
+    </message>
+    <message>
+        <source>Batch problems</source>
+        <translation type="vanished">批量问题</translation>
+    </message>
+    <message>
+        <source>Subfolders found</source>
+        <translation type="vanished">发现子文件夹</translation>
+    </message>
+    <message>
+        <source>Include subfolders</source>
+        <translation type="vanished">包含子文件夹</translation>
+    </message>
+    <message>
+        <source>Add the images in the folders inside the dropped folder too</source>
+        <translation type="vanished">同时添加所拖放文件夹内各子文件夹中的图片</translation>
+    </message>
+    <message>
+        <source>{name} could not be read: {reason}</source>
+        <translation type="vanished">无法读取 {name}：{reason}</translation>
+    </message>
+    <message>
+        <source>{folders} has folders inside. Only the images at the top were added.</source>
+        <translation type="vanished">{folders} 中还有子文件夹。只添加了最上层的图片。</translation>
+    </message>
+    <message>
+        <source>web link: sent to Novita as it is</source>
+        <translation type="vanished">网页链接：原样发送给 Novita</translation>
+    </message>
+    <message>
+        <source>{file} row {row}</source>
+        <translation type="vanished">{file} 第 {row} 行</translation>
+    </message>
+    <message>
+        <source>batch file</source>
+        <translation type="vanished">批量文件</translation>
+    </message>
+    <message>
+        <source>column {column}: {message}</source>
+        <translation type="vanished">第 {column} 列：{message}</translation>
+    </message>
+    <message>
+        <source>Reading {name}…</source>
+        <translation type="vanished">正在读取 {name}…</translation>
+    </message>
+    <message>
+        <source>Checking {name}…</source>
+        <translation type="vanished">正在检查 {name}…</translation>
+    </message>
+    <message>
+        <source>This image: {name}</source>
+        <translation type="vanished">此图片：{name}</translation>
+    </message>
+    <message>
+        <source>… not shown: {count} more.</source>
+        <translation type="vanished">… 另有 {count} 项未显示。</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation type="vanished">正在检查…</translation>
+    </message>
+    <message>
+        <source>✎ Own prompt: “{prompt}”</source>
+        <translation type="vanished">✎ 单独的提示词：“{prompt}”</translation>
+    </message>
+    <message>
+        <source>⚙ Own settings: {summary}</source>
+        <translation type="vanished">⚙ 单独的设置：{summary}</translation>
+    </message>
+    <message>
+        <source>Own values from {origin}</source>
+        <translation type="vanished">单独的参数来自 {origin}</translation>
+    </message>
+    <message>
+        <source>Prompt: {prompt}</source>
+        <translation type="vanished">提示词：{prompt}</translation>
+    </message>
+    <message>
+        <source>Remove invalid ({count})</source>
+        <translation type="vanished">移除无效图片（{count}）</translation>
+    </message>
+    <message>
+        <source>Ready: {count}</source>
+        <translation type="vanished">就绪：{count}</translation>
+    </message>
+    <message>
+        <source>With problems: {count}</source>
+        <translation type="vanished">有问题：{count}</translation>
+    </message>
+    <message>
+        <source>Being checked: {count}</source>
+        <translation type="vanished">正在检查：{count}</translation>
+    </message>
+    <message>
+        <source>sound</source>
+        <translation type="vanished">有声音</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation type="vanished">无声音</translation>
+    </message>
+    <message>
+        <source>seed {seed}</source>
+        <translation type="vanished">种子 {seed}</translation>
+    </message>
+    <message>
+        <source>sound type {kind}</source>
+        <translation type="vanished">声音类型 {kind}</translation>
+    </message>
+    <message>
+        <source>sound follows motion</source>
+        <translation type="vanished">声音跟随画面动作</translation>
+    </message>
+    <message>
+        <source>sound free of motion</source>
+        <translation type="vanished">声音不跟随画面动作</translation>
+    </message>
+    <message>
+        <source>off-peak</source>
+        <translation type="vanished">错峰</translation>
+    </message>
+    <message>
+        <source>at once</source>
+        <translation type="vanished">立即</translation>
+    </message>
+</context>
+<context>
+    <name>JobDetails</name>
+    <message>
+        <location filename="../vidu_desktop/ui/details.py" line="+50"/>
+        <source>Job details</source>
+        <translation>任务详情</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What went wrong, in full</source>
+        <translation>完整的出错信息</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the error</source>
+        <translation>复制错误信息</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the whole error text, to search for it or send it</source>
+        <translation>复制完整的错误信息，用于搜索或发送给他人</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Video file</source>
+        <translation>视频文件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Task id</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added</source>
+        <translation>添加时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last change</source>
+        <translation>最后更改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Estimate</source>
+        <translation>估算</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Made from</source>
+        <translation>生成自</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Followed by</source>
+        <translation>后续任务</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Play this job&apos;s video (Enter in the list)</source>
+        <translation>播放此任务的视频（在列表中按 Enter）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open the folder that holds the video</source>
+        <translation>打开视频所在的文件夹</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Try this job again (Ctrl+R)</source>
+        <translation>重试此任务（Ctrl+R）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Re-run</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Put this job&apos;s image and settings back in the list, ready to generate again</source>
+        <translation>将此任务的图片和设置放回列表，以便再次生成</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Continue from last frame</source>
+        <translation>从最后一帧继续</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add the video&apos;s last frame as a new image, with the same settings and prompt</source>
+        <translation>将视频的最后一帧添加为新图片，使用相同的设置和提示词</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Select a job to see its details.</source>
+        <translation>选择一个任务以查看详情。</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>silent</source>
+        <translation>无声音</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{seconds} s, {resolution}</source>
+        <translation>{seconds} 秒，{resolution}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sound: {sound}</source>
+        <translation>声音：{sound}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sound follows the motion</source>
+        <translation>声音跟随画面动作</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Off-peak (cheaper, slower)</source>
+        <translation>错峰（更便宜，更慢）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(none: the model decides)</source>
+        <translation>（无：由模型决定）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>chosen by Novita</source>
+        <translation>由 Novita 选择</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(no video yet)</source>
+        <translation>（还没有视频）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(not sent yet)</source>
+        <translation>（尚未发送）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>≈ {price}</source>
+        <translation>≈ {price}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>re-run of</source>
+        <translation>重新生成自</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>continued from</source>
+        <translation>继续自</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+5"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+</context>
+<context>
+    <name>JobListView</name>
+    <message>
+        <location filename="../vidu_desktop/ui/job_list.py" line="+545"/>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your jobs, newest first. Enter plays, Delete deletes, drag a video out to a folder, drag waiting jobs to reorder the queue.</source>
+        <translation>你的任务，最新的在前。按 Enter 播放，按 Delete 删除，可将视频拖到文件夹，可拖动等待中的任务调整队列顺序。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>No job matches “{search}”</source>
+        <translation>没有任务匹配“{search}”</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No job in this state. Choose “All” in Show jobs to see every job.</source>
+        <translation>没有处于此状态的任务。在“显示任务”中选择“全部”可查看所有任务。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No jobs yet: drop an image here, or open one with Ctrl+O</source>
+        <translation>还没有任务：将图片拖放到这里，或按 Ctrl+O 打开图片</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../vidu_desktop/ui/main_window.py" line="+102"/>
+        <location line="+350"/>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location line="-346"/>
+        <source>Make one video per image (Ctrl+Return)</source>
+        <translation>每张图片生成一个视频（Ctrl+Return）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Add your Novita API key</source>
+        <translation>添加你的 Novita API 密钥</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Settings to add your key and make real videos</source>
+        <translation>打开“设置”添加你的密钥，生成真正的视频</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Show jobs</source>
+        <translation>显示任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show only jobs in this state</source>
+        <translation>只显示处于此状态的任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed or uncertain</source>
+        <translation>失败或不确定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show &amp;jobs</source>
+        <translation>显示任务(&amp;J)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Search file name, prompt, state or task id</source>
+        <translation>搜索文件名、提示词、状态或任务 ID</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Search jobs</source>
+        <translation>搜索任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show only jobs whose file name, prompt, state or task id contains this text (Ctrl+F; Esc clears)</source>
+        <translation>只显示文件名、提示词、状态或任务 ID 中包含此文字的任务（Ctrl+F；按 Esc 清除）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Clear the search</source>
+        <translation>清除搜索</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clear the search (Esc)</source>
+        <translation>清除搜索（Esc）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+317"/>
+        <location line="+220"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="-536"/>
+        <source>Cancel selected waiting jobs</source>
+        <translation>取消所选的等待中任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take the selected waiting jobs out of the queue (nothing is sent or charged)</source>
+        <translation>将所选的等待中任务移出队列（不会发送，也不会扣费）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move up in the queue</source>
+        <translation>在队列中上移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send the selected waiting jobs sooner (Ctrl+Up)</source>
+        <translation>让所选的等待中任务更早发送（Ctrl+Up）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move down in the queue</source>
+        <translation>在队列中下移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send the selected waiting jobs later (Ctrl+Down)</source>
+        <translation>让所选的等待中任务更晚发送（Ctrl+Down）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+489"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location line="-488"/>
+        <source>Play the video that is ready</source>
+        <translation>播放已就绪的视频</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Play the video that just finished</source>
+        <translation>播放刚完成的视频</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>&lt;b&gt;Demo mode&lt;/b&gt; — videos come from the built-in simulator, nothing is charged. Add your key to make real videos.</source>
+        <translation>&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>Add an image to animate: drop it here, or use Open… (Ctrl+O).</source>
+        <translation>添加要制作成视频的图片：拖放到这里，或使用“打开…”（Ctrl+O）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checking {name}…</source>
+        <translation>正在检查 {name}…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Waiting for a connection (API key or Demo mode)…</source>
+        <translation>正在等待连接（API 密钥或演示模式）…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>{refusal} Change the cap in Settings (Ctrl+,).</source>
+        <translation>{refusal} 可在“设置”中更改上限（Ctrl+,）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{count} of {total} images cannot be used and will be left out: {problem}</source>
+        <translation>共 {total} 张图片中有 {count} 张无法使用，将被跳过：{problem}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Generate {count} videos</source>
+        <translation>生成 {count} 个视频</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> — more than your balance</source>
+        <translation> — 超出了你的余额</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{count} videos</source>
+        <translation>{count} 个视频</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>one video</source>
+        <translation>一个视频</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make {videos} (Ctrl+Return).</source>
+        <translation>生成 {videos}（Ctrl+Return）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make {videos} (Ctrl+Return), estimated to cost {price} in all. An estimate: Novita charges what it charges.</source>
+        <translation>生成 {videos}（Ctrl+Return），估算总费用为 {price}。这只是估算：实际以 Novita 的扣费为准。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> That is more than your balance of {balance}: you will be asked first.</source>
+        <translation>这超出了你的余额 {balance}：发送前会先询问你。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Some images cannot be used</source>
+        <translation>部分图片无法使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{bad} of {total} images cannot be used:</source>
+        <translation>共 {total} 张图片中有 {bad} 张无法使用：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Generate {count} valid</source>
+        <translation>生成 {count} 张有效图片</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+5"/>
+        <source>Nothing was sent.</source>
+        <translation>没有发送任何内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sent {count} job(s).</source>
+        <translation>已发送 {count} 个任务。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Open images</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images (*.jpg *.jpeg *.png *.webp);;All files (*)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.webp);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>That job is not in the list as filtered: choose “All” and clear the search.</source>
+        <translation>该任务不在当前筛选后的列表中：请选择“全部”并清除搜索。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>“{name}” is ready.</source>
+        <translation>“{name}”已就绪。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A video is ready: {name}</source>
+        <translation>视频已就绪：{name}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your video is ready</source>
+        <translation>你的视频已就绪</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{name} — click to play</source>
+        <translation>{name} — 点击播放</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>This job has no video yet.</source>
+        <translation>此任务还没有视频。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Send again?</source>
+        <translation>再次发送？</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>This job may already have started on Novita (and been charged). Send it again anyway?</source>
+        <translation>此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+10"/>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Top up on novita.ai…</source>
+        <translation>在 novita.ai 充值…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save a copy…</source>
+        <translation>另存副本…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re-run (new seed)</source>
+        <translation>重新生成（新种子）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Continue from last frame</source>
+        <translation>从最后一帧继续</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Edit again (image and settings to the form)</source>
+        <translation>再次编辑（将图片和设置放回表单）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use these settings</source>
+        <translation>使用这些设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reuse its seed</source>
+        <translation>重用其种子</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy task id</source>
+        <translation>复制任务 ID</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Re-running “{name}” with a new seed.</source>
+        <translation>正在以新种子重新生成“{name}”。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Taking the last frame of “{name}”…</source>
+        <translation>正在截取“{name}”的最后一帧…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The frame was added as a new image: {path}</source>
+        <translation>该画面已添加为新图片：{path}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Save a copy</source>
+        <translation>保存副本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A job that is being sent or downloaded cannot be deleted yet; try again in a moment.</source>
+        <translation>正在发送或下载的任务暂时无法删除；请稍后再试。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Delete {count} jobs</source>
+        <translation>删除 {count} 个任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the job</source>
+        <translation>删除此任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete {count} job(s)?</source>
+        <translation>删除 {count} 个任务？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{files} video file(s) are deleted with them. This cannot be undone.</source>
+        <translation>将同时删除 {files} 个视频文件。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This cannot be undone.</source>
+        <translation>此操作无法撤销。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The queue cannot do that in this version.</source>
+        <translation>此版本的队列无法执行此操作。</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Resume queue</source>
+        <translation>恢复队列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pause queue</source>
+        <translation>暂停队列</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting jobs are not sent while the queue is paused; jobs already at Novita go on (Ctrl+P)</source>
+        <translation>队列暂停时不会发送等待中的任务；已提交到 Novita 的任务会继续进行（Ctrl+P）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Queue paused: waiting jobs are not sent</source>
+        <translation>队列已暂停：不会发送等待中的任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queue running</source>
+        <translation>队列运行中</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Open a folder of images</source>
+        <translation>打开图片文件夹</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Open a batch file</source>
+        <translation>打开批量文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Batch files (*.csv);;All files (*)</source>
+        <translation>批量文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Saving a batch is not available in this version.</source>
+        <translation>此版本无法保存批量。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the batch as CSV</source>
+        <translation>将批量保存为 CSV</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Batch files (*.csv)</source>
+        <translation>批量文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Import videos</source>
+        <translation>导入视频</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Videos (*.mp4);;All files (*)</source>
+        <translation>视频 (*.mp4);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Imported {count} video(s).</source>
+        <translation>已导入 {count} 个视频。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not imported: {problems}</source>
+        <translation>未导入：{problems}</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Open images…</source>
+        <translation>打开图片(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;folder…</source>
+        <translation>打开文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add every image in a folder (a .txt next to an image is its prompt)</source>
+        <translation>添加文件夹中的所有图片（图片旁同名的 .txt 文件作为其提示词）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;batch file (CSV)…</source>
+        <translation>打开批量文件 (CSV)(&amp;B)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A CSV with an image column and any of prompt, duration, resolution…</source>
+        <translation>包含图片列以及提示词、时长、分辨率等任意列的 CSV 文件…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save batch as &amp;CSV…</source>
+        <translation>将批量保存为 CSV(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The images in the list, with their prompts and settings, as a batch file</source>
+        <translation>列表中的图片及其提示词和设置，保存为批量文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Import videos…</source>
+        <translation>导入视频(&amp;I)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add videos made by this app (their settings are inside) to the job list</source>
+        <translation>将本应用生成的视频（其中包含设置）添加到任务列表</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Paste image or link</source>
+        <translation>粘贴图片或链接(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remove selected images</source>
+        <translation>移除所选图片(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Clear images</source>
+        <translation>清空图片(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Find in jobs</source>
+        <translation>在任务中查找(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Jobs</source>
+        <translation>任务(&amp;J)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Retry selected</source>
+        <translation>重试所选任务(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Pause queue</source>
+        <translation>暂停队列(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting jobs are not sent while the queue is paused</source>
+        <translation>队列暂停时不会发送等待中的任务</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Cancel selected waiting jobs</source>
+        <translation>取消所选的等待中任务(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move &amp;up in the queue</source>
+        <translation>在队列中上移(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move &amp;down in the queue</source>
+        <translation>在队列中下移(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Delete selected jobs…</source>
+        <translation>删除所选任务(&amp;D)…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Spending…</source>
+        <translation>花费(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Estimated spending today, this week and this month, and Novita&apos;s bill</source>
+        <translation>今天、本周和本月的估算花费，以及 Novita 的账单</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Play/&amp;pause</source>
+        <translation>播放/暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log folder</source>
+        <translation>日志文件夹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>About {app}</source>
+        <translation>关于 {app}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;b&gt;{app}&lt;/b&gt; {version}&lt;br&gt;Still images to videos with Novita AI&apos;s Vidu Q3 Turbo.</source>
+        <translation>&lt;b&gt;{app}&lt;/b&gt; {version}&lt;br&gt;使用 Novita AI 的 Vidu Q3 Turbo 将静态图片制作成视频。</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Quit with jobs running?</source>
+        <translation>仍有任务在进行，确定退出吗？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} job(s) are not finished.</source>
+        <translation>{count} 个任务尚未完成。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Keep open</source>
+        <translation>保持打开</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Jobs already sent continue at Novita; waiting jobs stay in the queue. All of them are picked up when you start {app} again.</source>
+        <translation>已发送的任务会在 Novita 上继续进行；等待中的任务会留在队列中。下次启动 {app} 时会继续处理所有任务。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Don&apos;t ask again</source>
+        <translation>不再询问</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterForm</name>
+    <message>
+        <source>Describe the motion: “the camera slowly pushes in while the leaves move in the wind”</source>
+        <translation type="vanished">描述画面动作：“镜头缓缓推进，树叶随风摆动”</translation>
+    </message>
+    <message>
+        <source>What should move and how (up to {limit} characters). Empty lets the model decide. Prompts you sent before are offered as you type.</source>
+        <translation type="vanished">要动起来的内容及方式（最多 {limit} 个字符）。留空则由模型决定。输入时会提示你以前发送过的提示词。</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation type="vanished">提示词</translation>
+    </message>
+    <message>
+        <source>Prompt length</source>
+        <translation type="vanished">提示词长度</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="vanished"> 秒</translation>
+    </message>
+    <message>
+        <source>Length of the video, {low}–{high} seconds.</source>
+        <translation type="vanished">视频时长，{low}–{high} 秒。</translation>
+    </message>
+    <message>
+        <source>Output resolution. Higher costs more and takes longer.</source>
+        <translation type="vanished">输出分辨率。越高费用越高，耗时越长。</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation type="vanished">随机</translation>
+    </message>
+    <message>
+        <source>The same seed with the same settings gives a similar video. 0 = random.</source>
+        <translation type="vanished">相同的种子配合相同的设置会生成相似的视频。0 = 随机。</translation>
+    </message>
+    <message>
+        <source>Randomize</source>
+        <translation type="vanished">随机</translation>
+    </message>
+    <message>
+        <source>Pick a random seed</source>
+        <translation type="vanished">随机选取一个种子</translation>
+    </message>
+    <message>
+        <source>Randomize seed</source>
+        <translation type="vanished">随机种子</translation>
+    </message>
+    <message>
+        <source>How many videos to make from each image, each with its own seed (1–{most}). Each take costs as much as one video.</source>
+        <translation type="vanished">每张图片生成几个视频，每个使用各自的种子（1–{most}）。每次生成的费用与一个视频相同。</translation>
+    </message>
+    <message>
+        <source>Generate sound</source>
+        <translation type="vanished">生成声音</translation>
+    </message>
+    <message>
+        <source>Make dialogue and background sound together with the video.</source>
+        <translation type="vanished">随视频一起生成对白和背景声音。</translation>
+    </message>
+    <message>
+        <source>Speech and sound effects</source>
+        <translation type="vanished">语音和音效</translation>
+    </message>
+    <message>
+        <source>Speech only</source>
+        <translation type="vanished">仅语音</translation>
+    </message>
+    <message>
+        <source>Sound effects only</source>
+        <translation type="vanished">仅音效</translation>
+    </message>
+    <message>
+        <source>Which kind of sound to make (only when sound is on).</source>
+        <translation type="vanished">要生成哪种声音（仅在开启声音时）。</translation>
+    </message>
+    <message>
+        <source>Match sound to motion</source>
+        <translation type="vanished">声音匹配动作</translation>
+    </message>
+    <message>
+        <source>is_rec: the rhythm of the sound follows what happens in the video. It changes the sound only; the price stays the same (estimate).</source>
+        <translation type="vanished">is_rec：声音的节奏跟随视频中的动作。只改变声音，价格不变（估算）。</translation>
+    </message>
+    <message>
+        <source>Off-peak (cheaper, may take up to 48 hours)</source>
+        <translation type="vanished">错峰（更便宜，最长可能需要 48 小时）</translation>
+    </message>
+    <message>
+        <source>Off-peak</source>
+        <translation type="vanished">错峰</translation>
+    </message>
+    <message>
+        <source>Queued for off-peak processing: costs less (the estimate shows how much), but Novita may take up to 48 hours. The app keeps checking, even across restarts.</source>
+        <translation type="vanished">以错峰方式排队处理：费用更低（估算会显示便宜多少），但 Novita 最长可能需要 48 小时。应用会持续检查，重启后也会继续。</translation>
+    </message>
+    <message>
+        <source>Cheaper, but the video may take up to 48 hours.</source>
+        <translation type="vanished">更便宜，但视频最长可能需要 48 小时。</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation type="vanished">估算</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation type="vanished">预设</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="vanished">时长</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation type="vanished">分辨率</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="vanished">种子</translation>
+    </message>
+    <message>
+        <source>Takes per image</source>
+        <translation type="vanished">每张图片的生成次数</translation>
+    </message>
+    <message>
+        <source>Sound type</source>
+        <translation type="vanished">声音类型</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="vanished">费用</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt</source>
+        <translation type="vanished">提示词(&amp;P)</translation>
+    </message>
+    <message>
+        <source>≈ — per video (estimate)</source>
+        <translation type="vanished">≈ — 每个视频（估算）</translation>
+    </message>
+    <message>
+        <source>No estimate for these settings.</source>
+        <translation type="vanished">无法估算这些设置的费用。</translation>
+    </message>
+    <message>
+        <source>≈ {price} per video, estimate</source>
+        <translation type="vanished">每个视频 ≈ {price}，估算</translation>
+    </message>
+    <message>
+        <source>× {takes} takes: ≈ {price} per image</source>
+        <translation type="vanished">× {takes} 次：每张图片 ≈ {price}</translation>
+    </message>
+    <message>
+        <source>your own rates</source>
+        <translation type="vanished">你自己的价格</translation>
+    </message>
+    <message>
+        <source>the price table</source>
+        <translation type="vanished">价格表</translation>
+    </message>
+    <message>
+        <source>the price table of {date}</source>
+        <translation type="vanished">{date} 的价格表</translation>
+    </message>
+    <message>
+        <source>{duration} s at {resolution}</source>
+        <translation type="vanished">{duration} 秒，{resolution}</translation>
+    </message>
+    <message>
+        <source>, off-peak</source>
+        <translation type="vanished">，错峰</translation>
+    </message>
+    <message>
+        <source>An estimate from {where}: Novita charges what it charges.</source>
+        <translation type="vanished">根据{where}估算：实际以 Novita 的扣费为准。</translation>
+    </message>
+    <message>
+        <source>Estimated cost of one video: {price}. {detail}</source>
+        <translation type="vanished">一个视频的估算费用：{price}。{detail}</translation>
+    </message>
+</context>
+<context>
+    <name>PathDialog</name>
+    <message>
+        <location filename="../vidu_desktop/ui/dialogs.py" line="+70"/>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The folder&apos;s path: copy it into a file manager or a terminal</source>
+        <translation>文件夹路径：可复制到文件管理器或终端中</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the path</source>
+        <translation>复制路径</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the path to the clipboard</source>
+        <translation>将路径复制到剪贴板</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>PresetBar</name>
+    <message>
+        <source>Preset</source>
+        <translation type="vanished">预设</translation>
+    </message>
+    <message>
+        <source>Choose a saved preset to load its settings and prompt into the form</source>
+        <translation type="vanished">选择一个已保存的预设，将其设置和提示词载入表单</translation>
+    </message>
+    <message>
+        <source>Presets</source>
+        <translation type="vanished">预设</translation>
+    </message>
+    <message>
+        <source>Preset actions</source>
+        <translation type="vanished">预设操作</translation>
+    </message>
+    <message>
+        <source>Save, rename, delete, export or import presets</source>
+        <translation type="vanished">保存、重命名、删除、导出或导入预设</translation>
+    </message>
+    <message>
+        <source>Save as preset…</source>
+        <translation type="vanished">另存为预设…</translation>
+    </message>
+    <message>
+        <source>Rename preset…</source>
+        <translation type="vanished">重命名预设…</translation>
+    </message>
+    <message>
+        <source>Delete preset</source>
+        <translation type="vanished">删除预设</translation>
+    </message>
+    <message>
+        <source>Export presets…</source>
+        <translation type="vanished">导出预设…</translation>
+    </message>
+    <message>
+        <source>Import presets…</source>
+        <translation type="vanished">导入预设…</translation>
+    </message>
+    <message>
+        <source>Presets message</source>
+        <translation type="vanished">预设消息</translation>
+    </message>
+    <message>
+        <source>A preset needs a name.</source>
+        <translation type="vanished">预设需要一个名称。</translation>
+    </message>
+    <message>
+        <source>There are {limit} presets already: delete one first.</source>
+        <translation type="vanished">已有 {limit} 个预设：请先删除一个。</translation>
+    </message>
+    <message>
+        <source>Saved preset “{name}”.</source>
+        <translation type="vanished">已保存预设“{name}”。</translation>
+    </message>
+    <message>
+        <source>There is no preset called “{name}”.</source>
+        <translation type="vanished">没有名为“{name}”的预设。</translation>
+    </message>
+    <message>
+        <source>A preset called “{name}” exists already.</source>
+        <translation type="vanished">名为“{name}”的预设已存在。</translation>
+    </message>
+    <message>
+        <source>Renamed to “{name}”.</source>
+        <translation type="vanished">已重命名为“{name}”。</translation>
+    </message>
+    <message>
+        <source>Deleted preset “{name}”.</source>
+        <translation type="vanished">已删除预设“{name}”。</translation>
+    </message>
+    <message>
+        <source>Could not write {file}: {reason}</source>
+        <translation type="vanished">无法写入 {file}：{reason}</translation>
+    </message>
+    <message>
+        <source>Presets exported to {file}: {count}.</source>
+        <translation type="vanished">已将预设导出到 {file}：{count} 个。</translation>
+    </message>
+    <message>
+        <source>Could not read {file}: {reason}</source>
+        <translation type="vanished">无法读取 {file}：{reason}</translation>
+    </message>
+    <message>
+        <source>Nothing was imported from {file}. {reason}</source>
+        <translation type="vanished">未从 {file} 导入任何内容。{reason}</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: that would make more than {limit} presets.</source>
+        <translation type="vanished">未导入任何内容：导入后预设将超过 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>Presets imported from {file}: {count}.</source>
+        <translation type="vanished">已从 {file} 导入预设：{count} 个。</translation>
+    </message>
+    <message>
+        <source>Replaced, as they had the same name: {count}.</source>
+        <translation type="vanished">因名称相同而被替换的：{count} 个。</translation>
+    </message>
+    <message>
+        <source>Save as preset</source>
+        <translation type="vanished">另存为预设</translation>
+    </message>
+    <message>
+        <source>Name of the preset:</source>
+        <translation type="vanished">预设名称：</translation>
+    </message>
+    <message>
+        <source>Replace preset</source>
+        <translation type="vanished">替换预设</translation>
+    </message>
+    <message>
+        <source>Replace the preset “{name}” with the current settings?</source>
+        <translation type="vanished">用当前设置替换预设“{name}”吗？</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation type="vanished">替换</translation>
+    </message>
+    <message>
+        <source>Choose a preset to rename first.</source>
+        <translation type="vanished">请先选择要重命名的预设。</translation>
+    </message>
+    <message>
+        <source>Rename preset</source>
+        <translation type="vanished">重命名预设</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation type="vanished">新名称：</translation>
+    </message>
+    <message>
+        <source>Choose a preset to delete first.</source>
+        <translation type="vanished">请先选择要删除的预设。</translation>
+    </message>
+    <message>
+        <source>Delete the preset “{name}”?</source>
+        <translation type="vanished">删除预设“{name}”吗？</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="vanished">删除</translation>
+    </message>
+    <message>
+        <source>Export presets</source>
+        <translation type="vanished">导出预设</translation>
+    </message>
+    <message>
+        <source>Presets (*.json)</source>
+        <translation type="vanished">预设 (*.json)</translation>
+    </message>
+    <message>
+        <source>Import presets</source>
+        <translation type="vanished">导入预设</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation type="vanished">保留</translation>
+    </message>
+    <message>
+        <source>No preset</source>
+        <translation type="vanished">无预设</translation>
+    </message>
+    <message>
+        <source>No presets yet</source>
+        <translation type="vanished">还没有预设</translation>
+    </message>
+</context>
+<context>
+    <name>Presets</name>
+    <message>
+        <source>The file is larger than 1 MB: it is not a presets file.</source>
+        <translation type="vanished">文件大于 1 MB：不是预设文件。</translation>
+    </message>
+    <message>
+        <source>The file is not JSON text.</source>
+        <translation type="vanished">文件不是 JSON 文本。</translation>
+    </message>
+    <message>
+        <source>The file holds no presets (it needs a &quot;presets&quot; object).</source>
+        <translation type="vanished">文件中没有预设（需要一个 &quot;presets&quot; 对象）。</translation>
+    </message>
+    <message>
+        <source>The file holds more than {limit} presets.</source>
+        <translation type="vanished">文件中的预设超过 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>A preset in the file has no name or no settings.</source>
+        <translation type="vanished">文件中有预设缺少名称或设置。</translation>
+    </message>
+    <message>
+        <source>Preset “{name}”: {problem}</source>
+        <translation type="vanished">预设“{name}”：{problem}</translation>
+    </message>
+    <message>
+        <source>The file holds no presets.</source>
+        <translation type="vanished">文件中没有预设。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEdit</name>
+    <message>
+        <source>Earlier prompts</source>
+        <translation type="vanished">以前的提示词</translation>
+    </message>
+    <message>
+        <source>Prompts you sent before: Enter or Tab takes one, Esc closes the list</source>
+        <translation type="vanished">你以前发送过的提示词：按 Enter 或 Tab 选用，按 Esc 关闭列表</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Vidu Desktop — Settings</source>
+        <extracomment>Wide enough for a whole Novita key (&quot;sk_&quot; and 48 more characters) without scrolling.</extracomment>
+        <translation type="vanished">Vidu Desktop — 设置</translation>
+    </message>
+    <message>
+        <source>Paste your Novita API key (novita.ai → Key Management)</source>
+        <translation type="vanished">粘贴你的 Novita API 密钥（novita.ai → Key Management）</translation>
+    </message>
+    <message>
+        <source>Kept in your system keyring (service “vidu-desktop”), never in a file. Save keeps what is typed here.</source>
+        <translation type="vanished">保存在系统密钥环中（服务名“vidu-desktop”），绝不会写入文件。点击“保存”会保留此处输入的内容。</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation type="vanished">API 密钥</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="vanished">显示</translation>
+    </message>
+    <message>
+        <source>Show key</source>
+        <translation type="vanished">显示密钥</translation>
+    </message>
+    <message>
+        <source>Show or hide the key as typed</source>
+        <translation type="vanished">显示或隐藏输入的密钥</translation>
+    </message>
+    <message>
+        <source>Save key</source>
+        <translation type="vanished">保存密钥</translation>
+    </message>
+    <message>
+        <source>Keep the typed key now, without closing Settings</source>
+        <translation type="vanished">立即保存输入的密钥，不关闭“设置”</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="vanished">测试</translation>
+    </message>
+    <message>
+        <source>Ask Novita whether the key works (the typed one, else the stored one)</source>
+        <translation type="vanished">询问 Novita 该密钥是否可用（优先使用输入的密钥，否则使用已保存的密钥）</translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation type="vanished">移除密钥</translation>
+    </message>
+    <message>
+        <source>Forget the stored key: the app goes back to Demo mode</source>
+        <translation type="vanished">忘记已保存的密钥：应用将回到演示模式</translation>
+    </message>
+    <message>
+        <source>Looking up the stored key…</source>
+        <translation type="vanished">正在查找已保存的密钥…</translation>
+    </message>
+    <message>
+        <source>API key status</source>
+        <translation type="vanished">API 密钥状态</translation>
+    </message>
+    <message>
+        <source>Finished videos are saved here.</source>
+        <translation type="vanished">生成完成的视频保存在这里。</translation>
+    </message>
+    <message>
+        <source>Video library</source>
+        <translation type="vanished">视频库</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="vanished">选择…</translation>
+    </message>
+    <message>
+        <source>Choose the video library folder</source>
+        <translation type="vanished">选择视频库文件夹</translation>
+    </message>
+    <message>
+        <source>Leave empty for Novita. NOVITA_API_BASE_URL in the environment wins.</source>
+        <translation type="vanished">留空则使用 Novita。环境变量 NOVITA_API_BASE_URL 优先。</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation type="vanished">服务器地址</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="vanished">保存</translation>
+    </message>
+    <message>
+        <source>Keep these settings, the typed key included, and close</source>
+        <translation type="vanished">保存这些设置（包括输入的密钥）并关闭</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="vanished">取消</translation>
+    </message>
+    <message>
+        <source>Close without keeping the changes</source>
+        <translation type="vanished">关闭且不保存更改</translation>
+    </message>
+    <message>
+        <source>Welcome! Enter your Novita API key to make real videos. Without a key the app runs in Demo mode against a built-in simulator.</source>
+        <translation type="vanished">欢迎！输入你的 Novita API 密钥即可生成真正的视频。没有密钥时，应用以演示模式运行，使用内置模拟器。</translation>
+    </message>
+    <message>
+        <source>Queue and language</source>
+        <translation type="vanished">队列和语言</translation>
+    </message>
+    <message>
+        <source>Jobs at Novita at once</source>
+        <translation type="vanished">同时提交到 Novita 的任务数</translation>
+    </message>
+    <message>
+        <source>At most this many jobs are sent to Novita at the same time; the others wait in the app&apos;s queue ({low}–{high}, {default} unless changed).</source>
+        <translation type="vanished">最多同时向 Novita 发送这么多任务；其余任务在应用的队列中等待（{low}–{high}，默认 {default}）。</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="vanished">系统语言</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="vanished">语言</translation>
+    </message>
+    <message>
+        <source>The language of the window. Applies after a restart.</source>
+        <translation type="vanished">窗口显示的语言。重启后生效。</translation>
+    </message>
+    <message>
+        <source>Applies after a restart.</source>
+        <translation type="vanished">重启后生效。</translation>
+    </message>
+    <message>
+        <source>Language note</source>
+        <translation type="vanished">语言说明</translation>
+    </message>
+    <message>
+        <source>Money (every figure is an estimate)</source>
+        <translation type="vanished">费用（所有数字均为估算）</translation>
+    </message>
+    <message>
+        <source>Off-peak factor</source>
+        <translation type="vanished">错峰系数</translation>
+    </message>
+    <message>
+        <source>Off-peak jobs cost this fraction of the price (0.5 is half price), but Novita may take up to 48 hours. Empty: the price table&apos;s {default}.</source>
+        <translation type="vanished">错峰任务的费用为原价乘以此系数（0.5 即半价），但 Novita 最长可能需要 48 小时。留空：使用价格表中的 {default}。</translation>
+    </message>
+    <message>
+        <source>{resolution} $ per second</source>
+        <translation type="vanished">{resolution} 每秒价格（美元）</translation>
+    </message>
+    <message>
+        <source>What a second of {resolution} video costs, in US dollars. Empty: the price table&apos;s ${default}.</source>
+        <translation type="vanished">{resolution} 视频每秒的费用（美元）。留空：使用价格表中的 ${default}。</translation>
+    </message>
+    <message>
+        <source>the price table</source>
+        <translation type="vanished">价格表</translation>
+    </message>
+    <message>
+        <source>Defaults from {where}, taken {date}.</source>
+        <translation type="vanished">默认值来自{where}，获取于 {date}。</translation>
+    </message>
+    <message>
+        <source>Defaults from {where}.</source>
+        <translation type="vanished">默认值来自{where}。</translation>
+    </message>
+    <message>
+        <source>Novita publishes no price API.</source>
+        <translation type="vanished">Novita 没有提供价格 API。</translation>
+    </message>
+    <message>
+        <source>Reset to defaults</source>
+        <translation type="vanished">恢复默认值</translation>
+    </message>
+    <message>
+        <source>Forget your own rates and use the price table&apos;s</source>
+        <translation type="vanished">忘记你自己的价格，使用价格表中的价格</translation>
+    </message>
+    <message>
+        <source>Reset prices to defaults</source>
+        <translation type="vanished">将价格恢复为默认值</translation>
+    </message>
+    <message>
+        <source>Generate asks first when its estimate is above this ($5 unless changed).</source>
+        <translation type="vanished">估算费用高于此金额时，生成前会先询问（默认 $5）。</translation>
+    </message>
+    <message>
+        <source>Ask before a Generate above</source>
+        <translation type="vanished">生成前询问，当费用超过</translation>
+    </message>
+    <message>
+        <source>Monthly cap</source>
+        <translation type="vanished">每月上限</translation>
+    </message>
+    <message>
+        <source>Use a monthly cap</source>
+        <translation type="vanished">使用每月上限</translation>
+    </message>
+    <message>
+        <source>Generate refuses what would take this month&apos;s estimated spending past the cap.</source>
+        <translation type="vanished">如果本月估算花费将超过上限，将拒绝生成。</translation>
+    </message>
+    <message>
+        <source>Money settings problem</source>
+        <translation type="vanished">费用设置问题</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation type="vanished">隐藏</translation>
+    </message>
+    <message>
+        <source>Hide key</source>
+        <translation type="vanished">隐藏密钥</translation>
+    </message>
+    <message>
+        <source>environment variable NOVITA_API_KEY</source>
+        <translation type="vanished">环境变量 NOVITA_API_KEY</translation>
+    </message>
+    <message>
+        <source>system keyring</source>
+        <translation type="vanished">系统密钥环</translation>
+    </message>
+    <message>
+        <source>this session only</source>
+        <translation type="vanished">仅限本次会话</translation>
+    </message>
+    <message>
+        <source>A key is stored ({where}).</source>
+        <translation type="vanished">已保存密钥（{where}）。</translation>
+    </message>
+    <message>
+        <source>No key stored: the app runs in Demo mode.</source>
+        <translation type="vanished">未保存密钥：应用以演示模式运行。</translation>
+    </message>
+    <message>
+        <source>press Test</source>
+        <translation type="vanished">请点击“测试”</translation>
+    </message>
+    <message>
+        <source>then Test</source>
+        <translation type="vanished">然后点击“测试”</translation>
+    </message>
+    <message>
+        <source>The API key contains spaces, line breaks or unusual characters: copy it again from novita.ai.</source>
+        <translation type="vanished">API 密钥中包含空格、换行或异常字符：请从 novita.ai 重新复制。</translation>
+    </message>
+    <message>
+        <source>Saving the key…</source>
+        <translation type="vanished">正在保存密钥…</translation>
+    </message>
+    <message>
+        <source>Saved in the system keyring.</source>
+        <translation type="vanished">已保存到系统密钥环。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available: the key is kept for this session only and will be asked for again next time.</source>
+        <translation type="vanished">没有可用的系统密钥环：密钥仅在本次会话中保留，下次启动时会再次询问。</translation>
+    </message>
+    <message>
+        <source>Type or paste a key first.</source>
+        <translation type="vanished">请先输入或粘贴密钥。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation type="vanished">正在测试…</translation>
+    </message>
+    <message>
+        <source>No key to test.</source>
+        <translation type="vanished">没有可测试的密钥。</translation>
+    </message>
+    <message>
+        <source>The key works.</source>
+        <translation type="vanished">密钥可用。</translation>
+    </message>
+    <message>
+        <source>Balance: {balance}.</source>
+        <translation type="vanished">余额：{balance}。</translation>
+    </message>
+    <message>
+        <source>Key removed.</source>
+        <translation type="vanished">密钥已移除。</translation>
+    </message>
+</context>
+<context>
     <name>SpendingDialog</name>
     <message>
         <location filename="../vidu_desktop/ui/spending.py" line="+40"/>

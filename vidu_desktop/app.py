@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import signal
@@ -40,11 +39,11 @@ def for_running_copy(source: str) -> str:
 
 
 def run_headless(argv: list[str]) -> int:
-    """`vidu-desktop --headless ...`: the headless runner with the other arguments. The two entry
-    points are independent layers (import-linter), so this one hands over by name."""
-    headless = importlib.import_module(f"{__package__}.headless")
-    code: int = headless.main(argv)
-    return code
+    """`vidu-desktop --headless ...`: the headless runner with the other arguments (imported here:
+    the window's start-up does not pay for it)."""
+    from . import headless
+
+    return headless.main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,3 +52,8 @@ def default_library_dir() -> Path:
 def ensure(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def frames_dir() -> Path:
+    """Frames taken from videos ("Continue from last frame", "Use this frame"), sent as new images."""
+    return data_dir() / "frames"

@@ -64,7 +64,8 @@ def test_quit_while_a_request_hangs_is_quick_and_the_job_resumable(tmp_path: Pat
             if app.poll() is None:
                 app.kill()
                 app.wait()
-        assert code == 0, app.stderr.read() if app.stderr else ""
+        # A stopped headless run did not end every job with a video: it says so with 1.
+        assert code == (1 if program == "vidu_desktop.headless" else 0), app.stderr.read() if app.stderr else ""
         assert took < QUIT_WITHIN_S, f"quitting took {took:.2f} s"
 
         store = JobStore(paths.job_database())

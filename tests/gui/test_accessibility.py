@@ -118,17 +118,11 @@ def _first_visit(chain: list[QWidget], target: QWidget) -> int | None:
     return next((i for i, widget in enumerate(chain) if widget is target or target.isAncestorOf(widget)), None)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: unnamed today: the search field's clear button (QLineEdit "
-                   "clear action, main_window.py) and the video area (VideoPlayer, player.py); the "
-                   "accessibility pass names them and removes this mark")
 def test_every_control_a_user_can_reach_has_an_accessible_name(demo_window):
     unnamed = unnamed_controls(demo_window)
     assert not unnamed, "controls without an accessible name:\n" + "\n".join(map(str, unnamed))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the demo banner's 'Add your Novita API key' link "
-                   "(main_window.py) is not reachable with Tab today; the accessibility pass makes it a "
-                   "keyboard-reachable link and removes this mark")
 def test_tab_reaches_the_main_controls_in_reading_order(demo_window):
     window = demo_window
     chain = tab_chain(window)

@@ -1,4 +1,9 @@
-"""The job list: a model of job snapshots (thumbnails asked for when shown) and a view with moving progress."""
+"""The job list: a model of job snapshots (thumbnails asked for when shown) and a view with moving progress.
+
+Each row has the same height whatever its thumbnail: the first column paints a fixed-size
+thumbnail, the file name, the prompt (elided) and the settings in one line; then the state in
+a few words and the time. The whole error is in the tooltip and the details pane.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,20 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
+    QCoreApplication,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
     QTimer,
+    QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,8 +44,11 @@ from ..core.job import Job
 from ..core.lifecycle import JobState
 from .player import format_time
 
-THUMB = 48
+THUMB = 56  # the thumbnail's box, whatever the image's shape
+ROW_HEIGHT = THUMB + 8
 MAX_SHOWN_S = 100 * 3600.0  # beyond this a duration is shown as "100:00:00+"
+CONTEXT = "JobList"
+# Plain strings for the table; translated where shown (QCoreApplication.translate(CONTEXT, …)).
 STATE_WORDS = {
     JobState.WAITING: "Waiting",
     JobState.SUBMITTING: "Submitting…",
@@ -47,25 +60,46 @@ STATE_WORDS = {
     JobState.FAILED: "Failed",
     JobState.CANCELLED: "Cancelled",
 }
+SHORT_ERROR_CHARS = 60
 PAGE_SIZE = 100  # rows asked for at a time: a screenful and then some
 ProgressRole = Qt.ItemDataRole.UserRole + 1
 JobIdRole = Qt.ItemDataRole.UserRole + 2
+JOB_IDS_MIME = "application/x-vidu-job-ids"  # rows dragged inside the list (reordering the queue)
+COL_JOB, COL_STATE, COL_TIME = 0, 1, 2
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def state_word(state: JobState) -> str:
+    return _tr(STATE_WORDS[state])
 
 
 def state_text(job: Job, now: float | None = None) -> str:
-    words = STATE_WORDS[job.state]
+    """The state in a few words for the row: progress and countdowns, never the whole error."""
+    words = state_word(job.state)
     if job.state in (JobState.PROCESSING, JobState.DOWNLOADING) and job.progress is not None:
         words += f" {min(100.0, max(0.0, job.progress)):.0f}%"
     if job.state is JobState.SUBMITTING and job.error_kind == "RateLimited" and job.eta_s:
         left = job.eta_s - ((now or time.time()) - job.updated_at)
-        words += f" · Novita asked to wait: again in {format_duration(left)}" if left > 0 else ""
+        if left > 0:
+            words += _tr(" · Novita asked to wait: again in {left}").format(left=format_duration(left))
     if job.state in (JobState.QUEUED, JobState.PROCESSING) and job.eta_s:
         # The estimate counts down between polls: it was true at updated_at.
         left = job.eta_s - ((now or time.time()) - job.updated_at)
-        words += f" · {format_duration(left)} left" if left > 0 else " · any moment"
+        words += _tr(" · {left} left").format(left=format_duration(left)) if left > 0 else _tr(" · any moment")
     if job.state is JobState.FAILED and job.error:
-        words += f": {job.error}"
+        words += ": " + short_error(job.error)
     return words
+
+
+def short_error(error: str, limit: int = SHORT_ERROR_CHARS) -> str:
+    """The error's first sentence, cut to `limit` characters: the whole text is in the tooltip
+    and the details pane."""
+    text = one_line(error)
+    first = text.split(". ", 1)[0].rstrip(".")
+    return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
 
 
 def format_duration(seconds: float) -> str:
@@ -77,6 +111,29 @@ def format_duration(seconds: float) -> str:
     return format_time(int(seconds * 1000))
 
 
+def format_when(at: float, now: float | None = None) -> str:
+    """"15:30" today, "24 Nov 15:30" this year, else "2025-11-24"; total over any float."""
+    try:
+        moment, today = time.localtime(at), time.localtime(now or time.time())
+    except (OverflowError, OSError, ValueError):
+        return "?"
+    if moment[:3] == today[:3]:
+        return time.strftime("%H:%M", moment)
+    if moment.tm_year == today.tm_year:
+        return time.strftime("%d %b %H:%M", moment)
+    return time.strftime("%Y-%m-%d", moment)
+
+
+def source_name(job: Job) -> str:
+    """The file name of the job's image (either slash), or the end of its link."""
+    source = job.image_source.rstrip("/\\")
+    return source.replace("\\", "/").rsplit("/", 1)[-1] or _tr("(no image)")
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def matches(job: Job, states: frozenset[JobState] | None, search: str) -> bool:
     """The job list's filter: exact states, and text in the prompt, file name, state or task id."""
     if states is not None and job.state not in states:
@@ -84,8 +141,8 @@ def matches(job: Job, states: frozenset[JobState] | None, search: str) -> bool:
     if not search:
         return True
     needle = search.casefold()
-    haystack = (job.settings.prompt, job.image_source.rsplit("/", 1)[-1], job.state.value,
-                STATE_WORDS[job.state], job.task_id or "")
+    haystack = (job.settings.prompt, source_name(job), job.state.value,
+                STATE_WORDS[job.state], state_word(job.state), job.task_id or "")
     return any(needle in text.casefold() for text in haystack)
 
 
@@ -97,6 +154,7 @@ class JobTableModel(QAbstractTableModel):
     """Job snapshots from the session, kept here: painting never waits on anything."""
 
     COLUMNS = ("Job", "State", "Time")
+    moveRequested = Signal(object, int)  # job ids, the id of the waiting job they go before
 
     def __init__(self, request_page: Callable[[int, list[JobState] | None, str, int, int], None],
                  request_thumbnail: Callable[[int], None], parent: QObject | None = None) -> None:
@@ -111,9 +169,13 @@ class JobTableModel(QAbstractTableModel):
         self._jobs: dict[int, Job] = {}
         self._ids: list[int] = []  # the shown rows, newest first
         self._thumbs: dict[int, QPixmap | None] = {}  # None: asked for, not here (yet)
+        self.playing_id = 0  # the job whose video is in the player
+        self.ready_ids: set[int] = set()  # finished while another video played: offer "Play"
         self._ticker = QTimer(self)  # running jobs' times and countdowns move every second
         self._ticker.timeout.connect(self._tick)
         self._ticker.start(1000)
+
+    # -- Qt's model interface -------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
@@ -124,7 +186,7 @@ class JobTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return _tr(self.COLUMNS[section])
         return None
 
     def job_at(self, row: int) -> Job | None:
@@ -136,33 +198,116 @@ class JobTableModel(QAbstractTableModel):
     def jobs(self) -> list[Job]:
         return list(self._jobs.values())
 
+    def shown_ids(self) -> list[int]:
+        return list(self._ids)
+
+    @property
+    def filtered(self) -> bool:
+        return self._states is not None or bool(self._search)
+
+    @property
+    def search_text(self) -> str:
+        return self._search
+
+    @property
+    def loading(self) -> bool:
+        return self._fetching
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         job = self.job_at(index.row())
         if job is None:
             return None
         column = index.column()
+        job_id = job.id or 0
         if role == JobIdRole:
             return job.id
+        if role == Qt.ItemDataRole.SizeHintRole:
+            return QSize(-1, ROW_HEIGHT)
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                prompt = " ".join(job.settings.prompt.split())
-                return (prompt[:80] + "…" if len(prompt) > 80 else prompt) or "(no prompt)"
-            if column == 1:
-                return state_text(job)
-            if column == 2:
-                end = time.time() if job.state.running else job.updated_at
-                return format_duration(end - job.created_at)
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return self._thumbnail(job.id or 0)
+            if column == COL_JOB:
+                return ("▶ " if job_id == self.playing_id else "") + source_name(job)
+            if column == COL_STATE:
+                words = state_text(job)
+                if job_id == self.playing_id:
+                    words += _tr(" · playing")
+                elif job_id in self.ready_ids:
+                    words += _tr(" · ready: Play")
+                return words
+            if column == COL_TIME:
+                if job.state.running:
+                    return format_duration(time.time() - job.created_at)
+                return format_when(job.created_at)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if column == COL_JOB:
+                return f"{source_name(job)}. {one_line(job.settings.prompt)}. {job.settings.summary()}"
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_JOB:
+            return self._thumbnail(job_id)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(job)
-        if role == ProgressRole and column == 1 and job.state in (
+        if role == Qt.ItemDataRole.FontRole and job_id == self.playing_id:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == ProgressRole and column == COL_STATE and job.state in (
                 JobState.PROCESSING, JobState.DOWNLOADING, JobState.QUEUED):
             return min(100.0, max(0.0, job.progress)) if job.progress is not None else -1
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and job.state in (
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE and job.state in (
                 JobState.FAILED, JobState.UNCERTAIN):
             return QColor(220, 60, 50)
         return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        job = self.job_at(index.row()) if index.isValid() else None
+        if job is not None and (job.video_path or job.state is JobState.WAITING):
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # a video out to a file manager; a waiting job in the queue
+        if job is not None and job.state is JobState.WAITING:
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return [JOB_IDS_MIME]  # what may be dropped here: files from outside go to the window
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:
+        """Finished videos as file URLs (a file manager or an editor takes them), and the
+        dragged job ids (dropping on a waiting job moves waiting ones in the queue)."""
+        ids = list(dict.fromkeys(index.data(JobIdRole) for index in indexes))
+        jobs = [job for job in map(self._jobs.get, ids) if job is not None]
+        mime = QMimeData()
+        files = [QUrl.fromLocalFile(job.video_path) for job in jobs if job.video_path]
+        if files:
+            mime.setUrls(files)
+        waiting = [job.id for job in jobs if job.state is JobState.WAITING and job.id]
+        if waiting:
+            mime.setData(JOB_IDS_MIME, QByteArray(",".join(map(str, waiting)).encode()))
+        return mime
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return data.hasFormat(JOB_IDS_MIME) and self._drop_target(row, parent) is not None
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex | QPersistentModelIndex) -> bool:
+        target = self._drop_target(row, parent)
+        raw = bytes(data.data(JOB_IDS_MIME).data()).decode("ascii", "replace")[:10_000]
+        ids = [int(part) for part in raw.split(",") if part.isdigit() and len(part) < 12]
+        if target is None or not ids or target in ids:
+            return False
+        self.moveRequested.emit(ids, target)
+        return False  # the session moves them; the rows follow its jobChanged, not the drag
+
+    def _drop_target(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> int | None:
+        job = self.job_at(parent.row() if parent.isValid() else row)
+        return job.id if job is not None and job.state is JobState.WAITING else None
+
+    # -- thumbnails -------------------------------------------------------------------------
 
     def _thumbnail(self, job_id: int) -> QPixmap | None:
         if job_id not in self._thumbs:
@@ -173,6 +318,18 @@ class JobTableModel(QAbstractTableModel):
     def set_thumbnail(self, job_id: int, image: QImage) -> None:
         self._thumbs[job_id] = QPixmap.fromImage(image) if not image.isNull() else None
         self._changed(job_id, 0, 0)
+
+    # -- marks ------------------------------------------------------------------------------
+
+    def set_playing(self, job_id: int) -> None:
+        before, self.playing_id = self.playing_id, job_id
+        self.ready_ids.discard(job_id)
+        for changed in (before, job_id):
+            self._changed(changed, 0, len(self.COLUMNS) - 1)
+
+    def mark_ready(self, job_id: int) -> None:
+        self.ready_ids.add(job_id)
+        self._changed(job_id, 0, len(self.COLUMNS) - 1)
 
     # -- snapshots in ---------------------------------------------------------------------
 
@@ -205,6 +362,8 @@ class JobTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(fresh) - 1)
             self._ids.extend(fresh)
             self.endInsertRows()
+        else:
+            self.layoutChanged.emit()  # the empty list's words change once the answer is in
 
     def update_job(self, job: Job) -> None:
         job_id = job.id or 0
@@ -227,6 +386,7 @@ class JobTableModel(QAbstractTableModel):
     def remove_job(self, job_id: int) -> None:
         self._jobs.pop(job_id, None)
         self._thumbs.pop(job_id, None)
+        self.ready_ids.discard(job_id)
         self._remove_row(job_id)
 
     def _row_for(self, job: Job) -> int:
@@ -265,23 +425,69 @@ class JobTableModel(QAbstractTableModel):
         for row, job_id in enumerate(self._ids[:200]):  # only recent rows can be running
             job = self._jobs.get(job_id)
             if job and job.state.running:
-                self.dataChanged.emit(self.index(row, 1), self.index(row, 2))
+                self.dataChanged.emit(self.index(row, COL_STATE), self.index(row, COL_TIME))
 
 
 def tooltip(job: Job) -> str:
-    lines = [f"Prompt: {job.settings.prompt or '(none)'}", job.settings.summary(),
-             f"Image: {job.image_source}"]
-    if job.image_note:
-        lines.append(f"Image was {job.image_note}")
-    if job.seed:
-        lines.append(f"Seed used: {job.seed}")
-    if job.task_id:
-        lines.append(f"Task id: {job.task_id}")
+    lines = [_tr("Image: {source}").format(source=job.image_source),
+             _tr("Prompt: {prompt}").format(prompt=job.settings.prompt or _tr("(none)")),
+             job.settings.summary(), state_word(job.state)]
     if job.error:
         lines.append(job.error)
+    if job.task_id:
+        lines.append(_tr("Task id: {task}").format(task=job.task_id))
     if job.video_path:
-        lines.append(f"Video: {job.video_path}")
+        lines.append(_tr("Video: {path}").format(path=job.video_path))
     return "\n".join(lines)
+
+
+class _JobDelegate(QStyledItemDelegate):
+    """First column: the thumbnail in a fixed box, then three lines (file, prompt, settings)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(super().sizeHint(option, index).width(), ROW_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        widget: QWidget | None = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        background = QStyleOptionViewItem(option)
+        self.initStyleOption(background, index)
+        background.text, background.icon = "", background.icon.__class__()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+        model = index.model()
+        job = model.job_at(index.row()) if isinstance(model, JobTableModel) else None
+        if job is None:
+            return
+        rect = option.rect
+        box = QRect(rect.left() + 4, rect.top() + (rect.height() - THUMB) // 2, THUMB, THUMB)
+        painter.save()
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            scaled = pixmap.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+            painter.drawPixmap(box.left() + (THUMB - scaled.width()) // 2,
+                               box.top() + (THUMB - scaled.height()) // 2, scaled)
+        else:
+            painter.fillRect(box, option.palette.alternateBase())
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_colour = option.palette.highlightedText() if selected else option.palette.text()
+        dim_colour = text_colour if selected else option.palette.placeholderText()
+        text_rect = rect.adjusted(THUMB + 12, 4, -4, -4)
+        line = text_rect.height() // 3
+        name_font = QFont(option.font)
+        name_font.setBold(True)
+        lines = ((name_font, text_colour, index.data(Qt.ItemDataRole.DisplayRole)),
+                 (option.font, text_colour, one_line(job.settings.prompt) or _tr("(no prompt)")),
+                 (option.font, dim_colour, job.settings.summary()))
+        for number, (font, brush, text) in enumerate(lines):
+            painter.setFont(font)
+            painter.setPen(brush.color())
+            metrics = painter.fontMetrics()
+            shown = metrics.elidedText(str(text), Qt.TextElideMode.ElideRight, text_rect.width())
+            painter.drawText(QRect(text_rect.left(), text_rect.top() + number * line, text_rect.width(), line),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.restore()
 
 
 class _ProgressDelegate(QStyledItemDelegate):
@@ -309,6 +515,7 @@ class _ProgressDelegate(QStyledItemDelegate):
 
 class JobListView(QTreeView):
     playRequested = Signal(int)
+    deleteRequested = Signal()
 
     def __init__(self, model: JobTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -320,20 +527,30 @@ class JobListView(QTreeView):
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setItemDelegateForColumn(1, _ProgressDelegate(self))
+        self.setItemDelegateForColumn(COL_JOB, _JobDelegate(self))
+        self.setItemDelegateForColumn(COL_STATE, _ProgressDelegate(self))
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_JOB, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_STATE, QHeaderView.ResizeMode.Interactive)
         # Fixed widths: sizing a column to its contents reads every row (all of history).
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(2, self.fontMetrics().horizontalAdvance("00:00:00") + 16)
-        header.resizeSection(1, 260)
-        self.setAccessibleName("Jobs")
+        header.setSectionResizeMode(COL_TIME, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(COL_TIME, self.fontMetrics().horizontalAdvance("00 Nov 00:00") + 16)
+        header.resizeSection(COL_STATE, 220)
+        self.setAccessibleName(self.tr("Jobs"))
+        self.setToolTip(self.tr("Your jobs, newest first. Enter plays, Delete deletes, drag a video out "
+                                "to a folder, drag waiting jobs to reorder the queue."))
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._near_the_end)
         bar.rangeChanged.connect(self._near_the_end)
         self.doubleClicked.connect(lambda index: self.playRequested.emit(index.data(JobIdRole)))
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self.viewport().update)
 
     def _near_the_end(self, *_: int) -> None:
         bar = self.verticalScrollBar()
@@ -343,8 +560,31 @@ class JobListView(QTreeView):
     def selected_job_ids(self) -> list[int]:
         return [index.data(JobIdRole) for index in self.selectionModel().selectedRows()]
 
+    def empty_text(self) -> str:
+        """What an empty list says (nothing when there are rows, or while the first page comes)."""
+        model = self._jobs_model
+        if model.rowCount() or model.loading:
+            return ""
+        if model.search_text:
+            return self.tr("No job matches “{search}”").format(search=model.search_text)
+        if model.filtered:
+            return self.tr("No job in this state. Choose “All” in Show jobs to see every job.")
+        return self.tr("No jobs yet: drop an image here, or open one with Ctrl+O")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        words = self.empty_text()
+        if words:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.viewport().rect().adjusted(16, 16, -16, -16),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), words)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.playRequested.emit(self.currentIndex().data(JobIdRole))
+            return
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete:
+            self.deleteRequested.emit()
             return
         super().keyPressEvent(event)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -20,6 +23,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QShowEvent,
 )
@@ -27,6 +31,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,8 +39,10 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QSystemTrayIcon,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,26 +50,26 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__, paths, settings
 from ..core import errors
 from ..core.job import Job
-from ..core.lifecycle import RUNNING, JobState
+from ..core.lifecycle import JobState
 from ..core.pricing import cap_problem, format_usd
 from ..core.request import ImageOrder, is_web_url
+from ..media.frames import FrameGrabber, save_frame
 from ..session import Mode, Session
 from ..workers.services import run_in_background
+from . import dialogs
+from .details import JobDetails
 from .form import ParameterForm
-from .image_panel import ImagePanel, save_clipboard_image, sources_from_urls
-from .job_list import JobListView, JobTableModel
+from .image_panel import ChosenImage, ImagePanel, save_clipboard_image, sources_from_urls
+from .job_list import JobListView, JobTableModel, source_name
+from .link_button import LinkButton
 from .player import VideoPlayer
 from .settings_dialog import SettingsDialog
 from .spending import SpendingDialog
 
 log = logging.getLogger(__name__)
 PLAYER_BACKEND_DELAY_MS = 1000
-HISTORY_FILTERS = (
-    ("All", None),
-    ("Running", sorted(RUNNING)),
-    ("Done", [JobState.DONE]),
-    ("Failed or uncertain", [JobState.FAILED, JobState.UNCERTAIN]),
-)
+# "Running": the app or Novita is working on it now (waiting jobs have their own filter).
+RUNNING_AT_NOVITA = [JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING]
 
 
 def _is_file(text: str) -> bool:
@@ -79,27 +86,42 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.session = session
         self._autoplayed_job = 0
+        self._ready_job = 0  # finished while another video played: the notice's Play plays it
         self._tray: QSystemTrayIcon | None = None
+        self._quitting = False  # the question about running jobs was answered
         self.monthly_cap = settings.monthly_cap_units()  # read again when Settings close
+        self.frame_grabber: FrameGrabber | None = None  # made on first use
+        self._continuing: dict[str, Job] = {}  # video path → the job whose last frame is being taken
+        self._pending_parents: dict[str, int] = {}  # a frame image → the job it continues
 
         self.images = ImagePanel()
         self.form = ParameterForm()
         self.problem_label = QLabel()
         self.problem_label.setObjectName("problems")
         self.problem_label.setWordWrap(True)
-        self.generate_button = QPushButton("Generate")
+        self.generate_button = QPushButton(self.tr("Generate"))
+        self.generate_button.setObjectName("generate")
         self.generate_button.setDefault(True)
-        self.generate_button.setToolTip("Make one video per image (Ctrl+Return)")
-        self.generate_button.setMinimumHeight(36)
-        self.demo_banner = QLabel()
+        self.generate_button.setAutoDefault(True)
+        self.generate_button.setToolTip(self.tr("Make one video per image (Ctrl+Return)"))
+        self.generate_button.setMinimumHeight(40)
+        self.demo_banner = QFrame()
         self.demo_banner.setObjectName("demoBanner")
-        self.demo_banner.setWordWrap(True)
-        self.demo_banner.setOpenExternalLinks(False)
-        self.demo_banner.linkActivated.connect(lambda _: self.open_settings())
+        self.demo_text = QLabel()
+        self.demo_text.setWordWrap(True)
+        self.demo_text.setObjectName("demoText")
+        self.demo_link = LinkButton(self.tr("Add your Novita API key"))
+        self.demo_link.setToolTip(self.tr("Open Settings to add your key and make real videos"))
+        self.demo_link.clicked.connect(lambda: self.open_settings())
+        banner_layout = QVBoxLayout(self.demo_banner)
+        banner_layout.setContentsMargins(10, 8, 10, 8)
+        banner_layout.addWidget(self.demo_text)
+        banner_layout.addWidget(self.demo_link, 0, Qt.AlignmentFlag.AlignLeft)
         self.demo_banner.hide()
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 6, 0)
         left_layout.addWidget(self.demo_banner)
         left_layout.addWidget(self.images, 1)
         left_layout.addWidget(self.form)
@@ -110,42 +132,110 @@ class MainWindow(QMainWindow):
         self.jobs_model = JobTableModel(session.request_page, session.request_thumbnail, self)
         self.jobs_view = JobListView(self.jobs_model)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.details = JobDetails()
         self.state_filter = QComboBox()
-        self.state_filter.setAccessibleName("Show jobs")
-        self.state_filter.setToolTip("Show only jobs in this state")
-        for label, states in HISTORY_FILTERS:
+        self.state_filter.setAccessibleName(self.tr("Show jobs"))
+        self.state_filter.setToolTip(self.tr("Show only jobs in this state"))
+        for label, states in ((self.tr("All"), None), (self.tr("Waiting"), [JobState.WAITING]),
+                              (self.tr("Running"), RUNNING_AT_NOVITA), (self.tr("Done"), [JobState.DONE]),
+                              (self.tr("Failed or uncertain"), [JobState.FAILED, JobState.UNCERTAIN]),
+                              (self.tr("Cancelled"), [JobState.CANCELLED])):
             self.state_filter.addItem(label, states)
+        filter_label = QLabel(self.tr("Show &jobs"))
+        filter_label.setBuddy(self.state_filter)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search prompts")
+        self.search.setPlaceholderText(self.tr("Search file name, prompt, state or task id"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search prompts")
-        self.search.setToolTip("Show only jobs whose prompt contains this text (Ctrl+F)")
+        self.search.setAccessibleName(self.tr("Search jobs"))
+        self.search.setToolTip(self.tr("Show only jobs whose file name, prompt, state or task id contains "
+                                       "this text (Ctrl+F; Esc clears)"))
+        self.search.installEventFilter(self)  # Esc clears it
+        for button in self.search.findChildren(QToolButton):  # the clear button
+            button.setAccessibleName(self.tr("Clear the search"))
+            button.setToolTip(self.tr("Clear the search (Esc)"))
         filter_row = QHBoxLayout()
         filter_row.setContentsMargins(0, 0, 0, 0)
-        filter_row.addWidget(QLabel("Jobs"))
+        filter_row.addWidget(filter_label)
         filter_row.addWidget(self.state_filter)
         filter_row.addWidget(self.search, 1)
-        history = QWidget()
-        history_layout = QVBoxLayout(history)
-        history_layout.setContentsMargins(0, 4, 0, 0)
-        history_layout.addLayout(filter_row)
-        history_layout.addWidget(self.jobs_view)
+
+        self.pause_button = QPushButton()
+        self.pause_button.setCheckable(True)
+        self.pause_button.toggled.connect(self.set_queue_paused)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel selected waiting jobs"))
+        self.cancel_button.setToolTip(self.tr("Take the selected waiting jobs out of the queue (nothing is "
+                                              "sent or charged)"))
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.up_button = QPushButton(self.tr("Move up"))
+        self.up_button.setAccessibleName(self.tr("Move up in the queue"))
+        self.up_button.setToolTip(self.tr("Send the selected waiting jobs sooner (Ctrl+Up)"))
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button = QPushButton(self.tr("Move down"))
+        self.down_button.setAccessibleName(self.tr("Move down in the queue"))
+        self.down_button.setToolTip(self.tr("Send the selected waiting jobs later (Ctrl+Down)"))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        self.queue_label = QLabel()
+        self.queue_label.setObjectName("queueState")
+        self.queue_label.setAccessibleName(self.tr("Queue"))
+        self.queue_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        queue_row = QHBoxLayout()
+        queue_row.setContentsMargins(0, 0, 0, 0)
+        queue_row.addWidget(self.pause_button)
+        queue_row.addWidget(self.queue_label, 1)
+        queue_row.addWidget(self.up_button)
+        queue_row.addWidget(self.down_button)
+        queue_row.addWidget(self.cancel_button)
+
+        self.ready_notice = QFrame()
+        self.ready_notice.setObjectName("readyNotice")
+        self.ready_text = QLabel()
+        self.ready_text.setWordWrap(True)
+        self.ready_play = QPushButton(self.tr("Play"))
+        self.ready_play.setAccessibleName(self.tr("Play the video that is ready"))
+        self.ready_play.setToolTip(self.tr("Play the video that just finished"))
+        self.ready_play.clicked.connect(self.play_ready)
+        notice_layout = QHBoxLayout(self.ready_notice)
+        notice_layout.setContentsMargins(8, 4, 8, 4)
+        notice_layout.addWidget(self.ready_text, 1)
+        notice_layout.addWidget(self.ready_play)
+        self.ready_notice.hide()
+
+        jobs_area = QWidget()
+        jobs_layout = QVBoxLayout(jobs_area)
+        jobs_layout.setContentsMargins(0, 6, 0, 0)
+        jobs_layout.addLayout(filter_row)
+        jobs_layout.addWidget(self.ready_notice)
+        jobs_layout.addWidget(self.jobs_view, 1)
+        jobs_layout.addLayout(queue_row)
+        self.jobs_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.jobs_splitter.addWidget(jobs_area)
+        self.jobs_splitter.addWidget(self.details)
+        self.jobs_splitter.setStretchFactor(0, 3)
+        self.jobs_splitter.setStretchFactor(1, 2)
+        self.jobs_splitter.setChildrenCollapsible(False)
+        self.jobs_splitter.setSizes([560, 340])
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.addWidget(self.player)
-        self.right_splitter.addWidget(history)
-        self.right_splitter.setStretchFactor(0, 3)
-        self.right_splitter.setStretchFactor(1, 2)
+        self.right_splitter.addWidget(self.jobs_splitter)
+        self.right_splitter.setStretchFactor(0, 1)
+        self.right_splitter.setStretchFactor(1, 1)
+        self.right_splitter.setSizes([420, 380])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(left)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([380, 820])
-        self.setCentralWidget(self.main_splitter)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(10, 10, 10, 4)  # nothing touches the window's edge
+        central_layout.addWidget(self.main_splitter)
+        self.setCentralWidget(central)
         self.connection_label = QLabel(session.status)
-        self.connection_label.setAccessibleName("Connection")
+        self.connection_label.setAccessibleName(self.tr("Connection"))
         self.balance_label = QLabel()
         self.balance_label.setObjectName("balance")
-        self.balance_label.setAccessibleName("Balance")
+        self.balance_label.setAccessibleName(self.tr("Balance"))
         self.balance_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a screen reader can reach it
         self.statusBar().addPermanentWidget(self.balance_label)
         self.statusBar().addPermanentWidget(self.connection_label)
@@ -166,31 +256,64 @@ class MainWindow(QMainWindow):
         session.opened.connect(self.jobs_model.reload)
         session.pageReady.connect(self.jobs_model.add_page)
         session.jobChanged.connect(self.jobs_model.update_job)
+        session.jobChanged.connect(self._job_changed)
         session.jobRemoved.connect(self.jobs_model.remove_job)
         session.thumbnailReady.connect(self.jobs_model.set_thumbnail)
         session.videoReady.connect(self._video_ready)
+        session.queuePausedChanged.connect(self._show_queue_paused)
+        session.familyReady.connect(self._family_ready)
+        session.importFinished.connect(self._import_finished)
         self.jobs_view.playRequested.connect(self.play_job)
+        self.jobs_view.deleteRequested.connect(self.delete_selected)
         self.jobs_view.customContextMenuRequested.connect(self._job_menu)
+        self.jobs_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.jobs_model.modelReset.connect(self._selection_changed)
+        self.jobs_model.moveRequested.connect(self._move_before)
+        self.details.playRequested.connect(self.play_job)
+        self.details.showInFolderRequested.connect(self.show_job_in_folder)
+        self.details.retryRequested.connect(lambda _job_id: self.retry_selected())
+        self.details.rerunRequested.connect(self.rerun_job)
+        self.details.continueRequested.connect(self.continue_job)
+        self.details.jobChosen.connect(self.select_job)
         self.player.errorOccurred.connect(lambda words: self.statusBar().showMessage(words, 10000))
+        self.player.frameChosen.connect(self._frame_grabbed)  # the player's "Use this frame"
+        self.player.nowPlayingChanged.connect(self._now_playing)
         self.state_filter.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
 
+        self._set_tab_order()
         self._restore_state()
         self._mode_changed(session.mode)
         self._show_balance()
+        self._show_queue_paused(session.queue_paused)
+        self._selection_changed()
         session.watch_balance()
         if initial_sources:
             self.images.add_sources(initial_sources)
         # QtMultimedia and its video surface cost tens of milliseconds: once the window is up.
         QTimer.singleShot(PLAYER_BACKEND_DELAY_MS, self.player.load_backend)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Escape and self.search.text():
+            self.search.clear()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _set_tab_order(self) -> None:
+        """Left to right, top to bottom: the banner's link, images, form, Generate, then the jobs."""
+        QWidget.setTabOrder(self.demo_link, self.images.list)
+        chain = [self.generate_button, self.state_filter, self.search, self.jobs_view, self.pause_button,
+                 self.up_button, self.down_button, self.cancel_button, self.details]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
     # -- connection ---------------------------------------------------------------------------
 
     def _mode_changed(self, mode: Mode) -> None:
         self.demo_banner.setVisible(mode is Mode.DEMO)
-        self.demo_banner.setText("<b>Demo mode</b> — videos come from the built-in simulator, "
-                                 "nothing is charged. <a href='settings'>Add your Novita API key</a> "
-                                 "to make real videos.")
+        self.demo_text.setText(self.tr("<b>Demo mode</b> — videos come from the built-in simulator, "
+                                       "nothing is charged. Add your key to make real videos."))
         self.setWindowTitle(f"{APP_NAME} — Demo mode" if mode is Mode.DEMO else APP_NAME)
         self._show_balance()
         self._update_generate()
@@ -250,25 +373,52 @@ class MainWindow(QMainWindow):
 
     # -- generating ----------------------------------------------------------------------------
 
+    def valid_images(self) -> list[ChosenImage]:
+        """The images that can be sent now (checked, without problems)."""
+        return [image for image in self.images.images if not image.pending and not image.problems]
+
+    def takes(self) -> int:
+        takes = getattr(self.form, "takes", None)  # "Takes per image", once the form has it
+        return max(1, int(takes())) if callable(takes) else 1
+
+    def orders(self) -> list[ImageOrder]:
+        """One order per valid image, with the form's settings (or the image's own)."""
+        made = getattr(self.images, "orders", None)
+        if callable(made):
+            orders = list(made(self.form.settings(), self.takes()))
+        else:
+            chosen, takes = self.form.settings(), self.takes()
+            orders = [ImageOrder(image.source, chosen, takes) for image in self.valid_images()]
+        # A frame taken from a video continues that video's job.
+        return [replace(order, parent_id=self._pending_parents[order.source], relation="continue")
+                if self._pending_parents.get(order.source) and not order.parent_id else order for order in orders]
+
     def generate_blockers(self) -> list[str]:
         blockers = []
-        if not self.images.images:
-            blockers.append("Add an image to animate: drop it here, or use Open… (Ctrl+O).")
-        blockers += self.images.problems()
+        images = self.images.images
+        if not images:
+            blockers.append(self.tr("Add an image to animate: drop it here, or use Open… (Ctrl+O)."))
+        blockers += [self.tr("Checking {name}…").format(name=image.name) for image in images if image.pending]
+        if images and not any(image.pending for image in images) and not self.valid_images():
+            blockers += self.images.problems()  # nothing valid: all of it is in the way
         blockers += [p.message for p in self.form.problems()]
         if self.session.mode is Mode.OFFLINE:
             blockers.append(self.session.status)
         elif not self.session.mode.can_generate:
-            blockers.append("Waiting for a connection (API key or Demo mode)…")
+            blockers.append(self.tr("Waiting for a connection (API key or Demo mode)…"))
         cap = self._cap_problem()
         if cap:
             blockers.append(cap)
         return blockers
 
+    def video_count(self) -> int:
+        """How many videos Generate makes now: valid images × takes."""
+        return len(self.valid_images()) * self.takes()
+
     def generate_total(self) -> int | None:
         """What Generate is estimated to cost now (units of 0.0001 USD); None: no estimate."""
         units = self.form.estimate_units()
-        return None if units is None else units * max(1, len(self.images.images))
+        return None if units is None else units * max(1, self.video_count())
 
     def _cap_problem(self) -> str:
         """Words when Generate would take this month past the monthly cap (Settings), else ""."""
@@ -277,7 +427,7 @@ class MainWindow(QMainWindow):
         if cap is None or total is None:
             return ""
         refusal = cap_problem(self.session.month_committed() or 0, total, cap)
-        return f"{refusal} Change the cap in Settings (Ctrl+,)." if refusal else ""
+        return self.tr("{refusal} Change the cap in Settings (Ctrl+,).").format(refusal=refusal) if refusal else ""
 
     def _over_balance(self, total: int | None) -> bool:
         balance = self.session.balance
@@ -285,43 +435,60 @@ class MainWindow(QMainWindow):
 
     def _update_generate(self) -> None:
         blockers = self.generate_blockers()
+        invalid = [image for image in self.images.images if image.problems]
         self.generate_button.setEnabled(not blockers)
-        self.problem_label.setText(blockers[0] if blockers else "")
-        self.problem_label.setVisible(bool(blockers))
+        warnings = blockers or ([self.tr("{count} of {total} images cannot be used and will be left out: "
+                                         "{problem}").format(count=len(invalid), total=len(self.images.images),
+                                                             problem=self.images.problems()[0])]
+                                if invalid else [])
+        self.problem_label.setText(warnings[0] if warnings else "")
+        self.problem_label.setVisible(bool(warnings))
         # Nothing chosen yet is the normal start, not an error: say it quietly.
         self.problem_label.setProperty("hint", bool(blockers) and not self.images.images)
         self.problem_label.style().polish(self.problem_label)
-        count = len(self.images.images)
+        count = self.video_count()
         total = self.generate_total()
-        words = f"Generate {count} videos" if count > 1 else "Generate"
+        words = self.tr("Generate {count} videos").format(count=count) if count > 1 else self.tr("Generate")
         if total is not None:
             words += f" · ≈ {format_usd(total)}"
         over = self._over_balance(total)
         if over:
-            words += " — more than your balance"
+            words += self.tr(" — more than your balance")
         self.generate_button.setText(words)
-        videos = f"{count} videos" if count > 1 else "one video"
-        detail = (f"Make {videos} (Ctrl+Return)." if total is None else
-                  f"Make {videos} (Ctrl+Return), estimated to cost {format_usd(total)} in all. "
-                  "An estimate: Novita charges what it charges.")
+        videos = self.tr("{count} videos").format(count=count) if count > 1 else self.tr("one video")
+        detail = (self.tr("Make {videos} (Ctrl+Return).").format(videos=videos) if total is None else
+                  self.tr("Make {videos} (Ctrl+Return), estimated to cost {price} in all. "
+                          "An estimate: Novita charges what it charges.").format(videos=videos,
+                                                                                 price=format_usd(total)))
         if over and self.session.balance is not None:
-            detail += f" That is more than your balance of {self.session.balance.shown()}: you will be asked first."
+            detail += self.tr(" That is more than your balance of {balance}: you will be asked first.").format(
+                balance=self.session.balance.shown())
         self.generate_button.setToolTip(detail)
         self.generate_button.setAccessibleName(words)
         self.generate_button.setAccessibleDescription(detail)
 
     def generate(self) -> None:
+        """Send one job per valid image and take; the images stay for another try."""
         if self.generate_blockers():
             self._update_generate()
             return
-        sources = [image.source for image in self.images.images]
-        if not self.confirm_cost(len(sources)):
-            self.statusBar().showMessage("Nothing was sent.", 5000)
+        invalid = [image for image in self.images.images if image.problems]
+        valid = self.valid_images()
+        if invalid and not dialogs.ask(
+                self, self.tr("Some images cannot be used"),
+                self.tr("{bad} of {total} images cannot be used:").format(bad=len(invalid),
+                                                                           total=len(self.images.images)),
+                self.tr("Generate {count} valid").format(count=len(valid)), self.tr("Cancel"),
+                detail="\n".join(self.images.problems()[:10]), icon=QMessageBox.Icon.Warning):
+            self.statusBar().showMessage(self.tr("Nothing was sent."), 5000)
             return
-        chosen = self.form.settings()
-        self.session.generate([ImageOrder(source, chosen) for source in sources], self.images.thumbnails())
-        self.images.clear()
-        self.statusBar().showMessage(f"Sent {len(sources)} job{'s' if len(sources) > 1 else ''}.", 5000)
+        orders = self.orders()
+        count = sum(max(1, order.takes) for order in orders)
+        if not orders or not self.confirm_cost(count):
+            self.statusBar().showMessage(self.tr("Nothing was sent."), 5000)
+            return
+        self.session.generate(orders, self.images.thumbnails())
+        self.statusBar().showMessage(self.tr("Sent {count} job(s).").format(count=count), 5000)
 
     def confirm_cost(self, count: int) -> bool:
         """Ask before sending when the estimate is above the threshold (Settings, $5 unless set)
@@ -364,8 +531,8 @@ class MainWindow(QMainWindow):
     # -- images in -----------------------------------------------------------------------------
 
     def open_images(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Open images", str(Path.home()),
-                                                "Images (*.jpg *.jpeg *.png *.webp);;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Open images"), str(Path.home()),
+                                                self.tr("Images (*.jpg *.jpeg *.png *.webp);;All files (*)"))
         self.images.add_sources(files)
 
     def paste(self) -> None:
@@ -407,31 +574,90 @@ class MainWindow(QMainWindow):
     def _apply_filter(self) -> None:
         self.jobs_model.set_filter(self.state_filter.currentData(), self.search.text())
 
+    def _selection_changed(self, *_: object) -> None:
+        jobs = self._selected_jobs()
+        job = jobs[0] if len(jobs) == 1 else None
+        self.details.set_job(job)
+        if job is not None and job.id:
+            self.session.request_family(job.id)
+        waiting = [j for j in jobs if j.state is JobState.WAITING]
+        for button in (self.cancel_button, self.up_button, self.down_button):
+            button.setEnabled(bool(waiting))
+
+    def _job_changed(self, job: Job) -> None:
+        if self.details.job is not None and self.details.job.id == job.id:
+            self.details.set_job(job)
+        self._selection_changed()
+
+    def _family_ready(self, job_id: int, parent: object, children: object) -> None:
+        kids = tuple(children) if isinstance(children, tuple | list) else ()
+        self.details.set_family(job_id, parent if isinstance(parent, Job | int) else None, kids)
+
+    def select_job(self, job_id: int) -> None:
+        """Select a job's row (a parent or child link in the details); search for it when hidden."""
+        row = self.jobs_model.row_of(job_id)
+        if row < 0:
+            self.statusBar().showMessage(self.tr("That job is not in the list as filtered: choose “All” "
+                                                 "and clear the search."), 6000)
+            return
+        self.jobs_view.setCurrentIndex(self.jobs_model.index(row, 0))
+        self.jobs_view.scrollTo(self.jobs_model.index(row, 0))
+
     def _video_ready(self, job_id: int, path: str) -> None:
-        if job_id > self._autoplayed_job:  # the newest finished video plays by itself
+        """A finished video plays by itself when the player is empty; else it waits for "Play"
+        (in the notice above the list, its row and the notification): playback is never interrupted."""
+        job = self.jobs_model.job(job_id)
+        name = source_name(job) if job else Path(path).name
+        if self.player.current_path() not in (None, Path(path)):
+            self._ready_job = job_id
+            self.jobs_model.mark_ready(job_id)
+            self.ready_text.setText(self.tr("“{name}” is ready.").format(name=name))
+            self.ready_notice.show()
+        elif job_id > self._autoplayed_job:  # the newest finished video plays by itself
             self._autoplayed_job = job_id
             log.info("job %s finished; playing %s", job_id, path)
-            self.player.load(Path(path))
-        self.statusBar().showMessage("A video is ready.", 5000)
+            self._load_video(job_id, Path(path))
+        self.statusBar().showMessage(self.tr("A video is ready: {name}").format(name=name), 5000)
         if not self.isActiveWindow() or self.isMinimized():
-            self._notify("Your video is ready", Path(path).name)
+            self._ready_job = job_id
+            self._notify(self.tr("Your video is ready"), self.tr("{name} — click to play").format(name=name))
+
+    def play_ready(self) -> None:
+        if self._ready_job:
+            self.play_job(self._ready_job)
+
+    def _now_playing(self, path: str) -> None:
+        """Mark the job whose video is in the player (however it got there), or none."""
+        job = next((j for j in self.jobs_model.jobs() if path and j.video_path and Path(j.video_path) == Path(path)),
+                   None)
+        self.jobs_model.set_playing(job.id or 0 if job else 0)
+
+    def _load_video(self, job_id: int, path: Path) -> None:
+        self.player.load(path)
+        self.jobs_model.set_playing(job_id)
+        if self._ready_job == job_id or not self.jobs_model.ready_ids:
+            self.ready_notice.hide()
 
     def _notify(self, title: str, text: str) -> None:
         """A desktop notification where the system has a tray, else the taskbar's attention."""
         if QSystemTrayIcon.isSystemTrayAvailable():
             if self._tray is None:
                 self._tray = QSystemTrayIcon(self.windowIcon(), self)
-                self._tray.messageClicked.connect(self.bring_to_front)
+                self._tray.messageClicked.connect(self._notification_clicked)
                 self._tray.show()
             self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
         QApplication.alert(self)
 
+    def _notification_clicked(self) -> None:
+        self.bring_to_front()
+        self.play_ready()
+
     def play_job(self, job_id: int | None) -> None:
         job = self.jobs_model.job(job_id) if job_id else None
         if job and job.video_path:
-            self.player.load(Path(job.video_path))
+            self._load_video(job.id or 0, Path(job.video_path))
         elif job:
-            self.statusBar().showMessage("This job has no video yet.", 4000)
+            self.statusBar().showMessage(self.tr("This job has no video yet."), 4000)
 
     def _selected_jobs(self) -> list[Job]:
         return [job for job in map(self.jobs_model.job, self.jobs_view.selected_job_ids()) if job]
@@ -440,72 +666,145 @@ class MainWindow(QMainWindow):
         for job in self._selected_jobs():
             if job.state is JobState.UNCERTAIN:
                 answer = QMessageBox.question(
-                    self, "Send again?", "This job may already have started on Novita (and been "
-                    "charged). Send it again anyway?")
+                    self, self.tr("Send again?"), self.tr("This job may already have started on Novita (and "
+                                                          "been charged). Send it again anyway?"))
                 if answer != QMessageBox.StandardButton.Yes:
                     continue
             if job.state in (JobState.FAILED, JobState.UNCERTAIN):
                 self.session.retry(job.id or 0)
+
+    def show_job_in_folder(self, job_id: int) -> None:
+        job = self.jobs_model.job(job_id)
+        if job and job.video_path:
+            dialogs.open_folder(self, Path(job.video_path).parent, self.tr("Show in folder"))
 
     def _job_menu(self, position: QPoint) -> None:
         jobs = self._selected_jobs()
         if not jobs:
             return
         job = jobs[0]
+        job_id = job.id or 0
         menu = QMenu(self)
-        menu.addAction("Play", lambda: self.play_job(job.id)).setEnabled(bool(job.video_path))
-        menu.addAction("Show in folder", lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(Path(job.video_path or "").parent)))).setEnabled(bool(job.video_path))
-        menu.addAction("Retry", self.retry_selected).setEnabled(
+        menu.addAction(self.tr("Play"), lambda: self.play_job(job_id)).setEnabled(bool(job.video_path))
+        menu.addAction(self.tr("Show in folder"), lambda: self.show_job_in_folder(job_id)).setEnabled(
+            bool(job.video_path))
+        menu.addAction(self.tr("Retry"), self.retry_selected).setEnabled(
             job.state in (JobState.FAILED, JobState.UNCERTAIN))
         if job.error_kind == "BalanceError":
-            menu.addAction("Top up on novita.ai…", lambda: QDesktopServices.openUrl(QUrl(errors.TOP_UP_URL)))
-        menu.addAction("Save a copy…", lambda: self.save_copy(job)).setEnabled(bool(job.video_path))
-        menu.addAction("Re-run with these settings", lambda: self.rerun(job))
-        menu.addAction("Use these settings", lambda: self.form.set_settings(job.settings))
-        menu.addAction("Reuse its seed", lambda: self.form.seed.setValue(job.seed or 0)).setEnabled(bool(job.seed))
-        menu.addAction("Copy task id", lambda: QGuiApplication.clipboard().setText(job.task_id or "")
+            menu.addAction(self.tr("Top up on novita.ai…"),
+                           lambda: QDesktopServices.openUrl(QUrl(errors.TOP_UP_URL)))
+        menu.addAction(self.tr("Save a copy…"), lambda: self.save_copy(job)).setEnabled(bool(job.video_path))
+        menu.addAction(self.tr("Re-run (new seed)"), lambda: self.rerun_job(job_id))
+        menu.addAction(self.tr("Continue from last frame"), lambda: self.continue_job(job_id)).setEnabled(
+            job.state is JobState.DONE and bool(job.video_path))
+        menu.addAction(self.tr("Edit again (image and settings to the form)"), lambda: self.rerun(job))
+        menu.addAction(self.tr("Use these settings"), lambda: self.form.set_settings(job.settings))
+        menu.addAction(self.tr("Reuse its seed"), lambda: self.form.seed.setValue(job.seed or 0)).setEnabled(
+            bool(job.seed))
+        menu.addAction(self.tr("Copy task id"), lambda: QGuiApplication.clipboard().setText(job.task_id or "")
                        ).setEnabled(bool(job.task_id))
         menu.addSeparator()
-        menu.addAction("Delete…", self.delete_selected)
+        menu.addAction(self.tr("Cancel"), self.cancel_selected).setEnabled(
+            any(j.state is JobState.WAITING for j in jobs))
+        menu.addAction(self.tr("Delete…"), self.delete_selected)
         menu.exec(self.jobs_view.viewport().mapToGlobal(position))
 
-    def rerun(self, job: Job) -> None:
-        """Load a job's image and settings back into the form, ready for Generate."""
-        self.form.set_settings(job.settings)
+    def _image_of(self, job: Job) -> str:
         source = job.image_source
         if not is_web_url(source) and not _is_file(source) and job.image_file:
             source = job.image_file  # the original moved: the copy that was sent is kept
-        self.images.clear()
-        self.images.add_sources([source])
+        return source
+
+    def rerun(self, job: Job) -> None:
+        """Load a job's image and settings back into the form, ready to edit and generate."""
+        self.form.set_settings(job.settings)
+        self.images.add_sources([self._image_of(job)])
+
+    def rerun_job(self, job_id: int) -> None:
+        """Send the job's image and settings again as a new job (a new seed), linked to it."""
+        job = self.jobs_model.job(job_id)
+        if job is None:
+            return
+        order = ImageOrder(self._image_of(job), replace(job.settings, seed=0), 1, parent_id=job_id,
+                           relation="rerun")
+        self.session.generate([order], {})
+        self.statusBar().showMessage(self.tr("Re-running “{name}” with a new seed.").format(
+            name=source_name(job)), 5000)
+
+    # -- continuing from a frame ---------------------------------------------------------------
+
+    def _grabber(self) -> FrameGrabber:
+        """The frame grabber, made on first use (it loads QtMultimedia)."""
+        if self.frame_grabber is None:
+            self.frame_grabber = FrameGrabber(self)
+            self.frame_grabber.frameReady.connect(self._frame_grabbed)
+            self.frame_grabber.failed.connect(lambda _path, words: self.statusBar().showMessage(words, 10000))
+        return self.frame_grabber
+
+    def continue_job(self, job_id: int) -> None:
+        """"Continue from last frame": the video's last frame (full size) becomes a new image
+        with the job's settings and prompt, ready to edit and generate."""
+        job = self.jobs_model.job(job_id)
+        grabber = self._grabber()
+        if job is None or not job.video_path:
+            return
+        self._continuing[job.video_path] = job
+        self.statusBar().showMessage(self.tr("Taking the last frame of “{name}”…").format(
+            name=source_name(job)), 5000)
+        grabber.grab_last(job.video_path)
+
+    def _frame_grabbed(self, video_path: str, position_ms: int, image: QImage) -> None:
+        """A frame (the last one for Continue, or the player's "Use this frame") becomes a PNG
+        in the app's data folder, written off the GUI thread, then a new image with the job's
+        settings and prompt, linked to the job as its continuation."""
+        job = self._continuing.pop(video_path, None) or next(
+            (j for j in self.jobs_model.jobs() if j.video_path and Path(j.video_path) == Path(video_path)), None)
+        folder = paths.frames_dir()
+
+        def save() -> str:
+            return str(save_frame(image, folder, video_path, position_ms))
+
+        def saved(frame_path: str) -> None:
+            if job is not None:
+                self.form.set_settings(replace(job.settings, seed=0))
+            self._pending_parents[frame_path] = (job.id or 0) if job else 0
+            self.images.add_sources([frame_path])
+            self.statusBar().showMessage(self.tr("The frame was added as a new image: {path}").format(
+                path=frame_path), 8000)
+
+        run_in_background(save, saved, lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
+                          owner=self)
 
     def save_copy(self, job: Job) -> None:
         if not job.video_path:
             return
         source = job.video_path
-        target, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(Path.home() / Path(source).name),
-                                                "MP4 video (*.mp4)")
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save a copy"), str(Path.home() / Path(source).name),
+                                                self.tr("MP4 video (*.mp4)"))
         if target:
             run_in_background(lambda: shutil.copyfile(source, target),
-                              lambda _: self.statusBar().showMessage(f"Saved {target}", 5000),
+                              lambda _: self.statusBar().showMessage(self.tr("Saved {path}").format(path=target),
+                                                                     5000),
                               lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
                               owner=self)
 
     def delete_selected(self) -> None:
         jobs = self._selected_jobs()
         if any(Session.is_busy(job) for job in jobs):
-            self.statusBar().showMessage("A job that is being sent or downloaded cannot be deleted "
-                                         "yet; try again in a moment.", 8000)
+            self.statusBar().showMessage(self.tr("A job that is being sent or downloaded cannot be deleted "
+                                                 "yet; try again in a moment."), 8000)
             return
         if not jobs:
             return
         with_files = [job for job in jobs if job.video_path]
-        words = (f"Delete {len(jobs)} job{'s' if len(jobs) > 1 else ''}"
-                 + (f" and {len(with_files)} video file{'s' if len(with_files) > 1 else ''}" if with_files else "")
-                 + "? This cannot be undone.")
-        if QMessageBox.question(self, "Delete", words) != QMessageBox.StandardButton.Yes:
-            return
-        self.delete_jobs([job.id or 0 for job in jobs])
+        verb = (self.tr("Delete {count} jobs").format(count=len(jobs)) if len(jobs) > 1
+                else self.tr("Delete the job"))
+        text = self.tr("Delete {count} job(s)?").format(count=len(jobs))
+        detail = (self.tr("{files} video file(s) are deleted with them. This cannot be undone.").format(
+            files=len(with_files)) if with_files else self.tr("This cannot be undone."))
+        if dialogs.ask(self, self.tr("Delete"), text, verb, self.tr("Keep"), detail=detail,
+                       icon=QMessageBox.Icon.Warning):
+            self.delete_jobs([job.id or 0 for job in jobs])
 
     def delete_jobs(self, job_ids: list[int]) -> None:
         playing = self.player.current_path()
@@ -514,6 +813,90 @@ class MainWindow(QMainWindow):
             if job and job.video_path and playing == Path(job.video_path):
                 self.player.unload()  # release the file first (Windows locks open files)
         self.session.delete(job_ids)
+
+    # -- the queue -----------------------------------------------------------------------------
+
+    def _selected_waiting(self) -> list[int]:
+        return [job.id for job in self._selected_jobs() if job.state is JobState.WAITING and job.id]
+
+    def cancel_selected(self) -> None:
+        """Take the selected waiting jobs out of the queue; a job already at Novita keeps going
+        (the API has no cancel), and the session says so."""
+        jobs = self._selected_jobs()
+        waiting = self._selected_waiting()
+        sent = [job for job in jobs if job.state.running and job.state is not JobState.WAITING]
+        if waiting:
+            self.session.cancel(waiting)
+        if sent:  # the session refuses those and says so through `problem`
+            self.session.cancel([job.id for job in sent if job.id])
+
+    def move_selected(self, steps: int) -> None:
+        waiting = self._selected_waiting()
+        if waiting:
+            self.session.move_in_queue(waiting, steps)
+
+    def _move_before(self, job_ids: list[int], target_id: int) -> None:
+        """Waiting rows dropped on a waiting job go before it in the queue."""
+        queue = sorted((job for job in self.jobs_model.jobs() if job.state is JobState.WAITING and job.id),
+                       key=lambda job: (job.queue_position or 0, job.id or 0))
+        order = [job.id for job in queue if job.id not in job_ids]
+        if target_id in order:
+            self.session.move_to(job_ids, order.index(target_id))
+
+    def set_queue_paused(self, paused: bool) -> None:
+        if self.session.queue_paused != paused:
+            self.session.set_queue_paused(paused)  # queuePausedChanged shows it once kept
+        self._show_queue_paused(paused)
+
+    def _show_queue_paused(self, paused: bool) -> None:
+        with QSignalBlocker(self.pause_button):
+            self.pause_button.setChecked(paused)
+        with QSignalBlocker(self.pause_action):
+            self.pause_action.setChecked(paused)
+        words = self.tr("Resume queue") if paused else self.tr("Pause queue")
+        self.pause_button.setText(words)
+        self.pause_button.setAccessibleName(words)
+        self.pause_button.setToolTip(self.tr("Waiting jobs are not sent while the queue is paused; jobs "
+                                             "already at Novita go on (Ctrl+P)"))
+        self.queue_label.setText(self.tr("Queue paused: waiting jobs are not sent") if paused
+                                 else self.tr("Queue running"))
+
+    # -- images and files in -------------------------------------------------------------------
+
+    def open_folder_of_images(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of images"), str(Path.home()))
+        if folder:
+            self.images.add_sources([folder])
+
+    def open_batch_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a batch file"), str(Path.home()),
+                                              self.tr("Batch files (*.csv);;All files (*)"))
+        if path:
+            self.images.add_sources([path])
+
+    def save_batch(self) -> None:
+        save = getattr(self.images, "save_batch_csv", None)
+        if not callable(save):
+            self.statusBar().showMessage(self.tr("Saving a batch is not available in this version."), 5000)
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the batch as CSV"), str(Path.home() / "batch.csv"),
+                                              self.tr("Batch files (*.csv)"))
+        if path:
+            save(path)
+
+    def import_videos(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import videos"), str(Path.home()),
+                                                self.tr("Videos (*.mp4);;All files (*)"))
+        if files:
+            self.session.import_videos(files)
+
+    def _import_finished(self, added: object, problems: object) -> None:
+        count = added if isinstance(added, int) else len(added) if isinstance(added, tuple | list) else 0
+        issues = list(problems) if isinstance(problems, tuple | list) else []
+        words = self.tr("Imported {count} video(s).").format(count=count)
+        if issues:
+            words += " " + self.tr("Not imported: {problems}").format(problems="; ".join(map(str, issues[:3])))
+        self.statusBar().showMessage(words, 15000)
 
     def find_in_jobs(self) -> None:
         self.search.setFocus()
@@ -541,37 +924,61 @@ class MainWindow(QMainWindow):
                 act.setStatusTip(tip)
             return act
 
-        file_menu = self.menuBar().addMenu("&File")
-        action(file_menu, "&Open images…", self.open_images, QKeySequence.StandardKey.Open)
-        action(file_menu, "&Paste image or link", self.paste, QKeySequence.StandardKey.Paste)
-        remove = action(file_menu, "&Remove selected images", self.images.remove_selected,
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        action(file_menu, self.tr("&Open images…"), self.open_images, QKeySequence.StandardKey.Open)
+        action(file_menu, self.tr("Open &folder…"), self.open_folder_of_images, "Ctrl+Shift+O",
+               self.tr("Add every image in a folder (a .txt next to an image is its prompt)"))
+        action(file_menu, self.tr("Open &batch file (CSV)…"), self.open_batch_file, "Ctrl+B",
+               self.tr("A CSV with an image column and any of prompt, duration, resolution…"))
+        action(file_menu, self.tr("Save batch as &CSV…"), self.save_batch, None,
+               self.tr("The images in the list, with their prompts and settings, as a batch file"))
+        action(file_menu, self.tr("&Import videos…"), self.import_videos, None,
+               self.tr("Add videos made by this app (their settings are inside) to the job list"))
+        file_menu.addSeparator()
+        action(file_menu, self.tr("&Paste image or link"), self.paste, QKeySequence.StandardKey.Paste)
+        remove = action(file_menu, self.tr("&Remove selected images"), self.images.remove_selected,
                         QKeySequence.StandardKey.Delete)
         # Delete in the job list or a text field means something else there.
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.images.list.addAction(remove)
-        action(file_menu, "&Clear images", self.images.clear)
-        action(file_menu, "&Find in jobs", self.find_in_jobs,
-               QKeySequence.StandardKey.Find)
+        action(file_menu, self.tr("&Clear images"), self.images.clear)
+        action(file_menu, self.tr("&Find in jobs"), self.find_in_jobs, QKeySequence.StandardKey.Find)
         file_menu.addSeparator()
-        action(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
+        action(file_menu, self.tr("&Settings…"), self.open_settings, "Ctrl+,")
         file_menu.addSeparator()
-        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        jobs_menu = self.menuBar().addMenu("&Jobs")
-        self.generate_action = action(jobs_menu, "&Generate", self.generate, "Ctrl+Return")
+        action(file_menu, self.tr("&Quit"), self.request_quit, QKeySequence.StandardKey.Quit)
+        jobs_menu = self.menuBar().addMenu(self.tr("&Jobs"))
+        self.generate_action = action(jobs_menu, self.tr("&Generate"), self.generate, "Ctrl+Return")
         self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        action(jobs_menu, "&Retry selected", self.retry_selected, "Ctrl+R")
-        self.spending_action = action(jobs_menu, "&Spending…", self.open_spending, "Ctrl+Shift+S",
-                                      "Estimated spending today, this week and this month, and Novita's bill")
-        play = action(jobs_menu, "Play/&pause", self.player.toggle_play, "Space")
+        action(jobs_menu, self.tr("&Retry selected"), self.retry_selected, "Ctrl+R")
+        jobs_menu.addSeparator()
+        self.pause_action = action(jobs_menu, self.tr("&Pause queue"), lambda: None, "Ctrl+P",
+                                   self.tr("Waiting jobs are not sent while the queue is paused"))
+        self.pause_action.setCheckable(True)
+        self.pause_action.toggled.connect(self.set_queue_paused)
+        action(jobs_menu, self.tr("&Cancel selected waiting jobs"), self.cancel_selected)
+        for words, steps, key in ((self.tr("Move &up in the queue"), -1, "Ctrl+Up"),
+                                  (self.tr("Move &down in the queue"), 1, "Ctrl+Down")):
+            move = action(jobs_menu, words, partial(self.move_selected, steps), key)
+            move.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.jobs_view.addAction(move)
+        delete = action(jobs_menu, self.tr("&Delete selected jobs…"), self.delete_selected)
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        jobs_menu.addSeparator()
+        self.spending_action = action(jobs_menu, self.tr("&Spending…"), self.open_spending, "Ctrl+Shift+S",
+                                      self.tr("Estimated spending today, this week and this month, and "
+                                              "Novita's bill"))
+        play = action(jobs_menu, self.tr("Play/&pause"), self.player.toggle_play, "Space")
         # Space belongs to buttons and check boxes in the form; here it plays.
         play.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.right_splitter.addAction(play)
-        help_menu = self.menuBar().addMenu("&Help")
-        action(help_menu, "Open &log folder", lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(paths.ensure(paths.log_dir())))))
-        action(help_menu, "&About", lambda: QMessageBox.about(
-            self, f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>Still images to videos "
-            "with Novita AI's Vidu Q3 Turbo."))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        action(help_menu, self.tr("Open &log folder"),
+               lambda: dialogs.open_folder(self, paths.ensure(paths.log_dir()), self.tr("Log folder")))
+        action(help_menu, self.tr("&About"), lambda: QMessageBox.about(
+            self, self.tr("About {app}").format(app=APP_NAME),
+            self.tr("<b>{app}</b> {version}<br>Still images to videos with Novita AI's Vidu Q3 Turbo.").format(
+                app=APP_NAME, version=__version__)))
 
     def open_settings(self, first_run: bool = False) -> None:
         dialog = SettingsDialog(self, first_run=first_run)
@@ -592,11 +999,12 @@ class MainWindow(QMainWindow):
         if geometry and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 780)
+            self.resize(1280, 800)
         # Splitters share out their space when first laid out: restore them once shown.
         self._splitter_states = [(splitter, settings.value(key, QByteArray(), QByteArray))
                                  for key, splitter in (("window/main_splitter", self.main_splitter),
-                                                       ("window/right_splitter", self.right_splitter))]
+                                                       ("window/right_splitter", self.right_splitter),
+                                                       ("window/jobs_splitter", self.jobs_splitter))]
         self.form.set_settings(settings.last_video_settings())
         self.player.set_volume(settings.value("player/volume", 80, int))
         self.player.set_muted(settings.value("player/muted", False, bool))
@@ -609,11 +1017,38 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(state)
         self._splitter_states = []
 
+    def running_jobs(self) -> list[Job]:
+        return [job for job in self.jobs_model.jobs() if job.state.running]
+
+    def request_quit(self) -> None:
+        """Quit (Ctrl+Q, or the window's close button): with jobs running, say once what happens
+        to them, unless the user chose not to be asked again."""
+        running = self.running_jobs()
+        if running and not self._quitting and settings.ask_before_quit_with_running():
+            go, dont_ask = dialogs.ask_with_check(self, self.tr("Quit with jobs running?"),
+                             self.tr("{count} job(s) are not finished.").format(count=len(running)),
+                             self.tr("Quit"), self.tr("Keep open"),
+                             detail=self.tr("Jobs already sent continue at Novita; waiting jobs stay in the "
+                                            "queue. All of them are picked up when you start {app} again.").format(
+                                 app=APP_NAME), check=self.tr("Don't ask again"))
+            if dont_ask:
+                settings.save_ask_before_quit_with_running(False)
+            if not go:
+                return
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and not self._quitting and self.running_jobs() \
+                and settings.ask_before_quit_with_running():
+            event.ignore()  # the window's close button: ask first, then close again
+            QTimer.singleShot(0, self.request_quit)
+            return
         store = settings.store()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/main_splitter", self.main_splitter.saveState())
         store.setValue("window/right_splitter", self.right_splitter.saveState())
+        store.setValue("window/jobs_splitter", self.jobs_splitter.saveState())
         store.setValue("form/last_settings", self.form.settings().to_json())
         store.setValue("player/volume", self.player.volume())
         store.setValue("player/muted", self.player.muted())

@@ -44,14 +44,45 @@ def apply_theme(app: QApplication) -> None:
     hints = QGuiApplication.styleHints()
 
     def follow() -> None:
-        dark = hints.colorScheme() == Qt.ColorScheme.Dark
-        app.setPalette(_dark_palette() if dark else app.style().standardPalette())
-        app.setStyleSheet(
-            "QLabel#demoBanner { background: #fff4d6; color: #5a4500; border-radius: 6px; padding: 6px; }"
-            "QLabel#problems { color: #c0392b; }"
-            "QLabel#problems[hint=\"true\"] { color: palette(placeholder-text); }"
-            "QLabel#dropHint { border: 2px dashed palette(mid); border-radius: 10px; padding: 24px;"
-            " color: palette(placeholder-text); min-height: 120px; }")
+        set_scheme(app, dark=hints.colorScheme() == Qt.ColorScheme.Dark)
 
     follow()
     hints.colorSchemeChanged.connect(lambda _: follow())
+
+
+def set_scheme(app: QApplication, dark: bool) -> None:
+    """The light or the dark palette, with the app's style sheet."""
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    app.setStyleSheet(stylesheet(dark))
+
+
+ACCENT = "#6c5ce7"  # the one accent colour: Generate, links, the playing job
+ACCENT_HOVER = "#5a4bd6"
+ACCENT_PRESSED = "#4b3dc0"
+
+
+def stylesheet(dark: bool) -> str:
+    """The few rules on top of Fusion: the accent-coloured default button, the banners, hints."""
+    banner = ("background: #3d3520; color: #f3dfa2;" if dark else "background: #fff4d6; color: #5a4500;")
+    notice = ("background: #263a2c; color: #cdebd4;" if dark else "background: #e6f6ea; color: #1d4d2b;")
+    link = "#9f95ff" if dark else ACCENT
+    return (
+        f"QFrame#demoBanner {{ {banner} border-radius: 6px; }}"
+        f"QFrame#demoBanner QLabel {{ {banner} }}"
+        f"QFrame#readyNotice {{ {notice} border-radius: 6px; }}"
+        f"QFrame#readyNotice QLabel {{ {notice} }}"
+        f"QPushButton#generate {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT_PRESSED};"
+        " border-radius: 6px; padding: 6px 16px; font-weight: bold; }"
+        f"QPushButton#generate:hover {{ background: {ACCENT_HOVER}; }}"
+        f"QPushButton#generate:pressed {{ background: {ACCENT_PRESSED}; }}"
+        f"QPushButton#generate:focus {{ border: 2px solid {'#ffffff' if dark else '#2d2370'}; }}"
+        "QPushButton#generate:disabled { background: palette(button); color: palette(mid);"
+        " border: 1px solid palette(mid); font-weight: normal; }"
+        f"QPushButton#link {{ color: {link}; border: none; background: transparent; padding: 2px 0;"
+        " text-decoration: underline; text-align: left; }"
+        f"QPushButton#link:focus {{ outline: none; border-bottom: 2px solid {link}; }}"
+        "QLabel#detailsEmpty, QLabel#queueState { color: palette(placeholder-text); }"
+        "QLabel#problems { color: #c0392b; }"
+        "QLabel#problems[hint=\"true\"] { color: palette(placeholder-text); }"
+        "QLabel#dropHint { border: 2px dashed palette(mid); border-radius: 10px; padding: 24px;"
+        " color: palette(placeholder-text); min-height: 120px; }")
