@@ -612,12 +612,12 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <name>MainWindow</name>
     <message>
         <location filename="../vidu_desktop/ui/main_window.py" line="+102"/>
-        <location line="+348"/>
+        <location line="+349"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location line="-344"/>
+        <location line="-345"/>
         <source>Make one video per image (Ctrl+Return)</source>
         <translation>每张图片生成一个视频（Ctrl+Return）</translation>
     </message>
@@ -703,13 +703,13 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+315"/>
-        <location line="+220"/>
+        <location line="+316"/>
+        <location line="+223"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="-534"/>
+        <location line="-538"/>
         <source>Cancel selected waiting jobs</source>
         <translation>取消所选的等待中任务</translation>
     </message>
@@ -755,12 +755,12 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+487"/>
+        <location line="+491"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location line="-486"/>
+        <location line="-490"/>
         <source>Play the video that is ready</source>
         <translation>播放已就绪的视频</translation>
     </message>
@@ -780,7 +780,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>余额</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+77"/>
         <source>&lt;b&gt;Demo mode&lt;/b&gt; — videos come from the built-in simulator, nothing is charged. Add your key to make real videos.</source>
         <translation>&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
     </message>
@@ -871,7 +871,23 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>已发送 {count} 个任务。</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+26"/>
+        <source>Generate {videos}</source>
+        <translation>生成 {videos}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Generate — cost</source>
+        <translation>生成 — 费用</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+150"/>
+        <source>Don&apos;t send</source>
+        <translation>不发送</translation>
+    </message>
+    <message>
+        <location line="-136"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
@@ -906,22 +922,27 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>{name} — 点击播放</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+37"/>
         <source>This job has no video yet.</source>
         <translation>此任务还没有视频。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>This job may already have started on Novita (and been charged). Send it again anyway?</source>
         <translation>此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
+        <source>Send again</source>
+        <translation>再次发送</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <location line="+10"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
@@ -1051,7 +1072,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation type="vanished">此版本的队列无法执行此操作。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+51"/>
         <source>Resume queue</source>
         <translation>恢复队列</translation>
     </message>
