@@ -2767,5 +2767,37 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <source>Something went wrong. The details are in the log (Help → Open log folder).</source>
         <translation>出错了。详细信息见日志（帮助 → 打开日志文件夹）。</translation>
     </message>
+    <message>
+        <source>the answer was cut off</source>
+        <translation type="vanished">回复被截断了</translation>
+    </message>
+    <message>
+        <source>Novita answered with an error (HTTP {status}) instead of a task id</source>
+        <translation type="vanished">Novita 返回了错误（HTTP {status}），而不是任务 ID</translation>
+    </message>
+    <message>
+        <source>its answer could not be read</source>
+        <translation type="vanished">无法读取其回复</translation>
+    </message>
+    <message>
+        <source>Novita answered HTTP {status} instead of a task id</source>
+        <translation type="vanished">Novita 返回了 HTTP {status}，而不是任务 ID</translation>
+    </message>
+    <message>
+        <source>its answer carried no usable task id</source>
+        <translation type="vanished">其回复中没有可用的任务 ID</translation>
+    </message>
+    <message>
+        <source>no answer came within {seconds} s</source>
+        <translation type="vanished">{seconds} 秒内没有收到回复</translation>
+    </message>
+    <message>
+        <source>the app stopped waiting for the answer</source>
+        <translation type="vanished">应用停止了等待回复</translation>
+    </message>
+    <message>
+        <source>no answer came in time</source>
+        <translation type="vanished">未能及时收到回复</translation>
+    </message>
 </context>
 </TS>
