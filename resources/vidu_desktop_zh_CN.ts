@@ -2593,6 +2593,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <name>errors</name>
     <message>
         <location filename="../vidu_desktop/core/errors.py" line="+141"/>
+        <location filename="../vidu_desktop/core/novita.py" line="+259"/>
         <source>the connection dropped</source>
         <extracomment>Whether doing the same thing again later may work (reads only; never a blind re-submit). Where a Novita account is topped up (its billing page).</extracomment>
         <translation>连接中断了</translation>
@@ -2768,36 +2769,44 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>出错了。详细信息见日志（帮助 → 打开日志文件夹）。</translation>
     </message>
     <message>
+        <location filename="../vidu_desktop/core/novita.py" line="-37"/>
         <source>the answer was cut off</source>
-        <translation type="vanished">回复被截断了</translation>
+        <translation>回复被截断了</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Novita answered with an error (HTTP {status}) instead of a task id</source>
-        <translation type="vanished">Novita 返回了错误（HTTP {status}），而不是任务 ID</translation>
+        <translation>Novita 返回了错误（HTTP {status}），而不是任务 ID</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>its answer could not be read</source>
-        <translation type="vanished">无法读取其回复</translation>
+        <translation>无法读取其回复</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Novita answered HTTP {status} instead of a task id</source>
-        <translation type="vanished">Novita 返回了 HTTP {status}，而不是任务 ID</translation>
+        <translation>Novita 返回了 HTTP {status}，而不是任务 ID</translation>
     </message>
     <message>
+        <location line="+13"/>
         <source>its answer carried no usable task id</source>
-        <translation type="vanished">其回复中没有可用的任务 ID</translation>
+        <translation>其回复中没有可用的任务 ID</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>no answer came within {seconds} s</source>
-        <translation type="vanished">{seconds} 秒内没有收到回复</translation>
+        <translation>{seconds} 秒内没有收到回复</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>the app stopped waiting for the answer</source>
-        <translation type="vanished">应用停止了等待回复</translation>
+        <translation>应用停止了等待回复</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>no answer came in time</source>
-        <translation type="vanished">未能及时收到回复</translation>
+        <translation>未能及时收到回复</translation>
     </message>
 </context>
 </TS>
