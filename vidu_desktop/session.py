@@ -42,6 +42,17 @@ BALANCE_EVERY_S = 600.0
 BALANCE_MIN_GAP_S = 60.0
 BALANCE_FIRST_AFTER_S = 1.0  # after connecting
 SPENDING_DEBOUNCE_MS = 300
+# A keyring may sit on a desktop password prompt (first launch): after this long without an
+# answer the app starts in Demo mode, and switches to Novita when the key arrives.
+KEYRING_PATIENCE_MS = 800
+
+
+class KeyCheck(Enum):
+    """What Novita said of the key: nothing yet, accepted (an authenticated answer), refused."""
+
+    CHECKING = "checking"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
 
 
 class Mode(Enum):
@@ -161,6 +172,16 @@ class Session(QObject):
         self._spending_timer.setInterval(SPENDING_DEBOUNCE_MS)
         self._spending_timer.timeout.connect(self.refresh_spending)
         self._job_states: dict[int, JobState] = {}
+        # The key: read in the background (a newer read makes an older answer stale); Demo mode
+        # meanwhile if the keyring is slow; "Connected" only once Novita accepted it.
+        self._key_generation = 0
+        self._key_arrived = False
+        self._demo_starting = False
+        self._key_patience = QTimer(self)
+        self._key_patience.setSingleShot(True)
+        self._key_patience.timeout.connect(self._keyring_is_slow)
+        self.key_check = KeyCheck.CHECKING
+        self._novita_words = ""  # "Novita · key from keyring": the status without the check's words
 
     # -- starting and connecting ----------------------------------------------------------
 
@@ -173,14 +194,28 @@ class Session(QObject):
         self.connect_to_service()
 
     def connect_to_service(self) -> None:
-        """(Re)read the key: after a start, or after Settings stored or removed one."""
-        run_in_background(credentials.load_api_key, self._key_loaded,
-                          lambda _exc: self._key_loaded(credentials.ApiKey(None, credentials.KeySource.NONE)),
-                          owner=self)
+        """(Re)read the key in the background: after a start, or after Settings stored or removed
+        one. If the keyring keeps us waiting (a password prompt), Demo mode starts meanwhile."""
+        self._key_generation += 1
+        generation = self._key_generation
+        self._key_arrived = False
+        nothing = credentials.ApiKey(None, credentials.KeySource.NONE)
+        run_in_background(credentials.load_api_key, lambda key: self._key_loaded(key, generation),
+                          lambda _exc: self._key_loaded(nothing, generation), owner=self)
+        if self.allow_demo and self.mode is not Mode.DEMO:
+            self._key_patience.start(KEYRING_PATIENCE_MS)
 
-    def _key_loaded(self, key: credentials.ApiKey) -> None:
-        if self._stopped:
+    def _keyring_is_slow(self) -> None:
+        if self._key_arrived or self._stopped or self.mode in (Mode.DEMO, Mode.NOVITA):
             return
+        log.info("the keyring has not answered yet: Demo mode meanwhile")
+        self._start_demo("Waiting for the keyring (it may be asking for a password): starting Demo mode…")
+
+    def _key_loaded(self, key: credentials.ApiKey, generation: int | None = None) -> None:
+        if self._stopped or (generation is not None and generation != self._key_generation):
+            return
+        self._key_arrived = True
+        self._key_patience.stop()
         if key.value:
             try:
                 base_url = resolve_base_url(settings.base_url_setting())
@@ -192,18 +227,46 @@ class Session(QObject):
             self._set_connection(Connection(key.value, base_url))
             self._resume.emit()  # before anyone hears of the mode and generates
             suffix = "" if base_url.endswith("api.novita.ai") else f" at {base_url}"
-            self._set_mode(Mode.NOVITA, f"Novita{suffix} · key from {key.source.value}")
+            self._novita_words = f"Novita{suffix} · key from {key.source.value}"
+            self.key_check = KeyCheck.CHECKING
+            self._set_mode(Mode.NOVITA, self._key_words())
             return
         if not self.allow_demo:
             self._set_mode(Mode.OFFLINE, "No API key: set NOVITA_API_KEY or add one in Settings.")
             return
-        self._set_mode(Mode.CONNECTING, "No API key: starting Demo mode…")
-        run_in_background(self.demo.start, self._demo_started,
-                          lambda exc: self._set_mode(Mode.OFFLINE, "No API key, and the built-in "
-                                                     f"simulator could not start ({exc})."), owner=self)
+        if self.mode is not Mode.DEMO and not self._demo_starting:
+            self._start_demo("No API key: starting Demo mode…")
+
+    def _start_demo(self, words: str) -> None:
+        self._demo_starting = True
+        self._set_mode(Mode.CONNECTING, words)
+
+        def failed(exc: BaseException) -> None:
+            self._demo_starting = False
+            if self.mode is not Mode.NOVITA:
+                self._set_mode(Mode.OFFLINE, f"No API key, and the built-in simulator could not start ({exc}).")
+
+        run_in_background(self.demo.start, self._demo_started, failed, owner=self)
+
+    def _key_words(self) -> str:
+        """The status while connected to Novita: "Connected" only once Novita accepted the key."""
+        if self.key_check is KeyCheck.ACCEPTED:
+            return f"Connected · {self._novita_words}"
+        if self.key_check is KeyCheck.REFUSED:
+            return f"{self._novita_words} · Novita refused the key: check it in Settings"
+        return f"{self._novita_words} · checking the key…"
+
+    def _key_checked(self, outcome: KeyCheck) -> None:
+        """An authenticated answer came (accepted) or a refusal of the key (refused)."""
+        if self.mode is not Mode.NOVITA or self.key_check is outcome:
+            return
+        self.key_check = outcome
+        self.status = self._key_words()
+        self.statusChanged.emit(self.status)
 
     def _demo_started(self, base_url: str) -> None:
-        if self._stopped:
+        self._demo_starting = False
+        if self._stopped or self.mode is Mode.NOVITA:  # the key arrived meanwhile: Novita it is
             self.demo.stop()
             return
         self._set_connection(Connection(DEMO_KEY, base_url, server=DEMO_SERVER))
@@ -289,6 +352,8 @@ class Session(QObject):
             self._job_states.pop(job_id, None)
         else:
             self._job_states[job_id] = job.state
+        if before is JobState.SUBMITTING and job.task_id:  # Novita took a job: the key works
+            self._key_checked(KeyCheck.ACCEPTED)
         if before is JobState.SUBMITTING or (before is None and job.state is not JobState.SUBMITTING):
             self._spending_timer.start()
             if before is JobState.SUBMITTING:
@@ -318,12 +383,17 @@ class Session(QObject):
         generation = self._balance_generation
         self._ask_novita(lambda client: client.balance(),
                          lambda balance: self._balance_read(generation, balance, ""),
-                         lambda exc: self._balance_read(generation, None, errors.describe(exc)))
+                         lambda exc: self._balance_read(generation, None, errors.describe(exc), exc))
 
-    def _balance_read(self, generation: int, balance: Balance | None, words: str) -> None:
+    def _balance_read(self, generation: int, balance: Balance | None, words: str,
+                      error: BaseException | None = None) -> None:
         if generation != self._balance_generation or self._stopped:
             return
         self._balance_reading = False
+        if balance is not None:  # an authenticated answer: the key works
+            self._key_checked(KeyCheck.ACCEPTED)
+        elif isinstance(error, errors.AuthError):
+            self._key_checked(KeyCheck.REFUSED)
         if balance is None or balance.available is None:
             log.info("balance unknown: %s", words or "no available balance in the answer")
         self.balance = balance if balance is not None and balance.available is not None else None
@@ -447,6 +517,7 @@ class Session(QObject):
         self._balance_timer.stop()
         self._balance_later.stop()
         self._spending_timer.stop()
+        self._key_patience.stop()
         deadline = time.monotonic() + budget_s
         ended = self._threads.stop(deadline) if self._started else True
         self.demo.stop()

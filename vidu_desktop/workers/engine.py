@@ -567,10 +567,12 @@ class JobEngine(QObject):
         self.pageReady.emit(token, tuple(jobs[:limit]), len(jobs) > limit)
 
     def _in_flight(self, since: float) -> int:
-        """The estimates of jobs added since `since` that are being sent (not yet accepted)."""
+        """The estimates of jobs added since `since` that wait in the queue or are being sent
+        (not yet accepted): they are committed, so they count against a cap."""
         if self.store is None:
             return 0
-        return sum(job.estimate_units or 0 for job in self.store.list(states=[JobState.SUBMITTING], limit=10_000)
+        return sum(job.estimate_units or 0 for job in self.store.list(states=[JobState.WAITING, JobState.SUBMITTING],
+                                                                      limit=100_000)
                    if job.task_id is None and job.created_at >= since)
 
     def _committed_since(self, since: float) -> int:
