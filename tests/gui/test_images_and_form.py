@@ -337,3 +337,30 @@ def test_window_shows_takes_presets_and_the_clear_button(qtbot, window):
     window.images.clear_button.click()
     assert window.images.images == []
     QApplication.processEvents()
+
+
+def test_generate_sends_each_image_with_its_own_prompt_and_every_take(qtbot, window, simulator):
+    """Through the window and the simulator: two images × 2 takes, one image with its own
+    prompt and duration; four jobs with four seeds, and the images stay for another try."""
+    from tests.gui.conftest import jobs_shown
+
+    window.images.form_settings = window.form.settings  # what the window gives the panel (wiring)
+    window.form.prompt.setPlainText("the form's words")
+    window.form.duration.setValue(2)
+    window.form.takes_box.setValue(2)
+    window.images.add_sources(["https://example.com/cat.png", "https://example.com/owl.png"])
+    window.images.list.setCurrentRow(1)
+    editor = window.images.editor
+    assert editor.isVisible() and editor.title() == "This image: https://example.com/owl.png"
+    editor.prompt.setPlainText("the owl blinks")
+    editor.own_settings.setChecked(True)
+    editor.duration.setValue(3)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    window.generate()
+    qtbot.waitUntil(lambda: simulator.stats.submissions == 4, timeout=20_000)
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 4, timeout=10_000)
+    made = sorted((Path(job.image_source).name, job.settings.prompt, job.settings.duration)
+                  for job in jobs_shown(window))
+    assert made == [("cat.png", "the form's words", 2)] * 2 + [("owl.png", "the owl blinks", 3)] * 2
+    assert len({job.settings.seed for job in jobs_shown(window)}) == 4  # every take its own seed
+    assert [Path(image.source).name for image in window.images.images] == ["cat.png", "owl.png"]

@@ -205,6 +205,7 @@ class ParameterForm(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.prompt)
         layout.addLayout(form)
+        layout.addStretch(1)  # extra height goes below the fields, not between the label and the prompt
 
         self.set_settings(VideoSettings())
         for signal in (self.prompt.textChanged, self.duration.valueChanged, self.resolution.currentIndexChanged,

@@ -30,6 +30,7 @@ from .image_editor import ImageEditor
 
 PREVIEW = 96
 translate = QCoreApplication.translate  # the name lupdate looks for
+MAX_FILES_AT_ONCE = 20  # more files than this in one drop are looked at (sidecars) in the pool
 MAX_NOTES = 20  # problems of whole files shown above the list; the rest are counted
 
 
@@ -241,7 +242,9 @@ class ImagePanel(QWidget):
         sources = [s for s in sources if s]
         if not sources:
             return
-        if any(self._is_container(s) for s in sources):
+        local = [s for s in sources if not is_web_url(s)]
+        # Links and a few files show at once; folders, batch files and big drops are read in the pool.
+        if len(local) > MAX_FILES_AT_ONCE or any(self._is_container(s) for s in local):
             self._read_in_background(sources, recursive=False)
             return
         self._set_notes([])

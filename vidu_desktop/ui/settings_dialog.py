@@ -193,7 +193,9 @@ class SettingsDialog(QDialog):
         where = table.source or self.tr("the price table")
         words = (self.tr("Defaults from {where}, taken {date}.").format(where=where, date=table.taken)
                  if table.taken else self.tr("Defaults from {where}.").format(where=where))
-        source = QLabel(words + " " + self.tr("Novita publishes no price API."))
+        if "no price API" not in words:  # the shipped table's own note may say it already
+            words += " " + self.tr("Novita publishes no price API.")
+        source = QLabel(words)
         source.setWordWrap(True)
         self.reset_prices = QPushButton(self.tr("Reset to defaults"))
         self.reset_prices.setToolTip(self.tr("Forget your own rates and use the price table's"))
