@@ -47,259 +47,323 @@
 <context>
     <name>ImageEditor</name>
     <message>
+        <location filename="../vidu_desktop/ui/image_editor.py" line="+36"/>
         <source>This image</source>
         <extracomment>The fields this editor sets for one image; a batch file may set the others too (kept as they are).</extracomment>
-        <translation type="vanished">此图片</translation>
+        <translation>此图片</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Follows the form&apos;s prompt. Type here to give this image its own.</source>
-        <translation type="vanished">沿用表单中的提示词。在此输入可为此图片单独设置提示词。</translation>
+        <translation>沿用表单中的提示词。在此输入可为此图片单独设置提示词。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This image&apos;s prompt</source>
-        <translation type="vanished">此图片的提示词</translation>
+        <translation>此图片的提示词</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A prompt for this image only; empty follows the form&apos;s prompt</source>
-        <translation type="vanished">仅用于此图片的提示词；留空则沿用表单中的提示词</translation>
+        <translation>仅用于此图片的提示词；留空则沿用表单中的提示词</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Own settings</source>
-        <translation type="vanished">单独设置</translation>
+        <translation>单独设置</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This image has its own settings</source>
-        <translation type="vanished">此图片有单独的设置</translation>
+        <translation>此图片有单独的设置</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Off: this image takes the form&apos;s duration, resolution, sound and seed</source>
-        <translation type="vanished">关闭：此图片沿用表单中的时长、分辨率、声音和种子</translation>
+        <translation>关闭：此图片沿用表单中的时长、分辨率、声音和种子</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source> s</source>
-        <translation type="vanished"> 秒</translation>
+        <translation> 秒</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This image&apos;s duration</source>
-        <translation type="vanished">此图片的时长</translation>
+        <translation>此图片的时长</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Length of this image&apos;s video</source>
-        <translation type="vanished">此图片生成视频的时长</translation>
+        <translation>此图片生成视频的时长</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>This image&apos;s resolution</source>
-        <translation type="vanished">此图片的分辨率</translation>
+        <translation>此图片的分辨率</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Resolution of this image&apos;s video</source>
-        <translation type="vanished">此图片生成视频的分辨率</translation>
+        <translation>此图片生成视频的分辨率</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Sound</source>
-        <translation type="vanished">声音</translation>
+        <translation>声音</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This image&apos;s sound</source>
-        <translation type="vanished">此图片的声音</translation>
+        <translation>此图片的声音</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Make sound for this image&apos;s video</source>
-        <translation type="vanished">为此图片的视频生成声音</translation>
+        <translation>为此图片的视频生成声音</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>random</source>
-        <translation type="vanished">随机</translation>
+        <translation>随机</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This image&apos;s seed</source>
-        <translation type="vanished">此图片的种子</translation>
+        <translation>此图片的种子</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The seed for this image&apos;s first take; 0 = random</source>
-        <translation type="vanished">此图片第一次生成所用的种子；0 = 随机</translation>
+        <translation>此图片第一次生成所用的种子；0 = 随机</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+1"/>
         <source>Follow the form</source>
-        <translation type="vanished">沿用表单</translation>
+        <translation>沿用表单</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Forget this image&apos;s own prompt and settings</source>
-        <translation type="vanished">清除此图片单独设置的提示词和参数</translation>
+        <translation>清除此图片单独设置的提示词和参数</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Seed</source>
-        <translation type="vanished">种子</translation>
+        <translation>种子</translation>
     </message>
 </context>
 <context>
     <name>ImagePanel</name>
     <message>
+        <location filename="../vidu_desktop/ui/image_panel.py" line="+160"/>
         <source>Drop images here (JPEG, PNG, WebP, a folder, a batch .csv, or a link from your browser)
 or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <extracomment>The form&apos;s settings, for what an image follows (the window sets it to form.settings).</extracomment>
-        <translation type="vanished">将图片拖放到这里（JPEG、PNG、WebP、文件夹、批量 .csv 文件，或浏览器中的链接）
+        <translation>将图片拖放到这里（JPEG、PNG、WebP、文件夹、批量 .csv 文件，或浏览器中的链接）
 或使用“打开…”（Ctrl+O）/“粘贴”（Ctrl+V）</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>No images yet</source>
-        <translation type="vanished">还没有图片</translation>
+        <translation>还没有图片</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Chosen images</source>
-        <translation type="vanished">已选图片</translation>
+        <translation>已选图片</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The images to animate: one video per image and take. Select one to give it its own prompt and settings. Delete removes the selected ones.</source>
-        <translation type="vanished">要制作成视频的图片：每张图片每次生成一个视频。选中一张图片可为它单独设置提示词和参数。按 Delete 移除所选图片。</translation>
+        <translation>要制作成视频的图片：每张图片每次生成一个视频。选中一张图片可为它单独设置提示词和参数。按 Delete 移除所选图片。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Remove</source>
-        <translation type="vanished">移除</translation>
+        <translation>移除</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Images in the batch</source>
-        <translation type="vanished">批量中的图片</translation>
+        <translation>批量中的图片</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Take the images that cannot be sent out of the list</source>
-        <translation type="vanished">将无法发送的图片从列表中移除</translation>
+        <translation>将无法发送的图片从列表中移除</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Clear</source>
-        <translation type="vanished">清空</translation>
+        <translation>清空</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Clear the images</source>
-        <translation type="vanished">清空图片</translation>
+        <translation>清空图片</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Empty the list of images</source>
-        <translation type="vanished">清空图片列表</translation>
+        <translation>清空图片列表</translation>
     </message>
     <message>
+        <location line="+17"/>
         <source>Batch problems</source>
-        <translation type="vanished">批量问题</translation>
+        <translation>批量问题</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Subfolders found</source>
-        <translation type="vanished">发现子文件夹</translation>
+        <translation>发现子文件夹</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+1"/>
         <source>Include subfolders</source>
-        <translation type="vanished">包含子文件夹</translation>
+        <translation>包含子文件夹</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Add the images in the folders inside the dropped folder too</source>
-        <translation type="vanished">同时添加所拖放文件夹内各子文件夹中的图片</translation>
+        <translation>同时添加所拖放文件夹内各子文件夹中的图片</translation>
     </message>
     <message>
+        <location line="+82"/>
         <source>{name} could not be read: {reason}</source>
-        <translation type="vanished">无法读取 {name}：{reason}</translation>
+        <translation>无法读取 {name}：{reason}</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>{folders} has folders inside. Only the images at the top were added.</source>
-        <translation type="vanished">{folders} 中还有子文件夹。只添加了最上层的图片。</translation>
+        <translation>{folders} 中还有子文件夹。只添加了最上层的图片。</translation>
     </message>
     <message>
+        <location line="+16"/>
         <source>web link: sent to Novita as it is</source>
-        <translation type="vanished">网页链接：原样发送给 Novita</translation>
+        <translation>网页链接：原样发送给 Novita</translation>
     </message>
     <message>
+        <location line="+12"/>
         <source>{file} row {row}</source>
-        <translation type="vanished">{file} 第 {row} 行</translation>
+        <translation>{file} 第 {row} 行</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>batch file</source>
-        <translation type="vanished">批量文件</translation>
+        <translation>批量文件</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>column {column}: {message}</source>
-        <translation type="vanished">第 {column} 列：{message}</translation>
+        <translation>第 {column} 列：{message}</translation>
     </message>
     <message>
+        <location line="+46"/>
         <source>Reading {name}…</source>
-        <translation type="vanished">正在读取 {name}…</translation>
+        <translation>正在读取 {name}…</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Checking {name}…</source>
-        <translation type="vanished">正在检查 {name}…</translation>
+        <translation>正在检查 {name}…</translation>
     </message>
     <message>
+        <location line="+32"/>
         <source>This image: {name}</source>
-        <translation type="vanished">此图片：{name}</translation>
+        <translation>此图片：{name}</translation>
     </message>
     <message>
+        <location line="+17"/>
         <source>… not shown: {count} more.</source>
-        <translation type="vanished">… 另有 {count} 项未显示。</translation>
+        <translation>… 另有 {count} 项未显示。</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>checking…</source>
-        <translation type="vanished">正在检查…</translation>
+        <translation>正在检查…</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>✎ Own prompt: “{prompt}”</source>
-        <translation type="vanished">✎ 单独的提示词：“{prompt}”</translation>
+        <translation>✎ 单独的提示词：“{prompt}”</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>⚙ Own settings: {summary}</source>
-        <translation type="vanished">⚙ 单独的设置：{summary}</translation>
+        <translation>⚙ 单独的设置：{summary}</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Own values from {origin}</source>
-        <translation type="vanished">单独的参数来自 {origin}</translation>
+        <translation>单独的参数来自 {origin}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Prompt: {prompt}</source>
-        <translation type="vanished">提示词：{prompt}</translation>
+        <translation>提示词：{prompt}</translation>
     </message>
     <message>
+        <location line="+32"/>
         <source>Remove invalid ({count})</source>
-        <translation type="vanished">移除无效图片（{count}）</translation>
+        <translation>移除无效图片（{count}）</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Ready: {count}</source>
-        <translation type="vanished">就绪：{count}</translation>
+        <translation>就绪：{count}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>With problems: {count}</source>
-        <translation type="vanished">有问题：{count}</translation>
+        <translation>有问题：{count}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Being checked: {count}</source>
-        <translation type="vanished">正在检查：{count}</translation>
+        <translation>正在检查：{count}</translation>
     </message>
     <message>
+        <location line="+17"/>
         <source>sound</source>
-        <translation type="vanished">有声音</translation>
+        <translation>有声音</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>silent</source>
-        <translation type="vanished">无声音</translation>
+        <translation>无声音</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>seed {seed}</source>
-        <translation type="vanished">种子 {seed}</translation>
+        <translation>种子 {seed}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>sound type {kind}</source>
-        <translation type="vanished">声音类型 {kind}</translation>
+        <translation>声音类型 {kind}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>sound follows motion</source>
-        <translation type="vanished">声音跟随画面动作</translation>
+        <translation>声音跟随画面动作</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>sound free of motion</source>
-        <translation type="vanished">声音不跟随画面动作</translation>
+        <translation>声音不跟随画面动作</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>off-peak</source>
-        <translation type="vanished">错峰</translation>
+        <translation>错峰</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>at once</source>
-        <translation type="vanished">立即</translation>
+        <translation>立即</translation>
     </message>
 </context>
 <context>
@@ -548,12 +612,12 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <name>MainWindow</name>
     <message>
         <location filename="../vidu_desktop/ui/main_window.py" line="+102"/>
-        <location line="+350"/>
+        <location line="+349"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location line="-346"/>
+        <location line="-345"/>
         <source>Make one video per image (Ctrl+Return)</source>
         <translation>每张图片生成一个视频（Ctrl+Return）</translation>
     </message>
@@ -639,13 +703,13 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+317"/>
-        <location line="+220"/>
+        <location line="+316"/>
+        <location line="+223"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="-536"/>
+        <location line="-538"/>
         <source>Cancel selected waiting jobs</source>
         <translation>取消所选的等待中任务</translation>
     </message>
@@ -691,12 +755,12 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+489"/>
+        <location line="+491"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location line="-488"/>
+        <location line="-490"/>
         <source>Play the video that is ready</source>
         <translation>播放已就绪的视频</translation>
     </message>
@@ -716,7 +780,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>余额</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+77"/>
         <source>&lt;b&gt;Demo mode&lt;/b&gt; — videos come from the built-in simulator, nothing is charged. Add your key to make real videos.</source>
         <translation>&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
     </message>
@@ -807,7 +871,23 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>已发送 {count} 个任务。</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+26"/>
+        <source>Generate {videos}</source>
+        <translation>生成 {videos}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Generate — cost</source>
+        <translation>生成 — 费用</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+150"/>
+        <source>Don&apos;t send</source>
+        <translation>不发送</translation>
+    </message>
+    <message>
+        <location line="-136"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
@@ -842,22 +922,27 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>{name} — 点击播放</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+37"/>
         <source>This job has no video yet.</source>
         <translation>此任务还没有视频。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>This job may already have started on Novita (and been charged). Send it again anyway?</source>
         <translation>此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
+        <source>Send again</source>
+        <translation>再次发送</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <location line="+10"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
@@ -983,12 +1068,11 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location line="+19"/>
         <source>The queue cannot do that in this version.</source>
-        <translation>此版本的队列无法执行此操作。</translation>
+        <translation type="vanished">此版本的队列无法执行此操作。</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+51"/>
         <source>Resume queue</source>
         <translation>恢复队列</translation>
     </message>
@@ -1266,184 +1350,236 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>ParameterForm</name>
     <message>
+        <location filename="../vidu_desktop/ui/form.py" line="+107"/>
         <source>Describe the motion: “the camera slowly pushes in while the leaves move in the wind”</source>
-        <translation type="vanished">描述画面动作：“镜头缓缓推进，树叶随风摆动”</translation>
+        <translation>描述画面动作：“镜头缓缓推进，树叶随风摆动”</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>What should move and how (up to {limit} characters). Empty lets the model decide. Prompts you sent before are offered as you type.</source>
-        <translation type="vanished">要动起来的内容及方式（最多 {limit} 个字符）。留空则由模型决定。输入时会提示你以前发送过的提示词。</translation>
+        <translation>要动起来的内容及方式（最多 {limit} 个字符）。留空则由模型决定。输入时会提示你以前发送过的提示词。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Prompt</source>
-        <translation type="vanished">提示词</translation>
+        <translation>提示词</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Prompt length</source>
-        <translation type="vanished">提示词长度</translation>
+        <translation>提示词长度</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source> s</source>
-        <translation type="vanished"> 秒</translation>
+        <translation> 秒</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Length of the video, {low}–{high} seconds.</source>
-        <translation type="vanished">视频时长，{low}–{high} 秒。</translation>
+        <translation>视频时长，{low}–{high} 秒。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Output resolution. Higher costs more and takes longer.</source>
-        <translation type="vanished">输出分辨率。越高费用越高，耗时越长。</translation>
+        <translation>输出分辨率。越高费用越高，耗时越长。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>random</source>
-        <translation type="vanished">随机</translation>
+        <translation>随机</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The same seed with the same settings gives a similar video. 0 = random.</source>
-        <translation type="vanished">相同的种子配合相同的设置会生成相似的视频。0 = 随机。</translation>
+        <translation>相同的种子配合相同的设置会生成相似的视频。0 = 随机。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Randomize</source>
-        <translation type="vanished">随机</translation>
+        <translation>随机</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Pick a random seed</source>
-        <translation type="vanished">随机选取一个种子</translation>
+        <translation>随机选取一个种子</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Randomize seed</source>
-        <translation type="vanished">随机种子</translation>
+        <translation>随机种子</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>How many videos to make from each image, each with its own seed (1–{most}). Each take costs as much as one video.</source>
-        <translation type="vanished">每张图片生成几个视频，每个使用各自的种子（1–{most}）。每次生成的费用与一个视频相同。</translation>
+        <translation>每张图片生成几个视频，每个使用各自的种子（1–{most}）。每次生成的费用与一个视频相同。</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location line="+2"/>
         <source>Generate sound</source>
-        <translation type="vanished">生成声音</translation>
+        <translation>生成声音</translation>
     </message>
     <message>
+        <location line="-1"/>
         <source>Make dialogue and background sound together with the video.</source>
-        <translation type="vanished">随视频一起生成对白和背景声音。</translation>
+        <translation>随视频一起生成对白和背景声音。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Speech and sound effects</source>
-        <translation type="vanished">语音和音效</translation>
+        <translation>语音和音效</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Speech only</source>
-        <translation type="vanished">仅语音</translation>
+        <translation>仅语音</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Sound effects only</source>
-        <translation type="vanished">仅音效</translation>
+        <translation>仅音效</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Which kind of sound to make (only when sound is on).</source>
-        <translation type="vanished">要生成哪种声音（仅在开启声音时）。</translation>
+        <translation>要生成哪种声音（仅在开启声音时）。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+1"/>
         <source>Match sound to motion</source>
-        <translation type="vanished">声音匹配动作</translation>
+        <translation>声音匹配动作</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>is_rec: the rhythm of the sound follows what happens in the video. It changes the sound only; the price stays the same (estimate).</source>
-        <translation type="vanished">is_rec：声音的节奏跟随视频中的动作。只改变声音，价格不变（估算）。</translation>
+        <translation>is_rec：声音的节奏跟随视频中的动作。只改变声音，价格不变（估算）。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Off-peak (cheaper, may take up to 48 hours)</source>
-        <translation type="vanished">错峰（更便宜，最长可能需要 48 小时）</translation>
+        <translation>错峰（更便宜，最长可能需要 48 小时）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Off-peak</source>
-        <translation type="vanished">错峰</translation>
+        <translation>错峰</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Queued for off-peak processing: costs less (the estimate shows how much), but Novita may take up to 48 hours. The app keeps checking, even across restarts.</source>
-        <translation type="vanished">以错峰方式排队处理：费用更低（估算会显示便宜多少），但 Novita 最长可能需要 48 小时。应用会持续检查，重启后也会继续。</translation>
+        <translation>以错峰方式排队处理：费用更低（估算会显示便宜多少），但 Novita 最长可能需要 48 小时。应用会持续检查，重启后也会继续。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Cheaper, but the video may take up to 48 hours.</source>
-        <translation type="vanished">更便宜，但视频最长可能需要 48 小时。</translation>
+        <translation>更便宜，但视频最长可能需要 48 小时。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Estimate</source>
-        <translation type="vanished">估算</translation>
+        <translation>估算</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Preset</source>
-        <translation type="vanished">预设</translation>
+        <translation>预设</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+9"/>
         <source>Duration</source>
-        <translation type="vanished">时长</translation>
+        <translation>时长</translation>
     </message>
     <message>
+        <location line="-8"/>
+        <location line="+8"/>
         <source>Resolution</source>
-        <translation type="vanished">分辨率</translation>
+        <translation>分辨率</translation>
     </message>
     <message>
+        <location line="-7"/>
+        <location line="+8"/>
         <source>Seed</source>
-        <translation type="vanished">种子</translation>
+        <translation>种子</translation>
     </message>
     <message>
+        <location line="-7"/>
+        <location line="+8"/>
         <source>Takes per image</source>
-        <translation type="vanished">每张图片的生成次数</translation>
+        <translation>每张图片的生成次数</translation>
     </message>
     <message>
+        <location line="-6"/>
+        <location line="+5"/>
         <source>Sound type</source>
-        <translation type="vanished">声音类型</translation>
+        <translation>声音类型</translation>
     </message>
     <message>
+        <location line="-2"/>
         <source>Cost</source>
-        <translation type="vanished">费用</translation>
+        <translation>费用</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>&amp;Prompt</source>
-        <translation type="vanished">提示词(&amp;P)</translation>
+        <translation>提示词(&amp;P)</translation>
     </message>
     <message>
+        <location line="+92"/>
         <source>≈ — per video (estimate)</source>
-        <translation type="vanished">≈ — 每个视频（估算）</translation>
+        <translation>≈ — 每个视频（估算）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>No estimate for these settings.</source>
-        <translation type="vanished">无法估算这些设置的费用。</translation>
+        <translation>无法估算这些设置的费用。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>≈ {price} per video, estimate</source>
-        <translation type="vanished">每个视频 ≈ {price}，估算</translation>
+        <translation>每个视频 ≈ {price}，估算</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>× {takes} takes: ≈ {price} per image</source>
-        <translation type="vanished">× {takes} 次：每张图片 ≈ {price}</translation>
+        <translation>× {takes} 次：每张图片 ≈ {price}</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>your own rates</source>
-        <translation type="vanished">你自己的价格</translation>
+        <translation>你自己的价格</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>the price table</source>
-        <translation type="vanished">价格表</translation>
+        <translation>价格表</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>the price table of {date}</source>
-        <translation type="vanished">{date} 的价格表</translation>
+        <translation>{date} 的价格表</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>{duration} s at {resolution}</source>
-        <translation type="vanished">{duration} 秒，{resolution}</translation>
+        <translation>{duration} 秒，{resolution}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>, off-peak</source>
-        <translation type="vanished">，错峰</translation>
+        <translation>，错峰</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>An estimate from {where}: Novita charges what it charges.</source>
-        <translation type="vanished">根据{where}估算：实际以 Novita 的扣费为准。</translation>
+        <translation>根据{where}估算：实际以 Novita 的扣费为准。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Estimated cost of one video: {price}. {detail}</source>
-        <translation type="vanished">一个视频的估算费用：{price}。{detail}</translation>
+        <translation>一个视频的估算费用：{price}。{detail}</translation>
     </message>
 </context>
 <context>
@@ -1488,502 +1624,641 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>PresetBar</name>
     <message>
+        <location filename="../vidu_desktop/ui/presets.py" line="+102"/>
         <source>Preset</source>
-        <translation type="vanished">预设</translation>
+        <translation>预设</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Choose a saved preset to load its settings and prompt into the form</source>
-        <translation type="vanished">选择一个已保存的预设，将其设置和提示词载入表单</translation>
+        <translation>选择一个已保存的预设，将其设置和提示词载入表单</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Presets</source>
-        <translation type="vanished">预设</translation>
+        <translation>预设</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Preset actions</source>
-        <translation type="vanished">预设操作</translation>
+        <translation>预设操作</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Save, rename, delete, export or import presets</source>
-        <translation type="vanished">保存、重命名、删除、导出或导入预设</translation>
+        <translation>保存、重命名、删除、导出或导入预设</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Save as preset…</source>
-        <translation type="vanished">另存为预设…</translation>
+        <translation>另存为预设…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Rename preset…</source>
-        <translation type="vanished">重命名预设…</translation>
+        <translation>重命名预设…</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+133"/>
         <source>Delete preset</source>
-        <translation type="vanished">删除预设</translation>
+        <translation>删除预设</translation>
     </message>
     <message>
+        <location line="-131"/>
         <source>Export presets…</source>
-        <translation type="vanished">导出预设…</translation>
+        <translation>导出预设…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Import presets…</source>
-        <translation type="vanished">导入预设…</translation>
+        <translation>导入预设…</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Presets message</source>
-        <translation type="vanished">预设消息</translation>
+        <translation>预设消息</translation>
     </message>
     <message>
+        <location line="+24"/>
+        <location line="+25"/>
         <source>A preset needs a name.</source>
-        <translation type="vanished">预设需要一个名称。</translation>
+        <translation>预设需要一个名称。</translation>
     </message>
     <message>
+        <location line="-22"/>
         <source>There are {limit} presets already: delete one first.</source>
-        <translation type="vanished">已有 {limit} 个预设：请先删除一个。</translation>
+        <translation>已有 {limit} 个预设：请先删除一个。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Saved preset “{name}”.</source>
-        <translation type="vanished">已保存预设“{name}”。</translation>
+        <translation>已保存预设“{name}”。</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <location line="+11"/>
+        <location line="+13"/>
         <source>There is no preset called “{name}”.</source>
-        <translation type="vanished">没有名为“{name}”的预设。</translation>
+        <translation>没有名为“{name}”的预设。</translation>
     </message>
     <message>
+        <location line="-9"/>
         <source>A preset called “{name}” exists already.</source>
-        <translation type="vanished">名为“{name}”的预设已存在。</translation>
+        <translation>名为“{name}”的预设已存在。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Renamed to “{name}”.</source>
-        <translation type="vanished">已重命名为“{name}”。</translation>
+        <translation>已重命名为“{name}”。</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Deleted preset “{name}”.</source>
-        <translation type="vanished">已删除预设“{name}”。</translation>
+        <translation>已删除预设“{name}”。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Could not write {file}: {reason}</source>
-        <translation type="vanished">无法写入 {file}：{reason}</translation>
+        <translation>无法写入 {file}：{reason}</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Presets exported to {file}: {count}.</source>
-        <translation type="vanished">已将预设导出到 {file}：{count} 个。</translation>
+        <translation>已将预设导出到 {file}：{count} 个。</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Could not read {file}: {reason}</source>
-        <translation type="vanished">无法读取 {file}：{reason}</translation>
+        <translation>无法读取 {file}：{reason}</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Nothing was imported from {file}. {reason}</source>
-        <translation type="vanished">未从 {file} 导入任何内容。{reason}</translation>
+        <translation>未从 {file} 导入任何内容。{reason}</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Nothing was imported: that would make more than {limit} presets.</source>
-        <translation type="vanished">未导入任何内容：导入后预设将超过 {limit} 个。</translation>
+        <translation>未导入任何内容：导入后预设将超过 {limit} 个。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Presets imported from {file}: {count}.</source>
-        <translation type="vanished">已从 {file} 导入预设：{count} 个。</translation>
+        <translation>已从 {file} 导入预设：{count} 个。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Replaced, as they had the same name: {count}.</source>
-        <translation type="vanished">因名称相同而被替换的：{count} 个。</translation>
+        <translation>因名称相同而被替换的：{count} 个。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Save as preset</source>
-        <translation type="vanished">另存为预设</translation>
+        <translation>另存为预设</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Name of the preset:</source>
-        <translation type="vanished">预设名称：</translation>
+        <translation>预设名称：</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Replace preset</source>
-        <translation type="vanished">替换预设</translation>
+        <translation>替换预设</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Replace the preset “{name}” with the current settings?</source>
-        <translation type="vanished">用当前设置替换预设“{name}”吗？</translation>
+        <translation>用当前设置替换预设“{name}”吗？</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Replace</source>
-        <translation type="vanished">替换</translation>
+        <translation>替换</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Choose a preset to rename first.</source>
-        <translation type="vanished">请先选择要重命名的预设。</translation>
+        <translation>请先选择要重命名的预设。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Rename preset</source>
-        <translation type="vanished">重命名预设</translation>
+        <translation>重命名预设</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>New name:</source>
-        <translation type="vanished">新名称：</translation>
+        <translation>新名称：</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Choose a preset to delete first.</source>
-        <translation type="vanished">请先选择要删除的预设。</translation>
+        <translation>请先选择要删除的预设。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Delete the preset “{name}”?</source>
-        <translation type="vanished">删除预设“{name}”吗？</translation>
+        <translation>删除预设“{name}”吗？</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Delete</source>
-        <translation type="vanished">删除</translation>
+        <translation>删除</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Export presets</source>
-        <translation type="vanished">导出预设</translation>
+        <translation>导出预设</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+6"/>
         <source>Presets (*.json)</source>
-        <translation type="vanished">预设 (*.json)</translation>
+        <translation>预设 (*.json)</translation>
     </message>
     <message>
+        <location line="-1"/>
         <source>Import presets</source>
-        <translation type="vanished">导入预设</translation>
+        <translation>导入预设</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Keep</source>
-        <translation type="vanished">保留</translation>
+        <translation>保留</translation>
     </message>
     <message>
+        <location line="+15"/>
         <source>No preset</source>
-        <translation type="vanished">无预设</translation>
+        <translation>无预设</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>No presets yet</source>
-        <translation type="vanished">还没有预设</translation>
+        <translation>还没有预设</translation>
     </message>
 </context>
 <context>
     <name>Presets</name>
     <message>
+        <location line="-218"/>
         <source>The file is larger than 1 MB: it is not a presets file.</source>
-        <translation type="vanished">文件大于 1 MB：不是预设文件。</translation>
+        <translation>文件大于 1 MB：不是预设文件。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>The file is not JSON text.</source>
-        <translation type="vanished">文件不是 JSON 文本。</translation>
+        <translation>文件不是 JSON 文本。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>The file holds no presets (it needs a &quot;presets&quot; object).</source>
-        <translation type="vanished">文件中没有预设（需要一个 &quot;presets&quot; 对象）。</translation>
+        <translation>文件中没有预设（需要一个 &quot;presets&quot; 对象）。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>The file holds more than {limit} presets.</source>
-        <translation type="vanished">文件中的预设超过 {limit} 个。</translation>
+        <translation>文件中的预设超过 {limit} 个。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>A preset in the file has no name or no settings.</source>
-        <translation type="vanished">文件中有预设缺少名称或设置。</translation>
+        <translation>文件中有预设缺少名称或设置。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Preset “{name}”: {problem}</source>
-        <translation type="vanished">预设“{name}”：{problem}</translation>
+        <translation>预设“{name}”：{problem}</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>The file holds no presets.</source>
-        <translation type="vanished">文件中没有预设。</translation>
+        <translation>文件中没有预设。</translation>
     </message>
 </context>
 <context>
     <name>PromptEdit</name>
     <message>
+        <location filename="../vidu_desktop/ui/form.py" line="-246"/>
         <source>Earlier prompts</source>
-        <translation type="vanished">以前的提示词</translation>
+        <translation>以前的提示词</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Prompts you sent before: Enter or Tab takes one, Esc closes the list</source>
-        <translation type="vanished">你以前发送过的提示词：按 Enter 或 Tab 选用，按 Esc 关闭列表</translation>
+        <translation>你以前发送过的提示词：按 Enter 或 Tab 选用，按 Esc 关闭列表</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
+        <location filename="../vidu_desktop/ui/settings_dialog.py" line="+53"/>
         <source>Vidu Desktop — Settings</source>
         <extracomment>Wide enough for a whole Novita key (&quot;sk_&quot; and 48 more characters) without scrolling.</extracomment>
-        <translation type="vanished">Vidu Desktop — 设置</translation>
+        <translation>Vidu Desktop — 设置</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Paste your Novita API key (novita.ai → Key Management)</source>
-        <translation type="vanished">粘贴你的 Novita API 密钥（novita.ai → Key Management）</translation>
+        <translation>粘贴你的 Novita API 密钥（novita.ai → Key Management）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Kept in your system keyring (service “vidu-desktop”), never in a file. Save keeps what is typed here.</source>
-        <translation type="vanished">保存在系统密钥环中（服务名“vidu-desktop”），绝不会写入文件。点击“保存”会保留此处输入的内容。</translation>
+        <translation>保存在系统密钥环中（服务名“vidu-desktop”），绝不会写入文件。点击“保存”会保留此处输入的内容。</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <location line="+48"/>
         <source>API key</source>
-        <translation type="vanished">API 密钥</translation>
+        <translation>API 密钥</translation>
     </message>
     <message>
+        <location line="-42"/>
+        <location line="+206"/>
         <source>Show</source>
-        <translation type="vanished">显示</translation>
+        <translation>显示</translation>
     </message>
     <message>
+        <location line="-205"/>
+        <location line="+206"/>
         <source>Show key</source>
-        <translation type="vanished">显示密钥</translation>
+        <translation>显示密钥</translation>
     </message>
     <message>
+        <location line="-205"/>
         <source>Show or hide the key as typed</source>
-        <translation type="vanished">显示或隐藏输入的密钥</translation>
+        <translation>显示或隐藏输入的密钥</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Save key</source>
-        <translation type="vanished">保存密钥</translation>
+        <translation>保存密钥</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Keep the typed key now, without closing Settings</source>
-        <translation type="vanished">立即保存输入的密钥，不关闭“设置”</translation>
+        <translation>立即保存输入的密钥，不关闭“设置”</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Test</source>
-        <translation type="vanished">测试</translation>
+        <translation>测试</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Ask Novita whether the key works (the typed one, else the stored one)</source>
-        <translation type="vanished">询问 Novita 该密钥是否可用（优先使用输入的密钥，否则使用已保存的密钥）</translation>
+        <translation>询问 Novita 该密钥是否可用（优先使用输入的密钥，否则使用已保存的密钥）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Remove key</source>
-        <translation type="vanished">移除密钥</translation>
+        <translation>移除密钥</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Forget the stored key: the app goes back to Demo mode</source>
-        <translation type="vanished">忘记已保存的密钥：应用将回到演示模式</translation>
+        <translation>忘记已保存的密钥：应用将回到演示模式</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Looking up the stored key…</source>
-        <translation type="vanished">正在查找已保存的密钥…</translation>
+        <translation>正在查找已保存的密钥…</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>API key status</source>
-        <translation type="vanished">API 密钥状态</translation>
+        <translation>API 密钥状态</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Finished videos are saved here.</source>
-        <translation type="vanished">生成完成的视频保存在这里。</translation>
+        <translation>生成完成的视频保存在这里。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+19"/>
+        <location line="+263"/>
         <source>Video library</source>
-        <translation type="vanished">视频库</translation>
+        <translation>视频库</translation>
     </message>
     <message>
+        <location line="-281"/>
         <source>Choose…</source>
-        <translation type="vanished">选择…</translation>
+        <translation>选择…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Choose the video library folder</source>
-        <translation type="vanished">选择视频库文件夹</translation>
+        <translation>选择视频库文件夹</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Leave empty for Novita. NOVITA_API_BASE_URL in the environment wins.</source>
-        <translation type="vanished">留空则使用 Novita。环境变量 NOVITA_API_BASE_URL 优先。</translation>
+        <translation>留空则使用 Novita。环境变量 NOVITA_API_BASE_URL 优先。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+7"/>
         <source>Server address</source>
-        <translation type="vanished">服务器地址</translation>
+        <translation>服务器地址</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <location line="+2"/>
         <source>Save</source>
-        <translation type="vanished">保存</translation>
+        <translation>保存</translation>
     </message>
     <message>
+        <location line="-1"/>
         <source>Keep these settings, the typed key included, and close</source>
-        <translation type="vanished">保存这些设置（包括输入的密钥）并关闭</translation>
+        <translation>保存这些设置（包括输入的密钥）并关闭</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location line="+2"/>
         <source>Cancel</source>
-        <translation type="vanished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
+        <location line="-1"/>
         <source>Close without keeping the changes</source>
-        <translation type="vanished">关闭且不保存更改</translation>
+        <translation>关闭且不保存更改</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Welcome! Enter your Novita API key to make real videos. Without a key the app runs in Demo mode against a built-in simulator.</source>
-        <translation type="vanished">欢迎！输入你的 Novita API 密钥即可生成真正的视频。没有密钥时，应用以演示模式运行，使用内置模拟器。</translation>
+        <translation>欢迎！输入你的 Novita API 密钥即可生成真正的视频。没有密钥时，应用以演示模式运行，使用内置模拟器。</translation>
     </message>
     <message>
+        <location line="+16"/>
         <source>Queue and language</source>
-        <translation type="vanished">队列和语言</translation>
+        <translation>队列和语言</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <location line="+6"/>
         <source>Jobs at Novita at once</source>
-        <translation type="vanished">同时提交到 Novita 的任务数</translation>
+        <translation>同时提交到 Novita 的任务数</translation>
     </message>
     <message>
+        <location line="-5"/>
         <source>At most this many jobs are sent to Novita at the same time; the others wait in the app&apos;s queue ({low}–{high}, {default} unless changed).</source>
-        <translation type="vanished">最多同时向 Novita 发送这么多任务；其余任务在应用的队列中等待（{low}–{high}，默认 {default}）。</translation>
+        <translation>最多同时向 Novita 发送这么多任务；其余任务在应用的队列中等待（{low}–{high}，默认 {default}）。</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>System language</source>
-        <translation type="vanished">系统语言</translation>
+        <translation>系统语言</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <location line="+7"/>
         <source>Language</source>
-        <translation type="vanished">语言</translation>
+        <translation>语言</translation>
     </message>
     <message>
+        <location line="-6"/>
         <source>The language of the window. Applies after a restart.</source>
-        <translation type="vanished">窗口显示的语言。重启后生效。</translation>
+        <translation>窗口显示的语言。重启后生效。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Applies after a restart.</source>
-        <translation type="vanished">重启后生效。</translation>
+        <translation>重启后生效。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Language note</source>
-        <translation type="vanished">语言说明</translation>
+        <translation>语言说明</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Money (every figure is an estimate)</source>
-        <translation type="vanished">费用（所有数字均为估算）</translation>
+        <translation>费用（所有数字均为估算）</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Off-peak factor</source>
-        <translation type="vanished">错峰系数</translation>
+        <translation>错峰系数</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Off-peak jobs cost this fraction of the price (0.5 is half price), but Novita may take up to 48 hours. Empty: the price table&apos;s {default}.</source>
-        <translation type="vanished">错峰任务的费用为原价乘以此系数（0.5 即半价），但 Novita 最长可能需要 48 小时。留空：使用价格表中的 {default}。</translation>
+        <translation>错峰任务的费用为原价乘以此系数（0.5 即半价），但 Novita 最长可能需要 48 小时。留空：使用价格表中的 {default}。</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>{resolution} $ per second</source>
-        <translation type="vanished">{resolution} 每秒价格（美元）</translation>
+        <translation>{resolution} 每秒价格（美元）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>What a second of {resolution} video costs, in US dollars. Empty: the price table&apos;s ${default}.</source>
-        <translation type="vanished">{resolution} 视频每秒的费用（美元）。留空：使用价格表中的 ${default}。</translation>
+        <translation>{resolution} 视频每秒的费用（美元）。留空：使用价格表中的 ${default}。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>the price table</source>
-        <translation type="vanished">价格表</translation>
+        <translation>价格表</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Defaults from {where}, taken {date}.</source>
-        <translation type="vanished">默认值来自{where}，获取于 {date}。</translation>
+        <translation>默认值来自{where}，获取于 {date}。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Defaults from {where}.</source>
-        <translation type="vanished">默认值来自{where}。</translation>
+        <translation>默认值来自{where}。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Novita publishes no price API.</source>
-        <translation type="vanished">Novita 没有提供价格 API。</translation>
+        <translation>Novita 没有提供价格 API。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Reset to defaults</source>
-        <translation type="vanished">恢复默认值</translation>
+        <translation>恢复默认值</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Forget your own rates and use the price table&apos;s</source>
-        <translation type="vanished">忘记你自己的价格，使用价格表中的价格</translation>
+        <translation>忘记你自己的价格，使用价格表中的价格</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Reset prices to defaults</source>
-        <translation type="vanished">将价格恢复为默认值</translation>
+        <translation>将价格恢复为默认值</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Generate asks first when its estimate is above this ($5 unless changed).</source>
-        <translation type="vanished">估算费用高于此金额时，生成前会先询问（默认 $5）。</translation>
+        <translation>估算费用高于此金额时，生成前会先询问（默认 $5）。</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <location line="+1"/>
         <source>Ask before a Generate above</source>
-        <translation type="vanished">生成前询问，当费用超过</translation>
+        <translation>生成前询问，当费用超过</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location line="+11"/>
         <source>Monthly cap</source>
-        <translation type="vanished">每月上限</translation>
+        <translation>每月上限</translation>
     </message>
     <message>
+        <location line="-9"/>
         <source>Use a monthly cap</source>
-        <translation type="vanished">使用每月上限</translation>
+        <translation>使用每月上限</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Generate refuses what would take this month&apos;s estimated spending past the cap.</source>
-        <translation type="vanished">如果本月估算花费将超过上限，将拒绝生成。</translation>
+        <translation>如果本月估算花费将超过上限，将拒绝生成。</translation>
     </message>
     <message>
+        <location line="+18"/>
         <source>Money settings problem</source>
-        <translation type="vanished">费用设置问题</translation>
+        <translation>费用设置问题</translation>
     </message>
     <message>
+        <location line="+33"/>
         <source>Hide</source>
-        <translation type="vanished">隐藏</translation>
+        <translation>隐藏</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Hide key</source>
-        <translation type="vanished">隐藏密钥</translation>
+        <translation>隐藏密钥</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>environment variable NOVITA_API_KEY</source>
-        <translation type="vanished">环境变量 NOVITA_API_KEY</translation>
+        <translation>环境变量 NOVITA_API_KEY</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>system keyring</source>
-        <translation type="vanished">系统密钥环</translation>
+        <translation>系统密钥环</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>this session only</source>
-        <translation type="vanished">仅限本次会话</translation>
+        <translation>仅限本次会话</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A key is stored ({where}).</source>
-        <translation type="vanished">已保存密钥（{where}）。</translation>
+        <translation>已保存密钥（{where}）。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>No key stored: the app runs in Demo mode.</source>
-        <translation type="vanished">未保存密钥：应用以演示模式运行。</translation>
+        <translation>未保存密钥：应用以演示模式运行。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>press Test</source>
-        <translation type="vanished">请点击“测试”</translation>
+        <translation>请点击“测试”</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>then Test</source>
-        <translation type="vanished">然后点击“测试”</translation>
+        <translation>然后点击“测试”</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>The API key contains spaces, line breaks or unusual characters: copy it again from novita.ai.</source>
-        <translation type="vanished">API 密钥中包含空格、换行或异常字符：请从 novita.ai 重新复制。</translation>
+        <translation>API 密钥中包含空格、换行或异常字符：请从 novita.ai 重新复制。</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Saving the key…</source>
-        <translation type="vanished">正在保存密钥…</translation>
+        <translation>正在保存密钥…</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Saved in the system keyring.</source>
-        <translation type="vanished">已保存到系统密钥环。</translation>
+        <translation>已保存到系统密钥环。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>No system keyring is available: the key is kept for this session only and will be asked for again next time.</source>
-        <translation type="vanished">没有可用的系统密钥环：密钥仅在本次会话中保留，下次启动时会再次询问。</translation>
+        <translation>没有可用的系统密钥环：密钥仅在本次会话中保留，下次启动时会再次询问。</translation>
     </message>
     <message>
+        <location line="+22"/>
         <source>Type or paste a key first.</source>
-        <translation type="vanished">请先输入或粘贴密钥。</translation>
+        <translation>请先输入或粘贴密钥。</translation>
     </message>
     <message>
+        <location line="+13"/>
         <source>Testing…</source>
-        <translation type="vanished">正在测试…</translation>
+        <translation>正在测试…</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>No key to test.</source>
-        <translation type="vanished">没有可测试的密钥。</translation>
+        <translation>没有可测试的密钥。</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>The key works.</source>
-        <translation type="vanished">密钥可用。</translation>
+        <translation>密钥可用。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Balance: {balance}.</source>
-        <translation type="vanished">余额：{balance}。</translation>
+        <translation>余额：{balance}。</translation>
     </message>
     <message>
+        <location line="+18"/>
         <source>Key removed.</source>
-        <translation type="vanished">密钥已移除。</translation>
+        <translation>密钥已移除。</translation>
     </message>
 </context>
 <context>
@@ -2491,6 +2766,38 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <location line="+2"/>
         <source>Something went wrong. The details are in the log (Help → Open log folder).</source>
         <translation>出错了。详细信息见日志（帮助 → 打开日志文件夹）。</translation>
+    </message>
+    <message>
+        <source>the answer was cut off</source>
+        <translation type="vanished">回复被截断了</translation>
+    </message>
+    <message>
+        <source>Novita answered with an error (HTTP {status}) instead of a task id</source>
+        <translation type="vanished">Novita 返回了错误（HTTP {status}），而不是任务 ID</translation>
+    </message>
+    <message>
+        <source>its answer could not be read</source>
+        <translation type="vanished">无法读取其回复</translation>
+    </message>
+    <message>
+        <source>Novita answered HTTP {status} instead of a task id</source>
+        <translation type="vanished">Novita 返回了 HTTP {status}，而不是任务 ID</translation>
+    </message>
+    <message>
+        <source>its answer carried no usable task id</source>
+        <translation type="vanished">其回复中没有可用的任务 ID</translation>
+    </message>
+    <message>
+        <source>no answer came within {seconds} s</source>
+        <translation type="vanished">{seconds} 秒内没有收到回复</translation>
+    </message>
+    <message>
+        <source>the app stopped waiting for the answer</source>
+        <translation type="vanished">应用停止了等待回复</translation>
+    </message>
+    <message>
+        <source>no answer came in time</source>
+        <translation type="vanished">未能及时收到回复</translation>
     </message>
 </context>
 </TS>

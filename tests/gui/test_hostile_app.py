@@ -107,7 +107,7 @@ def test_an_absurd_retry_after_is_capped_and_shown(qtbot, window, simulator, tmp
 ])
 def test_a_garbled_answer_to_a_submit_is_uncertain_and_retry_asks_first(
         qtbot, window, simulator, tmp_path, monkeypatch, kind, params):
-    from PySide6.QtWidgets import QMessageBox
+    from vidu_desktop.ui import dialogs
 
     simulator.faults.add(kind, route="submit", count=1, **params)
     add_one_image(qtbot, window, tmp_path)
@@ -117,19 +117,20 @@ def test_a_garbled_answer_to_a_submit_is_uncertain_and_retry_asks_first(
     assert "before" in jobs_shown(window)[0].error and "dashboard" in jobs_shown(window)[0].error
     asked: list[str] = []
 
-    def answer(reply):
-        def question(_parent, _title, text, *_a, **_k):
+    def answer(reply: bool):
+        def ask(_parent, _title, text, go, keep, **_k):
             asked.append(text)
+            assert (go, keep) == ("Send again", "Don't send")
             return reply
-        return question
+        return ask
 
     flags = window.jobs_view.selectionModel().SelectionFlag
     window.jobs_view.selectionModel().select(window.jobs_model.index(0, 0), flags.Rows | flags.Select)
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    monkeypatch.setattr(dialogs, "ask", answer(False))
     window.retry_selected()  # Ctrl+R: paid twice once, without a question
     assert len(asked) == 1 and "charged" in asked[0]
     assert simulator.stats.submissions == 1
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(dialogs, "ask", answer(True))
     window.retry_selected()
     qtbot.waitUntil(lambda: jobs_shown(window)[0].state is JobState.DONE, timeout=60_000)
     assert simulator.stats.submissions == 2

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from tests.gui.conftest import jobs_shown
 from tests.gui.test_jobs_and_history import add_images, wait_finished
@@ -19,6 +18,7 @@ from vidu_desktop.core import errors
 from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.core.pricing import format_usd
 from vidu_desktop.core.request import ImageOrder
+from vidu_desktop.ui import dialogs
 
 pytestmark = pytest.mark.gui
 
@@ -31,15 +31,18 @@ def shot(window, artifacts_dir: Path, name: str) -> None:
 
 
 class Questions:
-    """QMessageBox.question, answered by the test; it keeps what was asked."""
+    """The window's verb questions (ui.dialogs.ask), answered by the test; it keeps what was
+    asked and the verbs offered."""
 
-    def __init__(self, monkeypatch, answer=QMessageBox.StandardButton.Yes) -> None:
+    def __init__(self, monkeypatch, answer: bool = True) -> None:
         self.asked: list[str] = []
+        self.verbs: list[tuple[str, str]] = []
         self.answer = answer
-        monkeypatch.setattr(QMessageBox, "question", self._question)
+        monkeypatch.setattr(dialogs, "ask", self._ask)
 
-    def _question(self, _parent, _title, text, *_args, **_kwargs):
+    def _ask(self, _parent, _title, text, go, keep, **_kwargs):
         self.asked.append(text)
+        self.verbs.append((go, keep))
         return self.answer
 
 
@@ -76,7 +79,7 @@ def test_the_estimate_and_the_generate_label_follow_the_form(qtbot, window, arti
 
 def test_above_the_threshold_a_confirmation_comes_first(qtbot, window, simulator, monkeypatch):
     settings.save_confirm_above_units(5000)  # $0.50
-    questions = Questions(monkeypatch, QMessageBox.StandardButton.No)
+    questions = Questions(monkeypatch, False)
     window.images.add_sources([URL])  # $0.20: under the threshold, no question
     window.form.duration.setValue(1)
     window.generate()
@@ -88,16 +91,17 @@ def test_above_the_threshold_a_confirmation_comes_first(qtbot, window, simulator
     window.generate()  # $0.59, and the user says No: nothing is sent, the images stay
     [text] = questions.asked
     assert "Generate 3 videos for ≈ $0.59 (estimate)?" in text
+    assert questions.verbs == [("Generate 3 videos", "Don't send")]  # verbs, not Yes/No
     assert "5 s · 720p" in text and "≈ $0.20 each" in text and "above $0.50" in text
     assert len(window.images.images) == 3
     time.sleep(0.5)
     qtbot.wait(200)
     assert simulator.stats.submissions == 1
 
-    questions.answer = QMessageBox.StandardButton.Yes
+    questions.answer = True
     window.generate()
     qtbot.waitUntil(lambda: simulator.stats.submissions == 4, timeout=10_000)
-    assert len(questions.asked) == 2 and window.images.images == []
+    assert len(questions.asked) == 2 and len(window.images.images) == 3  # the images stay for another try
 
 
 def test_a_balance_of_123456_units_shows_as_dollars(qtbot, window_factory_env, simulator, artifacts_dir):
@@ -179,7 +183,7 @@ def test_more_than_the_balance_asks_and_a_refused_submit_fails_with_the_top_up_l
     window.images.add_sources([URL])
     assert window.generate_button.text() == "Generate · ≈ $0.20 — more than your balance"
     shot(window, artifacts_dir, "3-more-than-the-balance")
-    questions = Questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    questions = Questions(monkeypatch, True)
     window.generate()
     [text] = questions.asked
     assert "more than your balance of $0.10" in text

@@ -514,10 +514,8 @@ class MainWindow(QMainWindow):
                 f"{videos}: {chosen.summary()}\n"
                 f"≈ {format_usd(total // max(count, 1))} each, ≈ {format_usd(total)} in all (estimate)\n\n"
                 + "\n".join(reasons))
-        answer = QMessageBox.question(self, "Generate — cost", text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        go = self.tr("Generate {videos}").format(videos=videos)
+        return dialogs.ask(self, self.tr("Generate — cost"), text, go, self.tr("Don't send"))
 
     def open_spending(self) -> None:
         """What was spent: estimates of this app's jobs, and Novita's hourly bill (non-modal)."""
@@ -664,12 +662,11 @@ class MainWindow(QMainWindow):
 
     def retry_selected(self) -> None:
         for job in self._selected_jobs():
-            if job.state is JobState.UNCERTAIN:
-                answer = QMessageBox.question(
-                    self, self.tr("Send again?"), self.tr("This job may already have started on Novita (and "
-                                                          "been charged). Send it again anyway?"))
-                if answer != QMessageBox.StandardButton.Yes:
-                    continue
+            if job.state is JobState.UNCERTAIN and not dialogs.ask(
+                    self, self.tr("Send again?"),
+                    self.tr("This job may already have started on Novita (and been charged). Send it again anyway?"),
+                    self.tr("Send again"), self.tr("Don't send")):
+                continue
             if job.state in (JobState.FAILED, JobState.UNCERTAIN):
                 self.session.retry(job.id or 0)
 
