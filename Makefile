@@ -30,7 +30,7 @@ LINTERS := "ruff check --output-format concise ." mypy lint-imports vulture
 # `make strings LUPDATE_ARGS=-no-obsolete`.
 TS_FILES := $(wildcard resources/*.ts)
 QM_FILES := $(TS_FILES:.ts=.qm)
-LUPDATE := $(VENV)/bin/pyside6-lupdate -extensions py -locations relative $(LUPDATE_ARGS)
+LUPDATE := $(VENV)/bin/pyside6-lupdate -extensions py -locations none $(LUPDATE_ARGS)
 
 .PHONY: run test lint fix bench package packaging-deps system-deps venv clean simulator translations strings
 

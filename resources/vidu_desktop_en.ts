@@ -4,7 +4,6 @@
 <context>
     <name>SpendingDialog</name>
     <message numerus="yes">
-        <location filename="../vidu_desktop/ui/spending.py" line="+113"/>
         <source>%n job(s) of this month from before the app kept estimates are not in these totals.</source>
         <translation>
             <numerusform>%n job of this month from before the app kept estimates is not in these totals.</numerusform>
@@ -12,7 +11,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+18"/>
         <source>%n line(s) without an amount left out.</source>
         <translation>
             <numerusform>%n line without an amount left out.</numerusform>

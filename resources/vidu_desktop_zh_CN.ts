@@ -4,42 +4,34 @@
 <context>
     <name>FrameGrabber</name>
     <message>
-        <location filename="../vidu_desktop/media/frames.py" line="+167"/>
         <source>the file “{name}” was not found</source>
         <translation>找不到文件“{name}”</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Qt Multimedia is missing on this system</source>
         <translation>此系统缺少 Qt Multimedia</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Qt Multimedia has no working media backend on this system</source>
         <translation>此系统上的 Qt Multimedia 没有可用的媒体后端</translation>
     </message>
     <message>
-        <location line="+25"/>
         <source>it has no video track</source>
         <translation>它没有视频轨道</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>it is not a video that can be read</source>
         <translation>它不是可读取的视频</translation>
     </message>
     <message>
-        <location line="+35"/>
         <source>it could not be read</source>
         <translation>无法读取它</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>no picture came out of it within {seconds} s</source>
         <translation>{seconds} 秒内未能从中取得画面</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>No frame could be taken from “{name}”: {reason}.</source>
         <translation>无法从“{name}”中截取画面：{reason}。</translation>
     </message>
@@ -47,109 +39,87 @@
 <context>
     <name>ImageEditor</name>
     <message>
-        <location filename="../vidu_desktop/ui/image_editor.py" line="+36"/>
         <source>This image</source>
         <extracomment>The fields this editor sets for one image; a batch file may set the others too (kept as they are).</extracomment>
         <translation>此图片</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Follows the form&apos;s prompt. Type here to give this image its own.</source>
         <translation>沿用表单中的提示词。在此输入可为此图片单独设置提示词。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This image&apos;s prompt</source>
         <translation>此图片的提示词</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>A prompt for this image only; empty follows the form&apos;s prompt</source>
         <translation>仅用于此图片的提示词；留空则沿用表单中的提示词</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Own settings</source>
         <translation>单独设置</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This image has its own settings</source>
         <translation>此图片有单独的设置</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Off: this image takes the form&apos;s duration, resolution, sound and seed</source>
         <translation>关闭：此图片沿用表单中的时长、分辨率、声音和种子</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This image&apos;s duration</source>
         <translation>此图片的时长</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Length of this image&apos;s video</source>
         <translation>此图片生成视频的时长</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>This image&apos;s resolution</source>
         <translation>此图片的分辨率</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Resolution of this image&apos;s video</source>
         <translation>此图片生成视频的分辨率</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This image&apos;s sound</source>
         <translation>此图片的声音</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Make sound for this image&apos;s video</source>
         <translation>为此图片的视频生成声音</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This image&apos;s seed</source>
         <translation>此图片的种子</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The seed for this image&apos;s first take; 0 = random</source>
         <translation>此图片第一次生成所用的种子；0 = 随机</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
         <source>Follow the form</source>
         <translation>沿用表单</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Forget this image&apos;s own prompt and settings</source>
         <translation>清除此图片单独设置的提示词和参数</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
@@ -157,7 +127,6 @@
 <context>
     <name>ImagePanel</name>
     <message>
-        <location filename="../vidu_desktop/ui/image_panel.py" line="+160"/>
         <source>Drop images here (JPEG, PNG, WebP, a folder, a batch .csv, or a link from your browser)
 or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <extracomment>The form&apos;s settings, for what an image follows (the window sets it to form.settings).</extracomment>
@@ -165,203 +134,162 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 或使用“打开…”（Ctrl+O）/“粘贴”（Ctrl+V）</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>No images yet</source>
         <translation>还没有图片</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Chosen images</source>
         <translation>已选图片</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The images to animate: one video per image and take. Select one to give it its own prompt and settings. Delete removes the selected ones.</source>
         <translation>要制作成视频的图片：每张图片每次生成一个视频。选中一张图片可为它单独设置提示词和参数。按 Delete 移除所选图片。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Images in the batch</source>
         <translation>批量中的图片</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Take the images that cannot be sent out of the list</source>
         <translation>将无法发送的图片从列表中移除</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Clear the images</source>
         <translation>清空图片</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Empty the list of images</source>
         <translation>清空图片列表</translation>
     </message>
     <message>
-        <location line="+17"/>
         <source>Batch problems</source>
         <translation>批量问题</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Subfolders found</source>
         <translation>发现子文件夹</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
         <source>Include subfolders</source>
         <translation>包含子文件夹</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Add the images in the folders inside the dropped folder too</source>
         <translation>同时添加所拖放文件夹内各子文件夹中的图片</translation>
     </message>
     <message>
-        <location line="+82"/>
         <source>{name} could not be read: {reason}</source>
         <translation>无法读取 {name}：{reason}</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>{folders} has folders inside. Only the images at the top were added.</source>
         <translation>{folders} 中还有子文件夹。只添加了最上层的图片。</translation>
     </message>
     <message>
-        <location line="+16"/>
         <source>web link: sent to Novita as it is</source>
         <translation>网页链接：原样发送给 Novita</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>{file} row {row}</source>
         <translation>{file} 第 {row} 行</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>batch file</source>
         <translation>批量文件</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>column {column}: {message}</source>
         <translation>第 {column} 列：{message}</translation>
     </message>
     <message>
-        <location line="+46"/>
         <source>Reading {name}…</source>
         <translation>正在读取 {name}…</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location line="+32"/>
         <source>This image: {name}</source>
         <translation>此图片：{name}</translation>
     </message>
     <message>
-        <location line="+17"/>
         <source>… not shown: {count} more.</source>
         <translation>… 另有 {count} 项未显示。</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>checking…</source>
         <translation>正在检查…</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>✎ Own prompt: “{prompt}”</source>
         <translation>✎ 单独的提示词：“{prompt}”</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>⚙ Own settings: {summary}</source>
         <translation>⚙ 单独的设置：{summary}</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Own values from {origin}</source>
         <translation>单独的参数来自 {origin}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Prompt: {prompt}</source>
         <translation>提示词：{prompt}</translation>
     </message>
     <message>
-        <location line="+32"/>
         <source>Remove invalid ({count})</source>
         <translation>移除无效图片（{count}）</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Ready: {count}</source>
         <translation>就绪：{count}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>With problems: {count}</source>
         <translation>有问题：{count}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Being checked: {count}</source>
         <translation>正在检查：{count}</translation>
     </message>
     <message>
-        <location line="+17"/>
         <source>sound</source>
         <translation>有声音</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>silent</source>
         <translation>无声音</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>seed {seed}</source>
         <translation>种子 {seed}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>sound type {kind}</source>
         <translation>声音类型 {kind}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>sound follows motion</source>
         <translation>声音跟随画面动作</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>sound free of motion</source>
         <translation>声音不跟随画面动作</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>off-peak</source>
         <translation>错峰</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>at once</source>
         <translation>立即</translation>
     </message>
@@ -369,213 +297,170 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>JobDetails</name>
     <message>
-        <location filename="../vidu_desktop/ui/details.py" line="+50"/>
         <source>Job details</source>
         <translation>任务详情</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>What went wrong, in full</source>
         <translation>完整的出错信息</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Copy the error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Copy the whole error text, to search for it or send it</source>
         <translation>复制完整的错误信息，用于搜索或发送给他人</translation>
     </message>
     <message>
-        <location line="+13"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Image</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Video file</source>
         <translation>视频文件</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Last change</source>
         <translation>最后更改</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Estimate</source>
         <translation>估算</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Made from</source>
         <translation>生成自</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Followed by</source>
         <translation>后续任务</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Play this job&apos;s video (Enter in the list)</source>
         <translation>播放此任务的视频（在列表中按 Enter）</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Open the folder that holds the video</source>
         <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Try this job again (Ctrl+R)</source>
         <translation>重试此任务（Ctrl+R）</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Re-run</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Put this job&apos;s image and settings back in the list, ready to generate again</source>
         <translation>将此任务的图片和设置放回列表，以便再次生成</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Continue from last frame</source>
         <translation>从最后一帧继续</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Add the video&apos;s last frame as a new image, with the same settings and prompt</source>
         <translation>将视频的最后一帧添加为新图片，使用相同的设置和提示词</translation>
     </message>
     <message>
-        <location line="+24"/>
         <source>Select a job to see its details.</source>
         <translation>选择一个任务以查看详情。</translation>
     </message>
     <message>
-        <location line="+36"/>
         <source>silent</source>
         <translation>无声音</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>{seconds} s, {resolution}</source>
         <translation>{seconds} 秒，{resolution}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Sound: {sound}</source>
         <translation>声音：{sound}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Sound follows the motion</source>
         <translation>声音跟随画面动作</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Off-peak (cheaper, slower)</source>
         <translation>错峰（更便宜，更慢）</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>(none: the model decides)</source>
         <translation>（无：由模型决定）</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>chosen by Novita</source>
         <translation>由 Novita 选择</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>(no video yet)</source>
         <translation>（还没有视频）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>(not sent yet)</source>
         <translation>（尚未发送）</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>≈ {price}</source>
         <translation>≈ {price}</translation>
     </message>
     <message>
-        <location line="+19"/>
         <source>re-run of</source>
         <translation>重新生成自</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>continued from</source>
         <translation>继续自</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+5"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
@@ -583,27 +468,22 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>JobListView</name>
     <message>
-        <location filename="../vidu_desktop/ui/job_list.py" line="+545"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Your jobs, newest first. Enter plays, Delete deletes, drag a video out to a folder, drag waiting jobs to reorder the queue.</source>
         <translation>你的任务，最新的在前。按 Enter 播放，按 Delete 删除，可将视频拖到文件夹，可拖动等待中的任务调整队列顺序。</translation>
     </message>
     <message>
-        <location line="+23"/>
         <source>No job matches “{search}”</source>
         <translation>没有任务匹配“{search}”</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>No job in this state. Choose “All” in Show jobs to see every job.</source>
         <translation>没有处于此状态的任务。在“显示任务”中选择“全部”可查看所有任务。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>No jobs yet: drop an image here, or open one with Ctrl+O</source>
         <translation>还没有任务：将图片拖放到这里，或按 Ctrl+O 打开图片</translation>
     </message>
@@ -611,459 +491,362 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../vidu_desktop/ui/main_window.py" line="+102"/>
-        <location line="+349"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location line="-345"/>
         <source>Make one video per image (Ctrl+Return)</source>
         <translation>每张图片生成一个视频（Ctrl+Return）</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Add your Novita API key</source>
         <translation>添加你的 Novita API 密钥</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Open Settings to add your key and make real videos</source>
         <translation>打开“设置”添加你的密钥，生成真正的视频</translation>
     </message>
     <message>
-        <location line="+23"/>
         <source>Show jobs</source>
         <translation>显示任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Show only jobs in this state</source>
         <translation>只显示处于此状态的任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Failed or uncertain</source>
         <translation>失败或不确定</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Show &amp;jobs</source>
         <translation>显示任务(&amp;J)</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Search file name, prompt, state or task id</source>
         <translation>搜索文件名、提示词、状态或任务 ID</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Search jobs</source>
         <translation>搜索任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Show only jobs whose file name, prompt, state or task id contains this text (Ctrl+F; Esc clears)</source>
         <translation>只显示文件名、提示词、状态或任务 ID 中包含此文字的任务（Ctrl+F；按 Esc 清除）</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Clear the search</source>
         <translation>清除搜索</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Clear the search (Esc)</source>
         <translation>清除搜索（Esc）</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+316"/>
-        <location line="+223"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="-538"/>
         <source>Cancel selected waiting jobs</source>
         <translation>取消所选的等待中任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Take the selected waiting jobs out of the queue (nothing is sent or charged)</source>
         <translation>将所选的等待中任务移出队列（不会发送，也不会扣费）</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Move up in the queue</source>
         <translation>在队列中上移</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Send the selected waiting jobs sooner (Ctrl+Up)</source>
         <translation>让所选的等待中任务更早发送（Ctrl+Up）</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Move down in the queue</source>
         <translation>在队列中下移</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Send the selected waiting jobs later (Ctrl+Down)</source>
         <translation>让所选的等待中任务更晚发送（Ctrl+Down）</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <location line="+491"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location line="-490"/>
         <source>Play the video that is ready</source>
         <translation>播放已就绪的视频</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Play the video that just finished</source>
         <translation>播放刚完成的视频</translation>
     </message>
     <message>
-        <location line="+39"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Balance</source>
         <translation>余额</translation>
     </message>
     <message>
-        <location line="+77"/>
         <source>&lt;b&gt;Demo mode&lt;/b&gt; — videos come from the built-in simulator, nothing is charged. Add your key to make real videos.</source>
         <translation>&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
     </message>
     <message>
-        <location line="+85"/>
         <source>Add an image to animate: drop it here, or use Open… (Ctrl+O).</source>
         <translation>添加要制作成视频的图片：拖放到这里，或使用“打开…”（Ctrl+O）。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Waiting for a connection (API key or Demo mode)…</source>
         <translation>正在等待连接（API 密钥或演示模式）…</translation>
     </message>
     <message>
-        <location line="+22"/>
         <source>{refusal} Change the cap in Settings (Ctrl+,).</source>
         <translation>{refusal} 可在“设置”中更改上限（Ctrl+,）。</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>{count} of {total} images cannot be used and will be left out: {problem}</source>
         <translation>共 {total} 张图片中有 {count} 张无法使用，将被跳过：{problem}</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Generate {count} videos</source>
         <translation>生成 {count} 个视频</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source> — more than your balance</source>
         <translation> — 超出了你的余额</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>{count} videos</source>
         <translation>{count} 个视频</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>one video</source>
         <translation>一个视频</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Make {videos} (Ctrl+Return).</source>
         <translation>生成 {videos}（Ctrl+Return）。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Make {videos} (Ctrl+Return), estimated to cost {price} in all. An estimate: Novita charges what it charges.</source>
         <translation>生成 {videos}（Ctrl+Return），估算总费用为 {price}。这只是估算：实际以 Novita 的扣费为准。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source> That is more than your balance of {balance}: you will be asked first.</source>
         <translation>这超出了你的余额 {balance}：发送前会先询问你。</translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>Some images cannot be used</source>
         <translation>部分图片无法使用</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>{bad} of {total} images cannot be used:</source>
         <translation>共 {total} 张图片中有 {bad} 张无法使用：</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Generate {count} valid</source>
         <translation>生成 {count} 张有效图片</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+5"/>
         <source>Nothing was sent.</source>
         <translation>没有发送任何内容。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Sent {count} job(s).</source>
         <translation>已发送 {count} 个任务。</translation>
     </message>
     <message>
-        <location line="+26"/>
         <source>Generate {videos}</source>
         <translation>生成 {videos}</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Generate — cost</source>
         <translation>生成 — 费用</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+150"/>
         <source>Don&apos;t send</source>
         <translation>不发送</translation>
     </message>
     <message>
-        <location line="-136"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Images (*.jpg *.jpeg *.png *.webp);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+65"/>
         <source>That job is not in the list as filtered: choose “All” and clear the search.</source>
         <translation>该任务不在当前筛选后的列表中：请选择“全部”并清除搜索。</translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>“{name}” is ready.</source>
         <translation>“{name}”已就绪。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>A video is ready: {name}</source>
         <translation>视频已就绪：{name}</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Your video is ready</source>
         <translation>你的视频已就绪</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>{name} — click to play</source>
         <translation>{name} — 点击播放</translation>
     </message>
     <message>
-        <location line="+37"/>
         <source>This job has no video yet.</source>
         <translation>此任务还没有视频。</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This job may already have started on Novita (and been charged). Send it again anyway?</source>
         <translation>此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+10"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Top up on novita.ai…</source>
         <translation>在 novita.ai 充值…</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Save a copy…</source>
         <translation>另存副本…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Re-run (new seed)</source>
         <translation>重新生成（新种子）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Continue from last frame</source>
         <translation>从最后一帧继续</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Edit again (image and settings to the form)</source>
         <translation>再次编辑（将图片和设置放回表单）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Use these settings</source>
         <translation>使用这些设置</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Reuse its seed</source>
         <translation>重用其种子</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Copy task id</source>
         <translation>复制任务 ID</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location line="+22"/>
         <source>Re-running “{name}” with a new seed.</source>
         <translation>正在以新种子重新生成“{name}”。</translation>
     </message>
     <message>
-        <location line="+21"/>
         <source>Taking the last frame of “{name}”…</source>
         <translation>正在截取“{name}”的最后一帧…</translation>
     </message>
     <message>
-        <location line="+20"/>
         <source>The frame was added as a new image: {path}</source>
         <translation>该画面已添加为新图片：{path}</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Save a copy</source>
         <translation>保存副本</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>MP4 video (*.mp4)</source>
         <translation>MP4 视频 (*.mp4)</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>A job that is being sent or downloaded cannot be deleted yet; try again in a moment.</source>
         <translation>正在发送或下载的任务暂时无法删除；请稍后再试。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Delete {count} jobs</source>
         <translation>删除 {count} 个任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Delete the job</source>
         <translation>删除此任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Delete {count} job(s)?</source>
         <translation>删除 {count} 个任务？</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>{files} video file(s) are deleted with them. This cannot be undone.</source>
         <translation>将同时删除 {files} 个视频文件。此操作无法撤销。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This cannot be undone.</source>
         <translation>此操作无法撤销。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Keep</source>
         <translation>保留</translation>
     </message>
@@ -1072,277 +855,222 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation type="vanished">此版本的队列无法执行此操作。</translation>
     </message>
     <message>
-        <location line="+51"/>
         <source>Resume queue</source>
         <translation>恢复队列</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Pause queue</source>
         <translation>暂停队列</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Waiting jobs are not sent while the queue is paused; jobs already at Novita go on (Ctrl+P)</source>
         <translation>队列暂停时不会发送等待中的任务；已提交到 Novita 的任务会继续进行（Ctrl+P）</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Queue paused: waiting jobs are not sent</source>
         <translation>队列已暂停：不会发送等待中的任务</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Queue running</source>
         <translation>队列运行中</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Open a folder of images</source>
         <translation>打开图片文件夹</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Open a batch file</source>
         <translation>打开批量文件</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Batch files (*.csv);;All files (*)</source>
         <translation>批量文件 (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Saving a batch is not available in this version.</source>
         <translation>此版本无法保存批量。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Save the batch as CSV</source>
         <translation>将批量保存为 CSV</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Batch files (*.csv)</source>
         <translation>批量文件 (*.csv)</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Import videos</source>
         <translation>导入视频</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Videos (*.mp4);;All files (*)</source>
         <translation>视频 (*.mp4);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Imported {count} video(s).</source>
         <translation>已导入 {count} 个视频。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Not imported: {problems}</source>
         <translation>未导入：{problems}</translation>
     </message>
     <message>
-        <location line="+29"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Open images…</source>
         <translation>打开图片(&amp;O)…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Open &amp;folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Add every image in a folder (a .txt next to an image is its prompt)</source>
         <translation>添加文件夹中的所有图片（图片旁同名的 .txt 文件作为其提示词）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Open &amp;batch file (CSV)…</source>
         <translation>打开批量文件 (CSV)(&amp;B)…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>A CSV with an image column and any of prompt, duration, resolution…</source>
         <translation>包含图片列以及提示词、时长、分辨率等任意列的 CSV 文件…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Save batch as &amp;CSV…</source>
         <translation>将批量保存为 CSV(&amp;C)…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The images in the list, with their prompts and settings, as a batch file</source>
         <translation>列表中的图片及其提示词和设置，保存为批量文件</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Import videos…</source>
         <translation>导入视频(&amp;I)…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Add videos made by this app (their settings are inside) to the job list</source>
         <translation>将本应用生成的视频（其中包含设置）添加到任务列表</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>&amp;Paste image or link</source>
         <translation>粘贴图片或链接(&amp;P)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Remove selected images</source>
         <translation>移除所选图片(&amp;R)</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>&amp;Clear images</source>
         <translation>清空图片(&amp;C)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Find in jobs</source>
         <translation>在任务中查找(&amp;F)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Jobs</source>
         <translation>任务(&amp;J)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>&amp;Retry selected</source>
         <translation>重试所选任务(&amp;R)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>&amp;Pause queue</source>
         <translation>暂停队列(&amp;P)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Waiting jobs are not sent while the queue is paused</source>
         <translation>队列暂停时不会发送等待中的任务</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>&amp;Cancel selected waiting jobs</source>
         <translation>取消所选的等待中任务(&amp;C)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Move &amp;up in the queue</source>
         <translation>在队列中上移(&amp;U)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Move &amp;down in the queue</source>
         <translation>在队列中下移(&amp;D)</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>&amp;Delete selected jobs…</source>
         <translation>删除所选任务(&amp;D)…</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>&amp;Spending…</source>
         <translation>花费(&amp;S)…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Estimated spending today, this week and this month, and Novita&apos;s bill</source>
         <translation>今天、本周和本月的估算花费，以及 Novita 的账单</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Play/&amp;pause</source>
         <translation>播放/暂停(&amp;P)</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Log folder</source>
         <translation>日志文件夹</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>About {app}</source>
         <translation>关于 {app}</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&lt;b&gt;{app}&lt;/b&gt; {version}&lt;br&gt;Still images to videos with Novita AI&apos;s Vidu Q3 Turbo.</source>
         <translation>&lt;b&gt;{app}&lt;/b&gt; {version}&lt;br&gt;使用 Novita AI 的 Vidu Q3 Turbo 将静态图片制作成视频。</translation>
     </message>
     <message>
-        <location line="+48"/>
         <source>Quit with jobs running?</source>
         <translation>仍有任务在进行，确定退出吗？</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>{count} job(s) are not finished.</source>
         <translation>{count} 个任务尚未完成。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Keep open</source>
         <translation>保持打开</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Jobs already sent continue at Novita; waiting jobs stay in the queue. All of them are picked up when you start {app} again.</source>
         <translation>已发送的任务会在 Novita 上继续进行；等待中的任务会留在队列中。下次启动 {app} 时会继续处理所有任务。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Don&apos;t ask again</source>
         <translation>不再询问</translation>
     </message>
@@ -1350,234 +1078,182 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>ParameterForm</name>
     <message>
-        <location filename="../vidu_desktop/ui/form.py" line="+107"/>
         <source>Describe the motion: “the camera slowly pushes in while the leaves move in the wind”</source>
         <translation>描述画面动作：“镜头缓缓推进，树叶随风摆动”</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>What should move and how (up to {limit} characters). Empty lets the model decide. Prompts you sent before are offered as you type.</source>
         <translation>要动起来的内容及方式（最多 {limit} 个字符）。留空则由模型决定。输入时会提示你以前发送过的提示词。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>Prompt length</source>
         <translation>提示词长度</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Length of the video, {low}–{high} seconds.</source>
         <translation>视频时长，{low}–{high} 秒。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Output resolution. Higher costs more and takes longer.</source>
         <translation>输出分辨率。越高费用越高，耗时越长。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The same seed with the same settings gives a similar video. 0 = random.</source>
         <translation>相同的种子配合相同的设置会生成相似的视频。0 = 随机。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Randomize</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Pick a random seed</source>
         <translation>随机选取一个种子</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Randomize seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>How many videos to make from each image, each with its own seed (1–{most}). Each take costs as much as one video.</source>
         <translation>每张图片生成几个视频，每个使用各自的种子（1–{most}）。每次生成的费用与一个视频相同。</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+2"/>
         <source>Generate sound</source>
         <translation>生成声音</translation>
     </message>
     <message>
-        <location line="-1"/>
         <source>Make dialogue and background sound together with the video.</source>
         <translation>随视频一起生成对白和背景声音。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Speech and sound effects</source>
         <translation>语音和音效</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Speech only</source>
         <translation>仅语音</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Sound effects only</source>
         <translation>仅音效</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Which kind of sound to make (only when sound is on).</source>
         <translation>要生成哪种声音（仅在开启声音时）。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
         <source>Match sound to motion</source>
         <translation>声音匹配动作</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>is_rec: the rhythm of the sound follows what happens in the video. It changes the sound only; the price stays the same (estimate).</source>
         <translation>is_rec：声音的节奏跟随视频中的动作。只改变声音，价格不变（估算）。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Off-peak (cheaper, may take up to 48 hours)</source>
         <translation>错峰（更便宜，最长可能需要 48 小时）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Off-peak</source>
         <translation>错峰</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Queued for off-peak processing: costs less (the estimate shows how much), but Novita may take up to 48 hours. The app keeps checking, even across restarts.</source>
         <translation>以错峰方式排队处理：费用更低（估算会显示便宜多少），但 Novita 最长可能需要 48 小时。应用会持续检查，重启后也会继续。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Cheaper, but the video may take up to 48 hours.</source>
         <translation>更便宜，但视频最长可能需要 48 小时。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Estimate</source>
         <translation>估算</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+9"/>
         <source>Duration</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location line="-8"/>
-        <location line="+8"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location line="-7"/>
-        <location line="+8"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location line="-7"/>
-        <location line="+8"/>
         <source>Takes per image</source>
         <translation>每张图片的生成次数</translation>
     </message>
     <message>
-        <location line="-6"/>
-        <location line="+5"/>
         <source>Sound type</source>
         <translation>声音类型</translation>
     </message>
     <message>
-        <location line="-2"/>
         <source>Cost</source>
         <translation>费用</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>&amp;Prompt</source>
         <translation>提示词(&amp;P)</translation>
     </message>
     <message>
-        <location line="+92"/>
         <source>≈ — per video (estimate)</source>
         <translation>≈ — 每个视频（估算）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>No estimate for these settings.</source>
         <translation>无法估算这些设置的费用。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>≈ {price} per video, estimate</source>
         <translation>每个视频 ≈ {price}，估算</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>× {takes} takes: ≈ {price} per image</source>
         <translation>× {takes} 次：每张图片 ≈ {price}</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>your own rates</source>
         <translation>你自己的价格</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>the price table</source>
         <translation>价格表</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>the price table of {date}</source>
         <translation>{date} 的价格表</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>{duration} s at {resolution}</source>
         <translation>{duration} 秒，{resolution}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>, off-peak</source>
         <translation>，错峰</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>An estimate from {where}: Novita charges what it charges.</source>
         <translation>根据{where}估算：实际以 Novita 的扣费为准。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Estimated cost of one video: {price}. {detail}</source>
         <translation>一个视频的估算费用：{price}。{detail}</translation>
     </message>
@@ -1585,38 +1261,30 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>PathDialog</name>
     <message>
-        <location filename="../vidu_desktop/ui/dialogs.py" line="+70"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The folder&apos;s path: copy it into a file manager or a terminal</source>
         <translation>文件夹路径：可复制到文件管理器或终端中</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Copy the path</source>
         <translation>复制路径</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Copy the path to the clipboard</source>
         <translation>将路径复制到剪贴板</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+1"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -1624,217 +1292,170 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>PresetBar</name>
     <message>
-        <location filename="../vidu_desktop/ui/presets.py" line="+102"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Choose a saved preset to load its settings and prompt into the form</source>
         <translation>选择一个已保存的预设，将其设置和提示词载入表单</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Presets</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Preset actions</source>
         <translation>预设操作</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Save, rename, delete, export or import presets</source>
         <translation>保存、重命名、删除、导出或导入预设</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Save as preset…</source>
         <translation>另存为预设…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Rename preset…</source>
         <translation>重命名预设…</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+133"/>
         <source>Delete preset</source>
         <translation>删除预设</translation>
     </message>
     <message>
-        <location line="-131"/>
         <source>Export presets…</source>
         <translation>导出预设…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Import presets…</source>
         <translation>导入预设…</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Presets message</source>
         <translation>预设消息</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <location line="+25"/>
         <source>A preset needs a name.</source>
         <translation>预设需要一个名称。</translation>
     </message>
     <message>
-        <location line="-22"/>
         <source>There are {limit} presets already: delete one first.</source>
         <translation>已有 {limit} 个预设：请先删除一个。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Saved preset “{name}”.</source>
         <translation>已保存预设“{name}”。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+11"/>
-        <location line="+13"/>
         <source>There is no preset called “{name}”.</source>
         <translation>没有名为“{name}”的预设。</translation>
     </message>
     <message>
-        <location line="-9"/>
         <source>A preset called “{name}” exists already.</source>
         <translation>名为“{name}”的预设已存在。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Renamed to “{name}”.</source>
         <translation>已重命名为“{name}”。</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Deleted preset “{name}”.</source>
         <translation>已删除预设“{name}”。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Could not write {file}: {reason}</source>
         <translation>无法写入 {file}：{reason}</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Presets exported to {file}: {count}.</source>
         <translation>已将预设导出到 {file}：{count} 个。</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Could not read {file}: {reason}</source>
         <translation>无法读取 {file}：{reason}</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Nothing was imported from {file}. {reason}</source>
         <translation>未从 {file} 导入任何内容。{reason}</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Nothing was imported: that would make more than {limit} presets.</source>
         <translation>未导入任何内容：导入后预设将超过 {limit} 个。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Presets imported from {file}: {count}.</source>
         <translation>已从 {file} 导入预设：{count} 个。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Replaced, as they had the same name: {count}.</source>
         <translation>因名称相同而被替换的：{count} 个。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Save as preset</source>
         <translation>另存为预设</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Name of the preset:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Replace preset</source>
         <translation>替换预设</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Replace the preset “{name}” with the current settings?</source>
         <translation>用当前设置替换预设“{name}”吗？</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Choose a preset to rename first.</source>
         <translation>请先选择要重命名的预设。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Rename preset</source>
         <translation>重命名预设</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Choose a preset to delete first.</source>
         <translation>请先选择要删除的预设。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Delete the preset “{name}”?</source>
         <translation>删除预设“{name}”吗？</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Export presets</source>
         <translation>导出预设</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+6"/>
         <source>Presets (*.json)</source>
         <translation>预设 (*.json)</translation>
     </message>
     <message>
-        <location line="-1"/>
         <source>Import presets</source>
         <translation>导入预设</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Keep</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>No preset</source>
         <translation>无预设</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>No presets yet</source>
         <translation>还没有预设</translation>
     </message>
@@ -1842,37 +1463,30 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>Presets</name>
     <message>
-        <location line="-218"/>
         <source>The file is larger than 1 MB: it is not a presets file.</source>
         <translation>文件大于 1 MB：不是预设文件。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>The file is not JSON text.</source>
         <translation>文件不是 JSON 文本。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The file holds no presets (it needs a &quot;presets&quot; object).</source>
         <translation>文件中没有预设（需要一个 &quot;presets&quot; 对象）。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The file holds more than {limit} presets.</source>
         <translation>文件中的预设超过 {limit} 个。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>A preset in the file has no name or no settings.</source>
         <translation>文件中有预设缺少名称或设置。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Preset “{name}”: {problem}</source>
         <translation>预设“{name}”：{problem}</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>The file holds no presets.</source>
         <translation>文件中没有预设。</translation>
     </message>
@@ -1880,12 +1494,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>PromptEdit</name>
     <message>
-        <location filename="../vidu_desktop/ui/form.py" line="-246"/>
         <source>Earlier prompts</source>
         <translation>以前的提示词</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Prompts you sent before: Enter or Tab takes one, Esc closes the list</source>
         <translation>你以前发送过的提示词：按 Enter 或 Tab 选用，按 Esc 关闭列表</translation>
     </message>
@@ -1893,370 +1505,287 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../vidu_desktop/ui/settings_dialog.py" line="+53"/>
         <source>Vidu Desktop — Settings</source>
         <extracomment>Wide enough for a whole Novita key (&quot;sk_&quot; and 48 more characters) without scrolling.</extracomment>
         <translation>Vidu Desktop — 设置</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Paste your Novita API key (novita.ai → Key Management)</source>
         <translation>粘贴你的 Novita API 密钥（novita.ai → Key Management）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Kept in your system keyring (service “vidu-desktop”), never in a file. Save keeps what is typed here.</source>
         <translation>保存在系统密钥环中（服务名“vidu-desktop”），绝不会写入文件。点击“保存”会保留此处输入的内容。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+48"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location line="-42"/>
-        <location line="+206"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location line="-205"/>
-        <location line="+206"/>
         <source>Show key</source>
         <translation>显示密钥</translation>
     </message>
     <message>
-        <location line="-205"/>
         <source>Show or hide the key as typed</source>
         <translation>显示或隐藏输入的密钥</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Save key</source>
         <translation>保存密钥</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Keep the typed key now, without closing Settings</source>
         <translation>立即保存输入的密钥，不关闭“设置”</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Ask Novita whether the key works (the typed one, else the stored one)</source>
         <translation>询问 Novita 该密钥是否可用（优先使用输入的密钥，否则使用已保存的密钥）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Remove key</source>
         <translation>移除密钥</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Forget the stored key: the app goes back to Demo mode</source>
         <translation>忘记已保存的密钥：应用将回到演示模式</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Looking up the stored key…</source>
         <translation>正在查找已保存的密钥…</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>API key status</source>
         <translation>API 密钥状态</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Finished videos are saved here.</source>
         <translation>生成完成的视频保存在这里。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+19"/>
-        <location line="+263"/>
         <source>Video library</source>
         <translation>视频库</translation>
     </message>
     <message>
-        <location line="-281"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Choose the video library folder</source>
         <translation>选择视频库文件夹</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Leave empty for Novita. NOVITA_API_BASE_URL in the environment wins.</source>
         <translation>留空则使用 Novita。环境变量 NOVITA_API_BASE_URL 优先。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+7"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+2"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location line="-1"/>
         <source>Keep these settings, the typed key included, and close</source>
         <translation>保存这些设置（包括输入的密钥）并关闭</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+2"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="-1"/>
         <source>Close without keeping the changes</source>
         <translation>关闭且不保存更改</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Welcome! Enter your Novita API key to make real videos. Without a key the app runs in Demo mode against a built-in simulator.</source>
         <translation>欢迎！输入你的 Novita API 密钥即可生成真正的视频。没有密钥时，应用以演示模式运行，使用内置模拟器。</translation>
     </message>
     <message>
-        <location line="+16"/>
         <source>Queue and language</source>
         <translation>队列和语言</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+6"/>
         <source>Jobs at Novita at once</source>
         <translation>同时提交到 Novita 的任务数</translation>
     </message>
     <message>
-        <location line="-5"/>
         <source>At most this many jobs are sent to Novita at the same time; the others wait in the app&apos;s queue ({low}–{high}, {default} unless changed).</source>
         <translation>最多同时向 Novita 发送这么多任务；其余任务在应用的队列中等待（{low}–{high}，默认 {default}）。</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+7"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="-6"/>
         <source>The language of the window. Applies after a restart.</source>
         <translation>窗口显示的语言。重启后生效。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Applies after a restart.</source>
         <translation>重启后生效。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Language note</source>
         <translation>语言说明</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Money (every figure is an estimate)</source>
         <translation>费用（所有数字均为估算）</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Off-peak factor</source>
         <translation>错峰系数</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Off-peak jobs cost this fraction of the price (0.5 is half price), but Novita may take up to 48 hours. Empty: the price table&apos;s {default}.</source>
         <translation>错峰任务的费用为原价乘以此系数（0.5 即半价），但 Novita 最长可能需要 48 小时。留空：使用价格表中的 {default}。</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>{resolution} $ per second</source>
         <translation>{resolution} 每秒价格（美元）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>What a second of {resolution} video costs, in US dollars. Empty: the price table&apos;s ${default}.</source>
         <translation>{resolution} 视频每秒的费用（美元）。留空：使用价格表中的 ${default}。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>the price table</source>
         <translation>价格表</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Defaults from {where}, taken {date}.</source>
         <translation>默认值来自{where}，获取于 {date}。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Defaults from {where}.</source>
         <translation>默认值来自{where}。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Novita publishes no price API.</source>
         <translation>Novita 没有提供价格 API。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Reset to defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Forget your own rates and use the price table&apos;s</source>
         <translation>忘记你自己的价格，使用价格表中的价格</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Reset prices to defaults</source>
         <translation>将价格恢复为默认值</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Generate asks first when its estimate is above this ($5 unless changed).</source>
         <translation>估算费用高于此金额时，生成前会先询问（默认 $5）。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+1"/>
         <source>Ask before a Generate above</source>
         <translation>生成前询问，当费用超过</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+11"/>
         <source>Monthly cap</source>
         <translation>每月上限</translation>
     </message>
     <message>
-        <location line="-9"/>
         <source>Use a monthly cap</source>
         <translation>使用每月上限</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Generate refuses what would take this month&apos;s estimated spending past the cap.</source>
         <translation>如果本月估算花费将超过上限，将拒绝生成。</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>Money settings problem</source>
         <translation>费用设置问题</translation>
     </message>
     <message>
-        <location line="+33"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Hide key</source>
         <translation>隐藏密钥</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>environment variable NOVITA_API_KEY</source>
         <translation>环境变量 NOVITA_API_KEY</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>system keyring</source>
         <translation>系统密钥环</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>this session only</source>
         <translation>仅限本次会话</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>A key is stored ({where}).</source>
         <translation>已保存密钥（{where}）。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>No key stored: the app runs in Demo mode.</source>
         <translation>未保存密钥：应用以演示模式运行。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>press Test</source>
         <translation>请点击“测试”</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>then Test</source>
         <translation>然后点击“测试”</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>The API key contains spaces, line breaks or unusual characters: copy it again from novita.ai.</source>
         <translation>API 密钥中包含空格、换行或异常字符：请从 novita.ai 重新复制。</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>Saving the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Saved in the system keyring.</source>
         <translation>已保存到系统密钥环。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>No system keyring is available: the key is kept for this session only and will be asked for again next time.</source>
         <translation>没有可用的系统密钥环：密钥仅在本次会话中保留，下次启动时会再次询问。</translation>
     </message>
     <message>
-        <location line="+22"/>
         <source>Type or paste a key first.</source>
         <translation>请先输入或粘贴密钥。</translation>
     </message>
     <message>
-        <location line="+13"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>No key to test.</source>
         <translation>没有可测试的密钥。</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>The key works.</source>
         <translation>密钥可用。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Balance: {balance}.</source>
         <translation>余额：{balance}。</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>Key removed.</source>
         <translation>密钥已移除。</translation>
     </message>
@@ -2264,148 +1793,118 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>SpendingDialog</name>
     <message>
-        <location filename="../vidu_desktop/ui/spending.py" line="+40"/>
         <source>Spending</source>
         <translation>花费</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Estimated today</source>
         <translation>今日估算</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Estimated this week</source>
         <translation>本周估算</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Estimated this month</source>
         <translation>本月估算</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Estimated from this app&apos;s jobs</source>
         <translation>根据本应用的任务估算</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Each job keeps the estimate it had when it was sent; a job counts once Novita accepted it. Estimates, not Novita&apos;s figures.</source>
         <translation>每个任务保留其发送时的估算费用；任务被 Novita 接受后才计入。这些是估算值，并非 Novita 的账单数字。</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+15"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location line="-14"/>
         <source>This week</source>
         <translation>本周</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+14"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location line="-8"/>
         <source>Charged today</source>
         <translation>今日实际扣费</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Charged this month</source>
         <translation>本月实际扣费</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>About the charges</source>
         <translation>关于扣费</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Charged, from Novita&apos;s hourly bill</source>
         <translation>实际扣费（来自 Novita 的每小时账单）</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Read the estimates and Novita&apos;s bill again</source>
         <translation>重新读取估算费用和 Novita 账单</translation>
     </message>
     <message>
-        <location line="+20"/>
         <source>No monthly cap (Settings → Money).</source>
         <translation>未设置每月上限（设置 → 费用）。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Monthly cap: {amount} (Generate refuses past it).</source>
         <translation>每月上限：{amount}（超出后将无法生成）。</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>≈ {amount} (estimate)</source>
         <translation>≈ {amount}（估算）</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
         <source>%n job(s) of this month from before the app kept estimates are not in these totals.</source>
         <translation>
             <numerusform>本月有 %n 个任务早于本应用开始记录估算费用，未计入以上合计。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Novita&apos;s bill has no charges this app can read</source>
         <translation>Novita 的账单中没有本应用能读取的扣费记录</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Novita&apos;s bill has no lines for this month yet</source>
         <translation>Novita 的账单中还没有本月的记录</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Image and video generation (gen_api), by the hour, as Novita bills it.</source>
         <translation>图片和视频生成（gen_api），按小时统计，与 Novita 的计费方式一致。</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
         <source>%n line(s) without an amount left out.</source>
         <translation>
             <numerusform>已略去 %n 条没有金额的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Demo mode: pretend money.</source>
         <translation>演示模式：金额均为模拟。</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Actual charges are not available ({why}). The estimates above still are.</source>
         <translation>无法获取实际扣费（{why}）。以上估算仍然可用。</translation>
     </message>
@@ -2413,178 +1912,138 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>VideoPlayer</name>
     <message>
-        <location filename="../vidu_desktop/ui/player.py" line="+68"/>
         <source>Finished videos play here</source>
         <translation>生成完成的视频在这里播放</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Video playback is unavailable on this system (Qt Multimedia is missing).</source>
         <translation>此系统无法播放视频（缺少 Qt Multimedia）。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Video playback is unavailable on this system (Qt Multimedia has no working media backend).</source>
         <translation>此系统无法播放视频（Qt Multimedia 没有可用的媒体后端）。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Playing full screen. Press Esc to come back.</source>
         <translation>正在全屏播放。按 Esc 返回。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Play again from the start when the video ends</source>
         <translation>视频结束后从头重新播放</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>the file could not be opened or is not a video</source>
         <translation>文件无法打开，或不是视频</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>its format is not supported</source>
         <translation>不支持其格式</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>a network error occurred</source>
         <translation>发生了网络错误</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>permission to read it was denied</source>
         <translation>没有读取权限</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>an unknown error occurred</source>
         <translation>发生了未知错误</translation>
     </message>
     <message>
-        <location line="+34"/>
         <source>This video could not be played: {reason}.</source>
         <translation>无法播放此视频：{reason}。</translation>
     </message>
     <message>
-        <location line="+47"/>
         <source>Video player</source>
         <translation>视频播放器</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Space plays or pauses, Left and Right jump 5 seconds, F11 or a double-click shows it full screen</source>
         <translation>空格键播放或暂停，左右方向键跳转 5 秒，按 F11 或双击可全屏显示</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location line="+5"/>
-        <location line="+124"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location line="-123"/>
         <source>Double-click or F11: full screen. Drag the video to a folder to copy it.</source>
         <translation>双击或按 F11：全屏。将视频拖到文件夹即可复制。</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Video status</source>
         <translation>视频状态</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Seek (Left/Right: 5 seconds)</source>
         <translation>跳转（左/右方向键：5 秒）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Seek</source>
         <translation>跳转</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Elapsed / total time</source>
         <translation>已播放 / 总时长</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Elapsed and total time</source>
         <translation>已播放时间和总时长</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+1"/>
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+4"/>
         <source>Loop</source>
         <translation>循环播放</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+7"/>
         <source>Use this frame</source>
         <translation>使用此画面</translation>
     </message>
     <message>
-        <location line="-5"/>
         <source>Add the picture shown now as a new image, to make a video that starts from it</source>
         <translation>将当前显示的画面添加为新图片，用它生成一段从此画面开始的视频</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+17"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location line="-13"/>
         <source>Show the video full screen (F11; Esc comes back)</source>
         <translation>全屏显示视频（F11；按 Esc 返回）</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Leave full screen</source>
         <translation>退出全屏</translation>
     </message>
     <message>
-        <location line="+106"/>
         <source>This video could not be played: the file “{name}” was not found.</source>
         <translation>无法播放此视频：找不到文件“{name}”。</translation>
     </message>
     <message>
-        <location line="+314"/>
         <source>Pause (Space)</source>
         <translation>暂停（空格键）</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Play (Space)</source>
         <translation>播放（空格键）</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Unmute</source>
         <translation>取消静音</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
@@ -2592,212 +2051,177 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../vidu_desktop/core/errors.py" line="+141"/>
         <source>the connection dropped</source>
         <extracomment>Whether doing the same thing again later may work (reads only; never a blind re-submit). Where a Novita account is topped up (its billing page).</extracomment>
         <translation>连接中断了</translation>
     </message>
     <message>
-        <location line="+109"/>
         <source>No API key was sent. Add your Novita API key in Settings.</source>
         <translation>未发送 API 密钥。请在“设置”中添加你的 Novita API 密钥。</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Novita did not accept the API key. Check it in Settings (copy it again from novita.ai → Key Management).</source>
         <translation>Novita 未接受此 API 密钥。请在“设置”中检查（从 novita.ai → Key Management 重新复制）。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Your Novita account needs identity verification before it can use this API. Finish it on novita.ai, then press Retry.</source>
         <translation>你的 Novita 账户需要先完成实名认证才能使用此 API。请在 novita.ai 上完成认证，然后点击“重试”。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Your Novita account may not use this API. Check your plan on novita.ai.</source>
         <translation>你的 Novita 账户无权使用此 API。请在 novita.ai 上查看你的套餐。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita refused the image as too large. Use a smaller image.</source>
         <translation>Novita 拒绝了该图片：文件太大。请使用更小的图片。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita refused the image format. Use a JPEG, PNG or WebP image.</source>
         <translation>Novita 不接受该图片格式。请使用 JPEG、PNG 或 WebP 图片。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita&apos;s content check refused the prompt. Reword it and try again.</source>
         <translation>提示词未通过 Novita 的内容审核。请修改措辞后重试。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita&apos;s content check refused the image. Try another image.</source>
         <translation>图片未通过 Novita 的内容审核。请换一张图片。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita does not know this job (unknown task id). It may belong to another account or have expired.</source>
         <translation>Novita 找不到此任务（未知的任务 ID）。它可能属于其他账户，或已过期。</translation>
     </message>
     <message>
-        <location line="+23"/>
         <source>Novita refused the API key or the account. Check the key in Settings.</source>
         <translation>Novita 拒绝了此 API 密钥或账户。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Your Novita balance is too low for this job, so it was not started and nothing was charged — top up at novita.ai ({url}), then press Retry.</source>
         <translation>你的 Novita 余额不足以完成此任务，因此任务未开始，也未扣费。请在 novita.ai 充值（{url}），然后点击“重试”。</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Novita refused a setting ({detail}). Change it and try again.</source>
         <translation>Novita 拒绝了某项设置（{detail}）。请修改后重试。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita refused a setting. Change it and try again.</source>
         <translation>Novita 拒绝了某项设置。请修改后重试。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita&apos;s content check refused this job. Try another prompt or image.</source>
         <translation>此任务未通过 Novita 的内容审核。请换一个提示词或图片。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Novita is limiting requests. Wait about {seconds} s, then try again.</source>
         <translation>Novita 正在限制请求频率。请等待约 {seconds} 秒后重试。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Novita is limiting requests. Wait a moment, then try again.</source>
         <translation>Novita 正在限制请求频率。请稍等片刻后重试。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Novita could not find what was asked for ({detail}).</source>
         <translation>Novita 找不到所请求的内容（{detail}）。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita could not find what was asked for.</source>
         <translation>Novita 找不到所请求的内容。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The video link expired. Press Retry to fetch a fresh one.</source>
         <translation>视频链接已过期。点击“重试”获取新链接。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Novita had a problem on its side ({detail}). Try again in a few minutes.</source>
         <translation>Novita 服务端出现问题（{detail}）。请几分钟后重试。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Novita had a problem on its side. Try again in a few minutes.</source>
         <translation>Novita 服务端出现问题。请几分钟后重试。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita did not answer in time (a slow or stuck connection). Try again in a few minutes.</source>
         <translation>Novita 未能及时响应（连接缓慢或卡住）。请几分钟后重试。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Could not reach Novita. Check your internet connection, then press Retry.</source>
         <translation>无法连接到 Novita。请检查网络连接，然后点击“重试”。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita answered something unexpected. Try again in a few minutes.</source>
         <translation>Novita 返回了意外的响应。请几分钟后重试。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The job was sent, but {cause}, so it may or may not have started (and been charged). Check your Novita dashboard before retrying.</source>
         <translation>任务已发送，但{cause}，因此无法确定任务是否已开始（以及是否已扣费）。重试前请先查看你的 Novita 控制台。</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Novita could not make this video: {reason}.</source>
         <translation>Novita 无法生成此视频：{reason}。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Novita could not make this video: no reason given.</source>
         <translation>Novita 无法生成此视频：未提供原因。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The download was stopped because it was too slow ({detail}). What arrived is kept: Retry resumes from there.</source>
         <translation>下载速度过慢，已停止（{detail}）。已下载的部分会保留：点击“重试”将从中断处继续。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>The download was stopped: {detail}. A video from Novita is never that big; try again later, and tell Novita support if it happens again.</source>
         <translation>下载已停止：{detail}。Novita 的视频不会这么大；请稍后重试，如果再次出现，请联系 Novita 客服。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>The video could not be downloaded completely. Press Retry.</source>
         <translation>视频未能完整下载。请点击“重试”。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Stopped because the app was closing.</source>
         <translation>应用正在关闭，已停止。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The video could not be saved: {detail}. Free some space or choose another library folder in Settings, then press Retry.</source>
         <translation>无法保存视频：{detail}。请释放一些磁盘空间，或在“设置”中选择其他视频库文件夹，然后点击“重试”。</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>A file could not be read or written: {detail}.</source>
         <translation>无法读取或写入文件：{detail}。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Something went wrong. The details are in the log (Help → Open log folder).</source>
         <translation>出错了。详细信息见日志（帮助 → 打开日志文件夹）。</translation>
     </message>
     <message>
         <source>the answer was cut off</source>
-        <translation type="vanished">回复被截断了</translation>
+        <translation>回复被截断了</translation>
     </message>
     <message>
         <source>Novita answered with an error (HTTP {status}) instead of a task id</source>
-        <translation type="vanished">Novita 返回了错误（HTTP {status}），而不是任务 ID</translation>
+        <translation>Novita 返回了错误（HTTP {status}），而不是任务 ID</translation>
     </message>
     <message>
         <source>its answer could not be read</source>
-        <translation type="vanished">无法读取其回复</translation>
+        <translation>无法读取其回复</translation>
     </message>
     <message>
         <source>Novita answered HTTP {status} instead of a task id</source>
-        <translation type="vanished">Novita 返回了 HTTP {status}，而不是任务 ID</translation>
+        <translation>Novita 返回了 HTTP {status}，而不是任务 ID</translation>
     </message>
     <message>
         <source>its answer carried no usable task id</source>
-        <translation type="vanished">其回复中没有可用的任务 ID</translation>
+        <translation>其回复中没有可用的任务 ID</translation>
     </message>
     <message>
         <source>no answer came within {seconds} s</source>
-        <translation type="vanished">{seconds} 秒内没有收到回复</translation>
+        <translation>{seconds} 秒内没有收到回复</translation>
     </message>
     <message>
         <source>the app stopped waiting for the answer</source>
-        <translation type="vanished">应用停止了等待回复</translation>
+        <translation>应用停止了等待回复</translation>
     </message>
     <message>
         <source>no answer came in time</source>
-        <translation type="vanished">未能及时收到回复</translation>
+        <translation>未能及时收到回复</translation>
     </message>
 </context>
 </TS>

@@ -65,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from . import instance, paths
+    from . import instance, paths, settings
     from .logging_setup import setup_logging
     from .session import Session, exit_now
+    from .ui.i18n import install_translations
     from .ui.main_window import MainWindow
     from .ui.theme import app_icon, apply_theme
 
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    install_translations(app, settings.ui_language())
     try:
         lock = instance.acquire_lock()
     except OSError as exc:  # the data folder itself is unusable: nothing can be kept, so say so

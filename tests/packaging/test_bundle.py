@@ -105,7 +105,8 @@ def test_bundle_has_multimedia_and_svg_support_and_leaves_unused_qt_out(built):
                    f"{plugins}/platforms/libqwayland.so", f"{plugins}/platforms/libqoffscreen.so",
                    f"{plugins}/iconengines/libqsvgicon.so", f"{plugins}/imageformats/libqsvg.so",
                    f"{plugins}/imageformats/libqjpeg.so", f"{plugins}/imageformats/libqwebp.so",
-                   "vidu_desktop/resources/vidu-desktop.svg"):
+                   "vidu_desktop/resources/vidu-desktop.svg", "vidu_desktop/resources/vidu_desktop_zh_CN.qm",
+                   "vidu_desktop/resources/vidu_desktop_en.qm", "PySide6/Qt/translations/qtbase_zh_CN.qm"):
         assert needed in files
     for lib in ("libavcodec", "libavformat", "libavutil", "libswscale", "libswresample"):
         assert any(f.startswith(f"PySide6/Qt/lib/{lib}.so") for f in files), lib

@@ -219,7 +219,8 @@ class NovitaClient:
                 try:
                     raw, whole = _read_bounded(response, limit)
                 except _read_errors() as exc:
-                    raise self._uncertain(watch, exc, "the answer was cut off") from exc
+                    cut_off = errors.QT_TRANSLATE_NOOP("errors", "the answer was cut off")
+                    raise self._uncertain(watch, exc, cut_off) from exc
                 if watch.why:  # cut short: what was read may even look like an answer
                     raise self._uncertain(watch, TimeoutError(f"cut short by the watchdog: {watch.why}"))
         if status >= 400:
@@ -228,16 +229,20 @@ class NovitaClient:
             if refused:
                 raise error
             raise errors.SubmissionUncertain(
-                str(error), f"Novita answered with an error (HTTP {status}) instead of a task id"
+                str(error), errors.QT_TRANSLATE_NOOP(
+                    "errors", "Novita answered with an error (HTTP {status}) instead of a task id"),
+                {"status": status},
             ) from error
         return self._task_id_from(status, raw, whole)
 
     def _task_id_from(self, status: int, raw: bytes, whole: bool) -> str:
         """The task id in a submit's answer; SubmissionUncertain when there is none to use."""
-        cause = "its answer could not be read"
+        cause = errors.QT_TRANSLATE_NOOP("errors", "its answer could not be read")
         if status != 200:
-            raise errors.SubmissionUncertain(f"submit answered HTTP {status}",
-                                             f"Novita answered HTTP {status} instead of a task id")
+            raise errors.SubmissionUncertain(
+                f"submit answered HTTP {status}",
+                errors.QT_TRANSLATE_NOOP("errors", "Novita answered HTTP {status} instead of a task id"),
+                {"status": status})
         if not whole:
             raise errors.SubmissionUncertain(
                 f"the answer is larger than {self.limits.json_bytes} bytes", cause)
@@ -249,17 +254,21 @@ class NovitaClient:
         try:
             return values.task_id(found)
         except errors.ProtocolError as exc:  # none, too long, control characters
-            raise errors.SubmissionUncertain(str(exc), "its answer carried no usable task id") from exc
+            no_id = errors.QT_TRANSLATE_NOOP("errors", "its answer carried no usable task id")
+            raise errors.SubmissionUncertain(str(exc), no_id) from exc
 
     def _uncertain(self, watch: _Watchdog, exc: BaseException,
-                   cause: str = "the connection dropped") -> errors.SubmissionUncertain:
+                   cause: str = errors.QT_TRANSLATE_NOOP("errors", "the connection dropped"),
+                   ) -> errors.SubmissionUncertain:
+        values: dict[str, object] = {}
         if watch.why == "deadline":
-            cause = f"no answer came within {watch.deadline_s:.0f} s"
+            cause = errors.QT_TRANSLATE_NOOP("errors", "no answer came within {seconds} s")
+            values = {"seconds": f"{watch.deadline_s:.0f}"}
         elif watch.why == "stopped":
-            cause = "the app stopped waiting for the answer"
+            cause = errors.QT_TRANSLATE_NOOP("errors", "the app stopped waiting for the answer")
         elif _is_timeout(exc):
-            cause = "no answer came in time"
-        return errors.SubmissionUncertain(self._clean(_plain(exc)), cause)
+            cause = errors.QT_TRANSLATE_NOOP("errors", "no answer came in time")
+        return errors.SubmissionUncertain(self._clean(_plain(exc)), cause, values)
 
     def _pair(self, deadline_s: float) -> tuple[float, float]:
         return (min(self.timeouts.connect_s, deadline_s), min(self.timeouts.read_s, deadline_s))
