@@ -46,9 +46,16 @@ def open_window(qtbot, database) -> Iterator[Callable[..., object]]:
         return window
 
     yield open_it
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     for window, session in opened:
         window.close()
         session.shutdown()
+        window.deleteLater()
+    opened.clear()
+    # Delete the windows now, not whenever an event loop next runs (possibly in the middle of a
+    # later test's apply_theme, restyling a half-gone job list): deleteLater alone waits for that.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -410,9 +410,25 @@ def test_continue_from_last_frame_adds_the_frame_with_the_jobs_settings(qtbot, w
     qtbot.waitUntil(lambda: bool(window.images.images) and not window.images.images[0].pending, timeout=20_000)
     [frame] = window.images.images
     assert Path(frame.source).parent == paths.frames_dir() and frame.source.endswith(".png")
-    assert window.form.prompt.toPlainText() == "the first part"
+    # The frame carries the job's prompt and settings as its own; the form is left as the user had it.
+    window.form.duration.setValue(5)
+    window.form.resolution.setCurrentText("1080p")
+    assert window.form.prompt.toPlainText() == ""
     [order] = window.orders()
     assert (order.parent_id, order.relation) == (parent.id, "continue")
+    assert order.settings.prompt == "the first part"
+    assert (order.settings.duration, order.settings.resolution) == (parent.settings.duration,
+                                                                   parent.settings.resolution)
+    window.images.list.setCurrentRow(0)  # its own editor shows the job's prompt
+    assert window.images.editor.isVisible()
+    window.generate()
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 2, timeout=10_000)
+    child = jobs_shown(window)[0]
+    assert child.settings.prompt == "the first part" and child.settings.duration == parent.settings.duration
+    with qtbot.waitSignal(window.session.familyReady, timeout=5000,
+                          check_params_cb=lambda job_id, *_: job_id == child.id) as family:
+        window.session.request_family(child.id)
+    assert family.args[1].id == parent.id  # the new job continues the old one
 
 
 def test_tab_goes_from_generate_through_the_job_list_in_order(window):

@@ -234,6 +234,8 @@ class JobTableModel(QAbstractTableModel):
                     words += _tr(" · ready: Play")
                 return words
             if column == COL_TIME:
+                if job.state is JobState.WAITING:  # not started: no time has run yet
+                    return ""
                 if job.state.running:
                     return format_duration(time.time() - job.created_at)
                 return format_when(job.created_at)
@@ -491,26 +493,41 @@ class _JobDelegate(QStyledItemDelegate):
 
 
 class _ProgressDelegate(QStyledItemDelegate):
-    """State column: a progress bar under the words while a job runs (busy bar without a percent)."""
+    """State column: the words, and under them a slim progress bar while a job runs (a busy bar
+    without a percent). The bar carries no text of its own: words over a bar are hard to read."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         progress = index.data(ProgressRole)
         if progress is None:
             return super().paint(painter, option, index)
-        bar = QStyleOptionProgressBar()
-        height = min(22, option.rect.height() - 4)  # a slim bar centred in the tall row
-        bar.rect = option.rect.adjusted(2, 0, -4, 0)
-        bar.rect.setTop(option.rect.center().y() - height // 2)
-        bar.rect.setHeight(height)
-        bar.minimum, bar.maximum = (0, 100) if progress >= 0 else (0, 0)
-        bar.progress = int(progress) if progress >= 0 else 0
-        bar.text = index.data(Qt.ItemDataRole.DisplayRole)
-        bar.textVisible = True
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
         widget: QWidget | None = option.widget  # None when painted outside a view
         style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        background = QStyleOptionViewItem(option)
+        self.initStyleOption(background, index)
+        background.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+        rect = option.rect.adjusted(4, 0, -6, 0)
+        line = option.fontMetrics.height()
+        bar_height = 8
+        top = rect.center().y() - (line + 4 + bar_height) // 2
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setFont(option.font)
+        painter.setPen(option.palette.highlightedText().color() if selected else option.palette.text().color())
+        words = option.fontMetrics.elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+                                              Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), top, rect.width(), line),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), words)
+        painter.restore()
+        bar = QStyleOptionProgressBar()
+        bar.rect = QRect(rect.left(), top + line + 4, rect.width(), bar_height)
+        bar.minimum, bar.maximum = (0, 100) if progress >= 0 else (0, 0)
+        bar.progress = int(progress) if progress >= 0 else 0
+        bar.textVisible = False
+        bar.state = (option.state | QStyle.StateFlag.State_Horizontal) & ~QStyle.StateFlag.State_Selected
+        bar.palette = option.palette
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
 
 
 class JobListView(QTreeView):
