@@ -344,17 +344,19 @@ class MainWindow(QMainWindow):
         if session.connection is None:
             text, detail = "", ""
         elif balance is not None and session.is_demo:
-            text = f"Demo balance {balance.shown()} (pretend)"
-            detail = "Pretend money of the built-in simulator: nothing real is charged."
+            text = self.tr("Demo balance {balance} (pretend)").format(balance=balance.shown())
+            detail = self.tr("Pretend money of the built-in simulator: nothing real is charged.")
         elif balance is not None:
-            text = f"Balance: {balance.shown()}"
-            detail = "Available on your Novita account, read now and then (every 10 minutes, and after sending)."
+            text = self.tr("Balance: {balance}").format(balance=balance.shown())
+            detail = self.tr("Available on your Novita account, read now and then (every 10 minutes, and after "
+                             "sending).")
         elif session.balance_reading:
-            text, detail = "Balance: reading…", "Reading the balance from Novita."
+            text, detail = self.tr("Balance: reading…"), self.tr("Reading the balance from Novita.")
         else:
-            text = "Balance: unknown"
-            detail = ("The balance could not be read" + (f": {session.balance_words}" if session.balance_words
-                                                         else ".") + " Generating works all the same.")
+            text = self.tr("Balance: unknown")
+            detail = (self.tr("The balance could not be read: {reason}").format(reason=session.balance_words)
+                      if session.balance_words else self.tr("The balance could not be read."))
+            detail += " " + self.tr("Generating works all the same.")
         self.balance_label.setText(text)
         self.balance_label.setVisible(bool(text))
         self.balance_label.setToolTip(detail)
@@ -513,21 +515,24 @@ class MainWindow(QMainWindow):
         reasons = []
         threshold = settings.confirm_above_units()
         if total > threshold:
-            reasons.append(f"This is above {format_usd(threshold)}, the amount you asked to confirm "
-                           "(Settings → Money).")
+            reasons.append(self.tr("This is above {threshold}, the amount you asked to confirm "
+                                   "(Settings → Money).").format(threshold=format_usd(threshold)))
         balance = self.session.balance
         if self._over_balance(total) and balance is not None:
-            money = "pretend balance" if self.session.is_demo else "balance"
-            reasons.append(f"It is more than your {money} of {balance.shown()}: Novita may refuse "
-                           "the jobs it does not cover (nothing is charged for those).")
+            over = (self.tr("It is more than your pretend balance of {balance}: Novita may refuse the jobs it does "
+                            "not cover (nothing is charged for those).") if self.session.is_demo else
+                    self.tr("It is more than your balance of {balance}: Novita may refuse the jobs it does not "
+                            "cover (nothing is charged for those)."))
+            reasons.append(over.format(balance=balance.shown()))
         if not reasons:
             return True
         chosen = self.form.settings()
-        videos = f"{count} videos" if count > 1 else "1 video"
-        text = (f"Generate {videos} for ≈ {format_usd(total)} (estimate)?\n\n"
-                f"{videos}: {chosen.summary()}\n"
-                f"≈ {format_usd(total // max(count, 1))} each, ≈ {format_usd(total)} in all (estimate)\n\n"
-                + "\n".join(reasons))
+        videos = self.tr("{count} videos").format(count=count) if count > 1 else self.tr("1 video")
+        text = (self.tr("Generate {videos} for ≈ {total} (estimate)?").format(videos=videos, total=format_usd(total))
+                + f"\n\n{videos}: {chosen.summary()}\n"
+                + self.tr("≈ {each} each, ≈ {total} in all (estimate)").format(
+                    each=format_usd(total // max(count, 1)), total=format_usd(total))
+                + "\n\n" + "\n".join(reasons))
         go = self.tr("Generate {videos}").format(videos=videos)
         return dialogs.ask(self, self.tr("Generate — cost"), text, go, self.tr("Don't send"))
 
