@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QP
 from PySide6.QtWidgets import QApplication, QStyle
 
 ICON_FILE = "vidu-desktop.svg"
-_FOLLOWING = "viduFollowsColorScheme"  # an app property: the scheme is followed already
+_THEMED = "viduThemed"  # an app property: Fusion is set and the colour scheme followed already
 
 
 def resource_path(name: str) -> str:
@@ -63,17 +63,16 @@ def apply_theme(app: QApplication) -> None:
 
     Safe to call again: the style is set once (setStyle restyles every widget alive, windows
     closed but not yet deleted included) and the scheme is followed through one connection."""
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
     hints = QGuiApplication.styleHints()
 
     def follow() -> None:
         set_scheme(app, dark=hints.colorScheme() == Qt.ColorScheme.Dark)
 
-    follow()
-    if not app.property(_FOLLOWING):
-        app.setProperty(_FOLLOWING, True)
+    if not app.property(_THEMED):  # (app.style() is the style sheet's own style after the first time)
+        app.setProperty(_THEMED, True)
+        app.setStyle("Fusion")
         hints.colorSchemeChanged.connect(lambda _: follow())
+    follow()
 
 
 def set_scheme(app: QApplication, dark: bool) -> None:
