@@ -166,7 +166,7 @@ class Session(QObject):
         self._balance_later.setSingleShot(True)
         self._balance_later.timeout.connect(lambda: self.read_balance(force=True))
         self.spending_summary: SpendingSummary | None = None
-        self.in_flight_units = 0  # estimates of jobs being sent, not yet accepted
+        self.in_flight_units = 0  # estimates of jobs waiting in the queue or being sent, not yet accepted
         self._spending_timer = QTimer(self)
         self._spending_timer.setSingleShot(True)
         self._spending_timer.setInterval(SPENDING_DEBOUNCE_MS)
@@ -304,9 +304,10 @@ class Session(QObject):
         return price_table(settings.price_overrides())
 
     def generate(self, orders: Sequence[ImageOrder], thumbnails: dict[str, bytes] | None = None) -> None:
-        """Add the jobs of these orders (one per take, each with its own explicit seed). The
-        engine refuses the lot when the monthly cap (Settings) would be passed, and says so
-        through `problem`."""
+        """Add the jobs of these orders (one per take, each with its own explicit seed) to the end
+        of the queue, WAITING; they are sent in queue order as slots free up. The engine refuses
+        the lot when the monthly cap (Settings) would be passed, and says so through `problem`.
+        An order's parent_id/relation are kept on its jobs (see request_family)."""
         if not orders:
             return
         settings.save_last_video_settings(orders[-1].settings)

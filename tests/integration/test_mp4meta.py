@@ -104,3 +104,28 @@ def test_a_damaged_or_hostile_job_tag_gives_defaults_or_none(video: Path):
         tagged.tags[JOB_TAG] = [MP4FreeForm(payload)]
         tagged.save()
         assert read_metadata(video) == expected, payload[:40]
+
+
+def test_deeply_nested_boxes_give_none(tmp_path: Path):
+    depth = 50_000  # trak inside trak inside trak...
+    body = b"".join((8 * (depth - i)).to_bytes(4, "big") + b"trak" for i in range(depth))
+    moov = (8 + len(body)).to_bytes(4, "big") + b"moov" + body
+    path = tmp_path / "nested.mp4"
+    path.write_bytes(b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00" + moov)
+    assert read_metadata(path) is None
+    with pytest.raises(MetadataError):
+        write_metadata(path, META)
+
+
+def test_a_failed_write_leaves_the_video_as_it_was(video: Path, monkeypatch):
+    import mutagen.mp4
+
+    before = video.read_bytes()
+
+    def broken_save(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(mutagen.mp4.MP4, "save", broken_save)
+    with pytest.raises(MetadataError):
+        write_metadata(video, META)
+    assert video.read_bytes() == before and not list(video.parent.glob("*tagging*"))

@@ -325,3 +325,25 @@ def test_a_saved_video_is_named_and_tagged_and_import_rebuilds_its_entry(
         assert video.is_file()
     finally:
         again.close()
+
+
+def test_after_a_429_nothing_is_sent_until_the_wait_is_over(watched, sim, images):
+    import time
+
+    submits: list[tuple[float, int]] = []
+    original = sim.stats.record
+
+    def record(method, path, status):
+        if method == "POST" and "async" in path:
+            submits.append((time.monotonic(), status))
+        original(method, path, status)
+
+    sim.stats.record = record
+    sim.faults.add("rate_limit", route="submit", count=1, retry_after=2)
+    watched.session.generate(orders(images[:3]))
+    watched.wait(lambda: watched.count(JobState.DONE) == 3)
+    statuses = [status for _, status in submits]
+    assert statuses.count(429) == 1 and statuses.count(200) == 3
+    refused_at = next(at for at, status in submits if status == 429)
+    later = [at for at, _ in submits if at > refused_at]
+    assert later and min(later) - refused_at >= 1.9  # every submit waited, not only the refused one

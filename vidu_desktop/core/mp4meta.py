@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,17 +81,18 @@ class VideoMetadata:
 
 
 def write_metadata(path: Path, meta: VideoMetadata) -> None:
-    """Write the standard tags and the JSON job tag into the MP4 at `path`, in place.
+    """Write the standard tags and the JSON job tag into the MP4 at `path`. Done on a copy that
+    then replaces the file, so a failure (a full disk, a crash) leaves the video as it was.
     Raises MetadataError; the samples are never touched."""
-    from mutagen import MutagenError
     from mutagen.mp4 import MP4FreeForm
 
     freeform: Any = MP4FreeForm
-
     if not _moov_is_reasonable(path):
         raise MetadataError(f"{path.name} is not an MP4 whose metadata can be changed safely")
+    copy = path.with_name(f".{path.name}.tagging")
     try:
-        video = _mp4(path)
+        shutil.copyfile(path, copy)
+        video = _mp4(copy)
         if video.tags is None:
             video.add_tags()
         tags = video.tags
@@ -102,8 +105,11 @@ def write_metadata(path: Path, meta: VideoMetadata) -> None:
         tags["\xa9day"] = [_iso_date(meta.created_at)]
         tags[JOB_TAG] = [freeform(meta.to_json().encode("utf-8"))]
         video.save()
-    except (MutagenError, OSError, ValueError, KeyError, TypeError) as exc:
+        os.replace(copy, path)
+    except Exception as exc:  # MutagenError, OSError, or whatever a hostile file makes mutagen do
         raise MetadataError(f"could not write the tags into {path.name}: {exc}") from exc
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 def read_metadata(path: Path) -> VideoMetadata | None:

@@ -491,6 +491,9 @@ class JobEngine(QObject):
         self._waiting: set[int] = set()  # pending jobs that are WAITING (not counted while paused)
         self._to_send: deque[tuple[int, int]] = deque()  # (job id, submissions seen), in order
         self._send_timer: QTimer | None = None
+        # One submit at a time: the next goes out after the last one's answer, so a 429 holds
+        # back every other submit too (the worker's thread sends one by one anyway).
+        self._sending: int | None = None
         self._admit_soon = False
         self.submitter = SubmitWorker(stopping)
         self.poller = PollWorker(stopping)
@@ -694,6 +697,7 @@ class JobEngine(QObject):
             self.store.delete(job_id)
             self._set_pending(job_id, False)
             self.jobRemoved.emit(job_id)
+        self._schedule_admit()  # a deleted job may have held a slot
 
     @Slot()
     def resume(self) -> None:
@@ -728,7 +732,8 @@ class JobEngine(QObject):
     def _send_due(self) -> None:
         """Send the prepared jobs, in order, as fast as the submit rate allows (none while the
         queue is paused); when it does not allow one now, look again when it will."""
-        while self._to_send and not self.queue_paused and not self.stopping.is_set():
+        while (self._to_send and self._sending is None and not self.queue_paused
+               and not self.stopping.is_set()):
             wait = self.rate.wait_s(time.monotonic())
             if wait > 0:
                 if self._send_timer is None:
@@ -752,10 +757,18 @@ class JobEngine(QObject):
         # another process) is sent once.
         claimed = self.store.mark_sent(job_id, seen_submissions)
         if claimed is not None:
+            self._sending = job_id
             self._send.emit(claimed)
         return claimed is not None
 
+    def _answered(self, job_id: int) -> None:
+        """The submit of `job_id` was answered (or ended): the next one may go."""
+        if self._sending == job_id:
+            self._sending = None
+            self._send_due()
+
     def _accepted(self, job_id: int, task_id: str) -> None:
+        self._answered(job_id)
         self._resends.pop(job_id, None)
         job = self._change(job_id, task_id=task_id, state=JobState.QUEUED, error="", error_kind="", eta_s=None)
         if job is not None:
@@ -770,6 +783,8 @@ class JobEngine(QObject):
             return
         delay = RATE_LIMITED.delay(tries - 1, retry_after if retry_after >= 0 else None)
         self.rate.refused(time.monotonic(), delay)  # every other submit waits too, and slower after
+        if self._sending == job_id:
+            self._sending = None
         log.info("job %s: rate limited; sending again in %.0f s (now at most %d a minute)",
                  job_id, delay, self.rate.limit)
         # Shown as a countdown on the job (eta_s from now), so a long wait is never silent.
@@ -777,7 +792,7 @@ class JobEngine(QObject):
                            error_kind="RateLimited")
         if job is not None:  # claimed when it was sent: its count now is the one to claim
             self._to_send.appendleft((job_id, job.submissions))  # first in line once the wait is over
-            self._send_due()
+        self._send_due()
 
     def _polled(self, job_id: int, changes: dict[str, Any]) -> None:
         job = self.store.get(job_id) if self.store else None
@@ -850,6 +865,7 @@ class JobEngine(QObject):
 
     @Slot(object)
     def _failed(self, report: Failure) -> None:
+        self._answered(report.job_id)
         self._downloading.discard(report.job_id)
         self._change(report.job_id, state=report.state, error=report.words, error_kind=report.kind,
                      note=report.kind)
