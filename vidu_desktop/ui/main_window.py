@@ -257,7 +257,8 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self._update_generate)
         self.form.set_price_table(session.price_table())
         session.balanceChanged.connect(self._show_balance)
-        session.spendingChanged.connect(lambda _summary: self._update_generate())
+        # Bound methods, not lambdas: Qt drops them when the window goes, the session may stay.
+        session.spendingChanged.connect(self._spending_changed)
         self.generate_button.clicked.connect(self.generate)
         session.modeChanged.connect(self._mode_changed)
         session.statusChanged.connect(self._show_status)
@@ -362,6 +363,9 @@ class MainWindow(QMainWindow):
         self.balance_label.setToolTip(detail)
         self.balance_label.setAccessibleDescription(f"{text}. {detail}" if text else "")
         self._update_generate()
+
+    def _spending_changed(self, _summary: object) -> None:
+        self._update_generate()  # the monthly cap may be nearer
 
     def _show_problem(self, words: str) -> None:
         self.statusBar().showMessage(words, 30000)
