@@ -670,7 +670,8 @@ class VideoPlayer(QWidget):
         self._update_mute_button()
         style, palette = self.style(), self.palette()
         self._loop_button.setIcon(palette_icon(style, QStyle.StandardPixmap.SP_BrowserReload, palette))
-        self._full_screen_button.setIcon(palette_icon(style, QStyle.StandardPixmap.SP_TitleBarMaxButton, palette))
+        # On the action: the button takes its icon from it again whenever the action changes.
+        self.full_screen_action.setIcon(palette_icon(style, QStyle.StandardPixmap.SP_TitleBarMaxButton, palette))
 
     def _update_play_button(self) -> None:
         playing = self.is_playing()
