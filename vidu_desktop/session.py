@@ -139,6 +139,8 @@ class Session(QObject):
         self._spending.connect(engine.spending)
         engine.spendingReady.connect(self._spending_ready)
         engine.opened.connect(self.refresh_spending)
+        engine.opened.connect(self._job_list_ready)  # after queuePausedChanged: queue_paused is known
+        engine.openFailed.connect(lambda _why: self._job_list_ready())
         engine.jobChanged.connect(self._job_changed)
         self._cancel.connect(engine.cancel)
         self._move_in_queue.connect(engine.move_in_queue)
@@ -182,6 +184,10 @@ class Session(QObject):
         self._key_patience.timeout.connect(self._keyring_is_slow)
         self.key_check = KeyCheck.CHECKING
         self._novita_words = ""  # "Novita · key from keyring": the status without the check's words
+        # A mode that can generate is announced only once the job list has opened (or failed to),
+        # so whoever acts on it already knows the store's state (queue_paused, pending).
+        self._job_list_known = False
+        self._held_mode: tuple[Mode, str] | None = None
 
     # -- starting and connecting ----------------------------------------------------------
 
@@ -243,7 +249,7 @@ class Session(QObject):
 
         def failed(exc: BaseException) -> None:
             self._demo_starting = False
-            if self.mode is not Mode.NOVITA:
+            if not self._on_novita():
                 self._set_mode(Mode.OFFLINE, f"No API key, and the built-in simulator could not start ({exc}).")
 
         run_in_background(self.demo.start, self._demo_started, failed, owner=self)
@@ -258,15 +264,20 @@ class Session(QObject):
 
     def _key_checked(self, outcome: KeyCheck) -> None:
         """An authenticated answer came (accepted) or a refusal of the key (refused)."""
-        if self.mode is not Mode.NOVITA or self.key_check is outcome:
+        if not self._on_novita() or self.key_check is outcome:
             return
         self.key_check = outcome
-        self.status = self._key_words()
-        self.statusChanged.emit(self.status)
+        if self.mode is Mode.NOVITA:  # (else announced with these words once the job list is open)
+            self.status = self._key_words()
+            self.statusChanged.emit(self.status)
+
+    def _on_novita(self) -> bool:
+        """Connected to Novita (or a server standing in for it), not to the demo simulator."""
+        return self.connection is not None and self.connection.server_id != DEMO_SERVER
 
     def _demo_started(self, base_url: str) -> None:
         self._demo_starting = False
-        if self._stopped or self.mode is Mode.NOVITA:  # the key arrived meanwhile: Novita it is
+        if self._stopped or self._on_novita():  # the key arrived meanwhile: Novita it is
             self.demo.stop()
             return
         self._set_connection(Connection(DEMO_KEY, base_url, server=DEMO_SERVER))
@@ -283,7 +294,18 @@ class Session(QObject):
         # Not needed for the first frame: read once the window has settled.
         self._balance_later.start(int(BALANCE_FIRST_AFTER_S * 1000))
 
+    def _job_list_ready(self) -> None:
+        self._job_list_known = True
+        held, self._held_mode = self._held_mode, None
+        if held is not None and self.mode is not held[0]:
+            mode, words = held
+            self._set_mode(mode, self._key_words() if mode is Mode.NOVITA else words)
+
     def _set_mode(self, mode: Mode, words: str) -> None:
+        if mode.can_generate and not self._job_list_known:
+            self._held_mode = (mode, words)
+            return
+        self._held_mode = None
         if mode is Mode.OFFLINE and self.connection is not None:  # no balance to read now
             self.connection, self.balance, self.balance_words = None, None, ""
             self._balance_generation += 1

@@ -83,3 +83,24 @@ def test_a_key_from_the_environment_needs_no_demo(qtbot, tmp_path: Path, monkeyp
             assert modes == [Mode.NOVITA] and session.demo.process is None
         finally:
             session.shutdown()
+
+
+def test_whoever_hears_the_mode_already_knows_the_queue_is_paused(qtbot, tmp_path: Path, monkeypatch):
+    from vidu_desktop.core.store import JobStore
+    from vidu_desktop.session import Session
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    store.set_queue_paused(True)
+    store.close()
+    with Simulator(SimulatorConfig()) as sim:
+        monkeypatch.setenv("NOVITA_API_KEY", "sk-env")
+        monkeypatch.setenv("NOVITA_API_BASE_URL", sim.base_url)
+        session = Session(tmp_path / "jobs.sqlite3", library_dir=lambda: tmp_path / "Library")
+        seen: list[bool] = []
+        session.modeChanged.connect(lambda mode: seen.append(session.queue_paused) if mode.can_generate else None)
+        try:
+            session.start()
+            qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+            assert seen == [True]  # e.g. the headless runner decides at once whether to resume it
+        finally:
+            session.shutdown()
