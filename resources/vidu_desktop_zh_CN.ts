@@ -466,6 +466,105 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
 </context>
 <context>
+    <name>JobList</name>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Submitting…</source>
+        <translation>正在提交…</translation>
+    </message>
+    <message>
+        <source>Sent? Unknown — check, then Retry</source>
+        <translation>是否已发送？不确定——请检查后重试</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Processing</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source> · Novita asked to wait: again in {left}</source>
+        <translation> · Novita 要求稍候：{left} 后再试</translation>
+    </message>
+    <message>
+        <source> · {left} left</source>
+        <translation> · 还剩 {left}</translation>
+    </message>
+    <message>
+        <source> · any moment</source>
+        <translation> · 即将完成</translation>
+    </message>
+    <message>
+        <source>(no image)</source>
+        <translation>（无图片）</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source> · playing</source>
+        <translation> · 正在播放</translation>
+    </message>
+    <message>
+        <source> · ready: Play</source>
+        <translation> · 已就绪：播放</translation>
+    </message>
+    <message>
+        <source>Image: {source}</source>
+        <translation>图片：{source}</translation>
+    </message>
+    <message>
+        <source>Prompt: {prompt}</source>
+        <translation>提示词：{prompt}</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Task id: {task}</source>
+        <translation>任务 ID：{task}</translation>
+    </message>
+    <message>
+        <source>Video: {path}</source>
+        <translation>视频：{path}</translation>
+    </message>
+    <message>
+        <source>(no prompt)</source>
+        <translation>（无提示词）</translation>
+    </message>
+</context>
+<context>
     <name>JobListView</name>
     <message>
         <source>Jobs</source>
@@ -627,6 +726,46 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
     </message>
     <message>
+        <source>Demo balance {balance} (pretend)</source>
+        <translation>演示余额 {balance}（模拟）</translation>
+    </message>
+    <message>
+        <source>Pretend money of the built-in simulator: nothing real is charged.</source>
+        <translation>内置模拟器的模拟金额：不会产生任何真实扣费。</translation>
+    </message>
+    <message>
+        <source>Balance: {balance}</source>
+        <translation>余额：{balance}</translation>
+    </message>
+    <message>
+        <source>Available on your Novita account, read now and then (every 10 minutes, and after sending).</source>
+        <translation>你的 Novita 账户中的可用金额，会不时读取（每 10 分钟一次，以及每次发送之后）。</translation>
+    </message>
+    <message>
+        <source>Balance: reading…</source>
+        <translation>余额：正在读取…</translation>
+    </message>
+    <message>
+        <source>Reading the balance from Novita.</source>
+        <translation>正在从 Novita 读取余额。</translation>
+    </message>
+    <message>
+        <source>Balance: unknown</source>
+        <translation>余额：未知</translation>
+    </message>
+    <message>
+        <source>The balance could not be read: {reason}</source>
+        <translation>无法读取余额：{reason}</translation>
+    </message>
+    <message>
+        <source>The balance could not be read.</source>
+        <translation>无法读取余额。</translation>
+    </message>
+    <message>
+        <source>Generating works all the same.</source>
+        <translation>照样可以生成。</translation>
+    </message>
+    <message>
         <source>Add an image to animate: drop it here, or use Open… (Ctrl+O).</source>
         <translation>添加要制作成视频的图片：拖放到这里，或使用“打开…”（Ctrl+O）。</translation>
     </message>
@@ -693,6 +832,30 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Sent {count} job(s).</source>
         <translation>已发送 {count} 个任务。</translation>
+    </message>
+    <message>
+        <source>This is above {threshold}, the amount you asked to confirm (Settings → Money).</source>
+        <translation>这超过了 {threshold}，即你设定的需要确认的金额（设置 → 费用）。</translation>
+    </message>
+    <message>
+        <source>It is more than your pretend balance of {balance}: Novita may refuse the jobs it does not cover (nothing is charged for those).</source>
+        <translation>这超过了你的模拟余额 {balance}：Novita 可能会拒绝余额不足以支付的任务（这些任务不会扣费）。</translation>
+    </message>
+    <message>
+        <source>It is more than your balance of {balance}: Novita may refuse the jobs it does not cover (nothing is charged for those).</source>
+        <translation>这超过了你的余额 {balance}：Novita 可能会拒绝余额不足以支付的任务（这些任务不会扣费）。</translation>
+    </message>
+    <message>
+        <source>1 video</source>
+        <translation>1 个视频</translation>
+    </message>
+    <message>
+        <source>Generate {videos} for ≈ {total} (estimate)?</source>
+        <translation>生成 {videos}，约 {total}（估算）？</translation>
+    </message>
+    <message>
+        <source>≈ {each} each, ≈ {total} in all (estimate)</source>
+        <translation>每个约 {each}，总计约 {total}（估算）</translation>
     </message>
     <message>
         <source>Generate {videos}</source>
@@ -888,7 +1051,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <source>Saving a batch is not available in this version.</source>
-        <translation>此版本无法保存批量。</translation>
+        <translation type="vanished">此版本无法保存批量。</translation>
     </message>
     <message>
         <source>Save the batch as CSV</source>
@@ -897,6 +1060,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Batch files (*.csv)</source>
         <translation>批量文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Saved {count} rows to {path}</source>
+        <translation>已将 {count} 行保存到 {path}</translation>
     </message>
     <message>
         <source>Import videos</source>

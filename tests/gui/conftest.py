@@ -46,9 +46,20 @@ def open_window(qtbot, database) -> Iterator[Callable[..., object]]:
         return window
 
     yield open_it
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
     for window, session in opened:
         window.close()
         session.shutdown()
+    # Background tasks answer through a relay owned by the window: let them finish first (a task
+    # emitting on a relay deleted meanwhile raises in the pool's thread).
+    QThreadPool.globalInstance().waitForDone(10_000)
+    for window, _session in opened:
+        window.deleteLater()
+    opened.clear()
+    # Delete the windows now, not whenever an event loop next runs (possibly in the middle of a
+    # later test's apply_theme, restyling a half-gone job list): deleteLater alone waits for that.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

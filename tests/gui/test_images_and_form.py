@@ -344,7 +344,6 @@ def test_generate_sends_each_image_with_its_own_prompt_and_every_take(qtbot, win
     prompt and duration; four jobs with four seeds, and the images stay for another try."""
     from tests.gui.conftest import jobs_shown
 
-    window.images.form_settings = window.form.settings  # what the window gives the panel (wiring)
     window.form.prompt.setPlainText("the form's words")
     window.form.duration.setValue(2)
     window.form.takes_box.setValue(2)
@@ -364,3 +363,51 @@ def test_generate_sends_each_image_with_its_own_prompt_and_every_take(qtbot, win
     assert made == [("cat.png", "the form's words", 2)] * 2 + [("owl.png", "the owl blinks", 3)] * 2
     assert len({job.settings.seed for job in jobs_shown(window)}) == 4  # every take its own seed
     assert [Path(image.source).name for image in window.images.images] == ["cat.png", "owl.png"]
+    # Both prompts just sent are offered again as you type.
+    assert {"the form's words", "the owl blinks"} <= set(settings.prompt_history())
+
+
+def test_the_cost_counts_each_images_own_settings_and_every_take(qtbot, window):
+    from vidu_desktop.core.pricing import format_usd
+
+    window.form.duration.setValue(2)
+    window.form.takes_box.setValue(2)
+    window.images.add_sources(["https://example.com/cat.png", "https://example.com/owl.png"])
+    window.images.list.setCurrentRow(1)
+    window.images.editor.own_settings.setChecked(True)
+    window.images.editor.duration.setValue(8)  # a longer, dearer video for the owl only
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    prices = window.form.price_table()
+    expected = 2 * prices.estimate(window.form.settings()) + 2 * prices.estimate(
+        window.form.settings().replace(duration=8))
+    assert prices.estimate(window.form.settings().replace(duration=8)) != prices.estimate(window.form.settings())
+    assert window.generate_button.text() == f"Generate 4 videos · ≈ {format_usd(expected)}"
+    assert format_usd(expected) in window.generate_button.toolTip()
+
+
+def test_generate_waits_while_a_folder_is_read(qtbot, window, tmp_path):
+    folder = tmp_path / "holiday"
+    for index in range(3):
+        write(folder / f"beach-{index}.png", png_bytes(320 + index, 240))
+    window.images.add_sources([str(folder)])
+    assert not window.generate_button.isEnabled()  # read in the background: not yet
+    assert window.problem_label.isVisible() and window.problem_label.text().startswith("Reading holiday")
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    assert window.generate_button.text().startswith("Generate 3 videos")
+
+
+def test_save_batch_writes_the_forms_settings_and_says_so(qtbot, window, tmp_path):
+    window.form.prompt.setPlainText("waves roll in")
+    window.form.duration.setValue(2)
+    window.images.add_sources(["https://example.com/cat.png", "https://example.com/owl.png"])
+    window.images.list.setCurrentRow(1)
+    assert window.images.editor.duration.value() == 2  # the image's editor shows what it follows: the form
+    target = tmp_path / "saved.csv"
+    window.save_batch_to(target)
+    assert window.statusBar().currentMessage() == f"Saved 2 rows to {target}"
+    items, problems = read_batch_csv(target)
+    assert problems == []
+    assert [(item.prompt, item.overrides.get("duration")) for item in items] == [("waves roll in", 2)] * 2
+    window.save_batch_to(tmp_path / "no-such-folder" / "saved.csv")  # cannot be written: said in words
+    message = window.statusBar().currentMessage()
+    assert message and not message.startswith("Saved")

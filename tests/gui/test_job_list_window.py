@@ -410,9 +410,25 @@ def test_continue_from_last_frame_adds_the_frame_with_the_jobs_settings(qtbot, w
     qtbot.waitUntil(lambda: bool(window.images.images) and not window.images.images[0].pending, timeout=20_000)
     [frame] = window.images.images
     assert Path(frame.source).parent == paths.frames_dir() and frame.source.endswith(".png")
-    assert window.form.prompt.toPlainText() == "the first part"
+    # The frame carries the job's prompt and settings as its own; the form is left as the user had it.
+    window.form.duration.setValue(5)
+    window.form.resolution.setCurrentText("1080p")
+    assert window.form.prompt.toPlainText() == ""
     [order] = window.orders()
     assert (order.parent_id, order.relation) == (parent.id, "continue")
+    assert order.settings.prompt == "the first part"
+    assert (order.settings.duration, order.settings.resolution) == (parent.settings.duration,
+                                                                   parent.settings.resolution)
+    window.images.list.setCurrentRow(0)  # its own editor shows the job's prompt
+    assert window.images.editor.isVisible()
+    window.generate()
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 2, timeout=10_000)
+    child = jobs_shown(window)[0]
+    assert child.settings.prompt == "the first part" and child.settings.duration == parent.settings.duration
+    with qtbot.waitSignal(window.session.familyReady, timeout=5000,
+                          check_params_cb=lambda job_id, *_: job_id == child.id) as family:
+        window.session.request_family(child.id)
+    assert family.args[1].id == parent.id  # the new job continues the old one
 
 
 def test_tab_goes_from_generate_through_the_job_list_in_order(window):
@@ -440,3 +456,60 @@ def test_the_file_menu_opens_images_folders_batches_and_videos(window):
     shortcuts = {action.text().replace("&", ""): action.shortcut().toString() for action in jobs_menu.actions()}
     assert shortcuts["Pause queue"] == "Ctrl+P"
     assert shortcuts["Move up in the queue"] == "Ctrl+Up" and shortcuts["Move down in the queue"] == "Ctrl+Down"
+
+
+def test_waiting_jobs_show_no_time_and_running_ones_their_elapsed_time(seeded):
+    window, jobs = seeded
+    model = window.jobs_model
+
+    def time_shown(name: str) -> str:
+        return model.data(model.index(model.row_of(jobs[name].id), 2))
+
+    assert time_shown("waiting") == ""  # not started: no "0:00"
+    assert ":" in time_shown("processing") and ":" in time_shown("done")
+
+
+def test_the_status_bar_says_the_connection_briefly_and_the_rest_in_its_tooltip(window, simulator):
+    label = window.connection_label
+    assert simulator.base_url not in label.text() and "NOVITA_API_KEY" not in label.text()
+    assert "Novita" in label.text()
+    assert simulator.base_url in label.toolTip() and "NOVITA_API_KEY" in label.toolTip()
+    assert label.sizeHint().width() < 300  # fits beside the balance at 1280 pixels
+
+
+def test_short_status_keeps_the_words_a_user_needs():
+    from vidu_desktop.ui.main_window import short_status
+
+    assert short_status("Demo mode · built-in simulator at http://127.0.0.1:5000") == "Demo mode"
+    assert short_status("Connected · Novita at http://x:1 · key from environment variable NOVITA_API_KEY") \
+        == "Connected · Novita"
+    assert short_status("Novita · key from keyring · checking the key…") == "Novita · checking the key…"
+    assert short_status("No API key: set NOVITA_API_KEY or add one in Settings.") == \
+        "No API key: set NOVITA_API_KEY or add one in Settings."
+
+
+@pytest.fixture
+def chinese(qapp):
+    """The window in Simplified Chinese, chosen in Settings and installed before the window is made."""
+    from vidu_desktop import settings
+    from vidu_desktop.ui.i18n import install_translations
+
+    settings.save_ui_language("zh_CN")
+    assert install_translations(qapp, "zh_CN") == "zh_CN", "no zh_CN catalog: run `make translations`"
+    yield
+    install_translations(qapp, "en")
+
+
+def test_screenshot_in_chinese_at_1280(qtbot, chinese, seeded, artifacts_dir):
+    """Nothing cut off in Chinese: the buttons under the jobs and Generate show their whole words."""
+    window, jobs = seeded
+    select(window, jobs["processing"].id)
+    window.images.add_sources(["https://example.com/harbour.png"])
+    window.resize(1280, 800)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    qtbot.wait(150)
+    assert window.generate_button.text().startswith("生成")
+    for button in (window.generate_button, window.pause_button, window.up_button, window.down_button,
+                   window.cancel_button):
+        assert button.width() >= button.fontMetrics().horizontalAdvance(button.text()), button.text()
+    assert window.grab().save(str(artifacts_dir / "job-list-zh_CN-1280x800.png"))

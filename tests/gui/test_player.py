@@ -510,3 +510,32 @@ def test_a_real_double_click_on_the_video_goes_full_screen(qtbot: QtBot, clip: P
         xdotool("mousemove", str(centre.x()), str(centre.y()), "click", "--repeat", "2", "--delay", "80", "1")
     assert player.is_full_screen()
     player.set_full_screen(False)
+
+
+def test_the_controls_icons_are_light_on_the_dark_theme_and_dark_on_the_light(qtbot):
+    """Fusion's media icons are dark grey whatever the scheme: drawn in the button text colour
+    instead, they stay visible when the scheme changes while the player is open."""
+    from PySide6.QtWidgets import QApplication
+
+    from vidu_desktop.ui.theme import apply_theme, set_scheme
+
+    app = QApplication.instance()
+    apply_theme(app)
+    widget = VideoPlayer(lazy=True)
+    qtbot.addWidget(widget)
+    widget.show()
+
+    def icon_lightness(button) -> float:
+        image = button.icon().pixmap(QSize(20, 20)).toImage()
+        ink = [image.pixelColor(x, y).lightnessF() for x in range(image.width()) for y in range(image.height())
+               if image.pixelColor(x, y).alpha() > 200]
+        assert ink, "the icon draws nothing"
+        return sum(ink) / len(ink)
+
+    try:
+        set_scheme(app, True)
+        assert all(icon_lightness(button) > 0.7 for button in (widget._play_button, widget._mute_button))
+        set_scheme(app, False)
+        assert all(icon_lightness(button) < 0.3 for button in (widget._play_button, widget._mute_button))
+    finally:
+        set_scheme(app, False)

@@ -456,7 +456,7 @@ class ImagePanel(QWidget):
             tip.append(self.tr("Prompt: {prompt}").format(prompt=image.prompt[:500]))
         tip += [f"⚠ {problem}" for problem in image.problems]
         item.setToolTip("\n".join(tip))
-        item.setForeground(self.palette().text())
+        # No colour of its own otherwise: the palette's text follows the light or dark scheme live.
         if image.problems or image.row_label:
             item.setForeground(Qt.GlobalColor.red)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QByteArray,
     QCoreApplication,
@@ -48,17 +49,17 @@ THUMB = 56  # the thumbnail's box, whatever the image's shape
 ROW_HEIGHT = THUMB + 8
 MAX_SHOWN_S = 100 * 3600.0  # beyond this a duration is shown as "100:00:00+"
 CONTEXT = "JobList"
-# Plain strings for the table; translated where shown (QCoreApplication.translate(CONTEXT, …)).
+# Marked for lupdate; translated where shown (QCoreApplication.translate(CONTEXT, …)).
 STATE_WORDS = {
-    JobState.WAITING: "Waiting",
-    JobState.SUBMITTING: "Submitting…",
-    JobState.UNCERTAIN: "Sent? Unknown — check, then Retry",
-    JobState.QUEUED: "Queued",
-    JobState.PROCESSING: "Processing",
-    JobState.DOWNLOADING: "Downloading",
-    JobState.DONE: "Done",
-    JobState.FAILED: "Failed",
-    JobState.CANCELLED: "Cancelled",
+    JobState.WAITING: QT_TRANSLATE_NOOP("JobList", "Waiting"),
+    JobState.SUBMITTING: QT_TRANSLATE_NOOP("JobList", "Submitting…"),
+    JobState.UNCERTAIN: QT_TRANSLATE_NOOP("JobList", "Sent? Unknown — check, then Retry"),
+    JobState.QUEUED: QT_TRANSLATE_NOOP("JobList", "Queued"),
+    JobState.PROCESSING: QT_TRANSLATE_NOOP("JobList", "Processing"),
+    JobState.DOWNLOADING: QT_TRANSLATE_NOOP("JobList", "Downloading"),
+    JobState.DONE: QT_TRANSLATE_NOOP("JobList", "Done"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("JobList", "Failed"),
+    JobState.CANCELLED: QT_TRANSLATE_NOOP("JobList", "Cancelled"),
 }
 SHORT_ERROR_CHARS = 60
 PAGE_SIZE = 100  # rows asked for at a time: a screenful and then some
@@ -68,8 +69,9 @@ JOB_IDS_MIME = "application/x-vidu-job-ids"  # rows dragged inside the list (reo
 COL_JOB, COL_STATE, COL_TIME = 0, 1, 2
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+def _tr(text: object) -> str:
+    """A string marked with QT_TRANSLATE_NOOP(CONTEXT, …) (typed `object` by the stubs), translated."""
+    return QCoreApplication.translate(CONTEXT, str(text))
 
 
 def state_word(state: JobState) -> str:
@@ -84,11 +86,13 @@ def state_text(job: Job, now: float | None = None) -> str:
     if job.state is JobState.SUBMITTING and job.error_kind == "RateLimited" and job.eta_s:
         left = job.eta_s - ((now or time.time()) - job.updated_at)
         if left > 0:
-            words += _tr(" · Novita asked to wait: again in {left}").format(left=format_duration(left))
+            words += QCoreApplication.translate("JobList", " · Novita asked to wait: again in {left}").format(
+                left=format_duration(left))
     if job.state in (JobState.QUEUED, JobState.PROCESSING) and job.eta_s:
         # The estimate counts down between polls: it was true at updated_at.
         left = job.eta_s - ((now or time.time()) - job.updated_at)
-        words += _tr(" · {left} left").format(left=format_duration(left)) if left > 0 else _tr(" · any moment")
+        words += (QCoreApplication.translate("JobList", " · {left} left").format(left=format_duration(left)) if left > 0
+                  else QCoreApplication.translate("JobList", " · any moment"))
     if job.state is JobState.FAILED and job.error:
         words += ": " + short_error(job.error)
     return words
@@ -127,7 +131,7 @@ def format_when(at: float, now: float | None = None) -> str:
 def source_name(job: Job) -> str:
     """The file name of the job's image (either slash), or the end of its link."""
     source = job.image_source.rstrip("/\\")
-    return source.replace("\\", "/").rsplit("/", 1)[-1] or _tr("(no image)")
+    return source.replace("\\", "/").rsplit("/", 1)[-1] or QCoreApplication.translate("JobList", "(no image)")
 
 
 def one_line(text: str) -> str:
@@ -142,7 +146,7 @@ def matches(job: Job, states: frozenset[JobState] | None, search: str) -> bool:
         return True
     needle = search.casefold()
     haystack = (job.settings.prompt, source_name(job), job.state.value,
-                STATE_WORDS[job.state], state_word(job.state), job.task_id or "")
+                str(STATE_WORDS[job.state]), state_word(job.state), job.task_id or "")
     return any(needle in text.casefold() for text in haystack)
 
 
@@ -153,7 +157,8 @@ def _newest_first(job: Job) -> tuple[float, int]:
 class JobTableModel(QAbstractTableModel):
     """Job snapshots from the session, kept here: painting never waits on anything."""
 
-    COLUMNS = ("Job", "State", "Time")
+    COLUMNS = (QT_TRANSLATE_NOOP("JobList", "Job"), QT_TRANSLATE_NOOP("JobList", "State"),
+               QT_TRANSLATE_NOOP("JobList", "Time"))
     moveRequested = Signal(object, int)  # job ids, the id of the waiting job they go before
 
     def __init__(self, request_page: Callable[[int, list[JobState] | None, str, int, int], None],
@@ -229,11 +234,13 @@ class JobTableModel(QAbstractTableModel):
             if column == COL_STATE:
                 words = state_text(job)
                 if job_id == self.playing_id:
-                    words += _tr(" · playing")
+                    words += QCoreApplication.translate("JobList", " · playing")
                 elif job_id in self.ready_ids:
-                    words += _tr(" · ready: Play")
+                    words += QCoreApplication.translate("JobList", " · ready: Play")
                 return words
             if column == COL_TIME:
+                if job.state is JobState.WAITING:  # not started: no time has run yet
+                    return ""
                 if job.state.running:
                     return format_duration(time.time() - job.created_at)
                 return format_when(job.created_at)
@@ -429,15 +436,16 @@ class JobTableModel(QAbstractTableModel):
 
 
 def tooltip(job: Job) -> str:
-    lines = [_tr("Image: {source}").format(source=job.image_source),
-             _tr("Prompt: {prompt}").format(prompt=job.settings.prompt or _tr("(none)")),
+    lines = [QCoreApplication.translate("JobList", "Image: {source}").format(source=job.image_source),
+             QCoreApplication.translate("JobList", "Prompt: {prompt}").format(
+                 prompt=job.settings.prompt or QCoreApplication.translate("JobList", "(none)")),
              job.settings.summary(), state_word(job.state)]
     if job.error:
         lines.append(job.error)
     if job.task_id:
-        lines.append(_tr("Task id: {task}").format(task=job.task_id))
+        lines.append(QCoreApplication.translate("JobList", "Task id: {task}").format(task=job.task_id))
     if job.video_path:
-        lines.append(_tr("Video: {path}").format(path=job.video_path))
+        lines.append(QCoreApplication.translate("JobList", "Video: {path}").format(path=job.video_path))
     return "\n".join(lines)
 
 
@@ -478,7 +486,8 @@ class _JobDelegate(QStyledItemDelegate):
         name_font = QFont(option.font)
         name_font.setBold(True)
         lines = ((name_font, text_colour, index.data(Qt.ItemDataRole.DisplayRole)),
-                 (option.font, text_colour, one_line(job.settings.prompt) or _tr("(no prompt)")),
+                 (option.font, text_colour,
+                  one_line(job.settings.prompt) or QCoreApplication.translate("JobList", "(no prompt)")),
                  (option.font, dim_colour, job.settings.summary()))
         for number, (font, brush, text) in enumerate(lines):
             painter.setFont(font)
@@ -491,26 +500,41 @@ class _JobDelegate(QStyledItemDelegate):
 
 
 class _ProgressDelegate(QStyledItemDelegate):
-    """State column: a progress bar under the words while a job runs (busy bar without a percent)."""
+    """State column: the words, and under them a slim progress bar while a job runs (a busy bar
+    without a percent). The bar carries no text of its own: words over a bar are hard to read."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         progress = index.data(ProgressRole)
         if progress is None:
             return super().paint(painter, option, index)
-        bar = QStyleOptionProgressBar()
-        height = min(22, option.rect.height() - 4)  # a slim bar centred in the tall row
-        bar.rect = option.rect.adjusted(2, 0, -4, 0)
-        bar.rect.setTop(option.rect.center().y() - height // 2)
-        bar.rect.setHeight(height)
-        bar.minimum, bar.maximum = (0, 100) if progress >= 0 else (0, 0)
-        bar.progress = int(progress) if progress >= 0 else 0
-        bar.text = index.data(Qt.ItemDataRole.DisplayRole)
-        bar.textVisible = True
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
         widget: QWidget | None = option.widget  # None when painted outside a view
         style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        background = QStyleOptionViewItem(option)
+        self.initStyleOption(background, index)
+        background.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+        rect = option.rect.adjusted(4, 0, -6, 0)
+        line = option.fontMetrics.height()
+        bar_height = 8
+        top = rect.center().y() - (line + 4 + bar_height) // 2
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setFont(option.font)
+        painter.setPen(option.palette.highlightedText().color() if selected else option.palette.text().color())
+        words = option.fontMetrics.elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+                                              Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), top, rect.width(), line),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), words)
+        painter.restore()
+        bar = QStyleOptionProgressBar()
+        bar.rect = QRect(rect.left(), top + line + 4, rect.width(), bar_height)
+        bar.minimum, bar.maximum = (0, 100) if progress >= 0 else (0, 0)
+        bar.progress = int(progress) if progress >= 0 else 0
+        bar.textVisible = False
+        bar.state = (option.state | QStyle.StateFlag.State_Horizontal) & ~QStyle.StateFlag.State_Selected
+        bar.palette = option.palette
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
 
 
 class JobListView(QTreeView):

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__, paths, settings
 from ..core import errors
+from ..core.batch import BatchItem
 from ..core.job import Job
 from ..core.lifecycle import JobState
 from ..core.pricing import cap_problem, format_usd
@@ -79,6 +80,15 @@ def _is_file(text: str) -> bool:
         return False
 
 
+def short_status(words: str) -> str:
+    """"Demo mode · built-in simulator at http://…" → "Demo mode"; "Connected · Novita at http://…
+    · key from environment variable NOVITA_API_KEY" → "Connected · Novita": the parts a status bar
+    has room for (the rest goes in the tooltip)."""
+    parts = [part.split(" at http", 1)[0] for part in words.split(" · ")
+             if not part.startswith(("key from ", "built-in simulator"))]
+    return " · ".join(part for part in parts if part) or words
+
+
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, initial_sources: list[str] | None = None) -> None:
         super().__init__()
@@ -92,10 +102,11 @@ class MainWindow(QMainWindow):
         self.monthly_cap = settings.monthly_cap_units()  # read again when Settings close
         self.frame_grabber: FrameGrabber | None = None  # made on first use
         self._continuing: dict[str, Job] = {}  # video path → the job whose last frame is being taken
-        self._pending_parents: dict[str, int] = {}  # a frame image → the job it continues
 
         self.images = ImagePanel()
         self.form = ParameterForm()
+        # What an image without settings of its own follows (its editor, saved batches, orders).
+        self.images.form_settings = self.form.settings
         self.problem_label = QLabel()
         self.problem_label.setObjectName("problems")
         self.problem_label.setWordWrap(True)
@@ -231,7 +242,7 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(10, 10, 10, 4)  # nothing touches the window's edge
         central_layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
-        self.connection_label = QLabel(session.status)
+        self.connection_label = QLabel()
         self.connection_label.setAccessibleName(self.tr("Connection"))
         self.balance_label = QLabel()
         self.balance_label.setObjectName("balance")
@@ -246,10 +257,11 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self._update_generate)
         self.form.set_price_table(session.price_table())
         session.balanceChanged.connect(self._show_balance)
-        session.spendingChanged.connect(lambda _summary: self._update_generate())
+        # Bound methods, not lambdas: Qt drops them when the window goes, the session may stay.
+        session.spendingChanged.connect(self._spending_changed)
         self.generate_button.clicked.connect(self.generate)
         session.modeChanged.connect(self._mode_changed)
-        session.statusChanged.connect(self.connection_label.setText)
+        session.statusChanged.connect(self._show_status)
         session.openFailed.connect(self._job_list_damaged)
         session.problem.connect(self._show_problem)
         self.damage_dialog: QMessageBox | None = None
@@ -283,6 +295,7 @@ class MainWindow(QMainWindow):
 
         self._set_tab_order()
         self._restore_state()
+        self._show_status(session.status)
         self._mode_changed(session.mode)
         self._show_balance()
         self._show_queue_paused(session.queue_paused)
@@ -318,6 +331,13 @@ class MainWindow(QMainWindow):
         self._show_balance()
         self._update_generate()
 
+    def _show_status(self, words: str) -> None:
+        """The connection in a few words in the status bar; the whole of it (address, where the
+        key comes from) in the tooltip."""
+        self.connection_label.setText(short_status(words))
+        self.connection_label.setToolTip(words)
+        self.connection_label.setAccessibleDescription(words)
+
     def _show_balance(self) -> None:
         """The available balance in the status bar; never an obstacle when it is unknown."""
         session = self.session
@@ -325,22 +345,27 @@ class MainWindow(QMainWindow):
         if session.connection is None:
             text, detail = "", ""
         elif balance is not None and session.is_demo:
-            text = f"Demo balance {balance.shown()} (pretend)"
-            detail = "Pretend money of the built-in simulator: nothing real is charged."
+            text = self.tr("Demo balance {balance} (pretend)").format(balance=balance.shown())
+            detail = self.tr("Pretend money of the built-in simulator: nothing real is charged.")
         elif balance is not None:
-            text = f"Balance: {balance.shown()}"
-            detail = "Available on your Novita account, read now and then (every 10 minutes, and after sending)."
+            text = self.tr("Balance: {balance}").format(balance=balance.shown())
+            detail = self.tr("Available on your Novita account, read now and then (every 10 minutes, and after "
+                             "sending).")
         elif session.balance_reading:
-            text, detail = "Balance: reading…", "Reading the balance from Novita."
+            text, detail = self.tr("Balance: reading…"), self.tr("Reading the balance from Novita.")
         else:
-            text = "Balance: unknown"
-            detail = ("The balance could not be read" + (f": {session.balance_words}" if session.balance_words
-                                                         else ".") + " Generating works all the same.")
+            text = self.tr("Balance: unknown")
+            detail = (self.tr("The balance could not be read: {reason}").format(reason=session.balance_words)
+                      if session.balance_words else self.tr("The balance could not be read."))
+            detail += " " + self.tr("Generating works all the same.")
         self.balance_label.setText(text)
         self.balance_label.setVisible(bool(text))
         self.balance_label.setToolTip(detail)
         self.balance_label.setAccessibleDescription(f"{text}. {detail}" if text else "")
         self._update_generate()
+
+    def _spending_changed(self, _summary: object) -> None:
+        self._update_generate()  # the monthly cap may be nearer
 
     def _show_problem(self, words: str) -> None:
         self.statusBar().showMessage(words, 30000)
@@ -377,27 +402,20 @@ class MainWindow(QMainWindow):
         """The images that can be sent now (checked, without problems)."""
         return [image for image in self.images.images if not image.pending and not image.problems]
 
-    def takes(self) -> int:
-        takes = getattr(self.form, "takes", None)  # "Takes per image", once the form has it
-        return max(1, int(takes())) if callable(takes) else 1
-
     def orders(self) -> list[ImageOrder]:
-        """One order per valid image, with the form's settings (or the image's own)."""
-        made = getattr(self.images, "orders", None)
-        if callable(made):
-            orders = list(made(self.form.settings(), self.takes()))
-        else:
-            chosen, takes = self.form.settings(), self.takes()
-            orders = [ImageOrder(image.source, chosen, takes) for image in self.valid_images()]
-        # A frame taken from a video continues that video's job.
-        return [replace(order, parent_id=self._pending_parents[order.source], relation="continue")
-                if self._pending_parents.get(order.source) and not order.parent_id else order for order in orders]
+        """What Generate sends: one order per valid image, its own settings over the form's, and the
+        form's takes (a frame to continue from carries its parent job)."""
+        return self.images.orders(self.form.settings(), self.form.takes())
 
     def generate_blockers(self) -> list[str]:
         blockers = []
         images = self.images.images
-        if not images:
+        checking = sum(1 for image in images if image.pending)
+        reading = self.images.pending_count() - checking  # folders and batch files still being read
+        if not images and not reading:
             blockers.append(self.tr("Add an image to animate: drop it here, or use Open… (Ctrl+O)."))
+        # The panel's own words, "Reading …" first, while a folder or batch file is read.
+        blockers += self.images.problems()[:reading]
         blockers += [self.tr("Checking {name}…").format(name=image.name) for image in images if image.pending]
         if images and not any(image.pending for image in images) and not self.valid_images():
             blockers += self.images.problems()  # nothing valid: all of it is in the way
@@ -412,13 +430,14 @@ class MainWindow(QMainWindow):
         return blockers
 
     def video_count(self) -> int:
-        """How many videos Generate makes now: valid images × takes."""
-        return len(self.valid_images()) * self.takes()
+        """How many videos Generate makes now: every take of every valid image."""
+        return sum(order.takes for order in self.orders())
 
     def generate_total(self) -> int | None:
-        """What Generate is estimated to cost now (units of 0.0001 USD); None: no estimate."""
-        units = self.form.estimate_units()
-        return None if units is None else units * max(1, self.video_count())
+        """What Generate is estimated to cost now (units of 0.0001 USD), each image with its own
+        settings; None: no estimate. With no image yet, one video with the form's settings."""
+        orders = self.orders()
+        return self.form.estimate_orders(orders) if orders else self.form.estimate_units()
 
     def _cap_problem(self) -> str:
         """Words when Generate would take this month past the monthly cap (Settings), else ""."""
@@ -488,6 +507,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Nothing was sent."), 5000)
             return
         self.session.generate(orders, self.images.thumbnails())
+        self.form.remember_prompts([order.settings.prompt for order in orders])
         self.statusBar().showMessage(self.tr("Sent {count} job(s).").format(count=count), 5000)
 
     def confirm_cost(self, count: int) -> bool:
@@ -499,21 +519,24 @@ class MainWindow(QMainWindow):
         reasons = []
         threshold = settings.confirm_above_units()
         if total > threshold:
-            reasons.append(f"This is above {format_usd(threshold)}, the amount you asked to confirm "
-                           "(Settings → Money).")
+            reasons.append(self.tr("This is above {threshold}, the amount you asked to confirm "
+                                   "(Settings → Money).").format(threshold=format_usd(threshold)))
         balance = self.session.balance
         if self._over_balance(total) and balance is not None:
-            money = "pretend balance" if self.session.is_demo else "balance"
-            reasons.append(f"It is more than your {money} of {balance.shown()}: Novita may refuse "
-                           "the jobs it does not cover (nothing is charged for those).")
+            over = (self.tr("It is more than your pretend balance of {balance}: Novita may refuse the jobs it does "
+                            "not cover (nothing is charged for those).") if self.session.is_demo else
+                    self.tr("It is more than your balance of {balance}: Novita may refuse the jobs it does not "
+                            "cover (nothing is charged for those)."))
+            reasons.append(over.format(balance=balance.shown()))
         if not reasons:
             return True
         chosen = self.form.settings()
-        videos = f"{count} videos" if count > 1 else "1 video"
-        text = (f"Generate {videos} for ≈ {format_usd(total)} (estimate)?\n\n"
-                f"{videos}: {chosen.summary()}\n"
-                f"≈ {format_usd(total // max(count, 1))} each, ≈ {format_usd(total)} in all (estimate)\n\n"
-                + "\n".join(reasons))
+        videos = self.tr("{count} videos").format(count=count) if count > 1 else self.tr("1 video")
+        text = (self.tr("Generate {videos} for ≈ {total} (estimate)?").format(videos=videos, total=format_usd(total))
+                + f"\n\n{videos}: {chosen.summary()}\n"
+                + self.tr("≈ {each} each, ≈ {total} in all (estimate)").format(
+                    each=format_usd(total // max(count, 1)), total=format_usd(total))
+                + "\n\n" + "\n".join(reasons))
         go = self.tr("Generate {videos}").format(videos=videos)
         return dialogs.ask(self, self.tr("Generate — cost"), text, go, self.tr("Don't send"))
 
@@ -762,10 +785,14 @@ class MainWindow(QMainWindow):
             return str(save_frame(image, folder, video_path, position_ms))
 
         def saved(frame_path: str) -> None:
-            if job is not None:
-                self.form.set_settings(replace(job.settings, seed=0))
-            self._pending_parents[frame_path] = (job.id or 0) if job else 0
-            self.images.add_sources([frame_path])
+            if job is None:
+                self.images.add_sources([frame_path])
+            else:  # the frame keeps the job's prompt and settings as its own; the form stays as it is
+                own = job.settings
+                self.images.add_items([BatchItem(frame_path, own.prompt, {
+                    "duration": own.duration, "resolution": own.resolution, "audio": own.audio,
+                    "audio_type": own.audio_type, "off_peak": own.off_peak, "is_rec": own.is_rec})],
+                    parent_id=job.id, relation="continue")
             self.statusBar().showMessage(self.tr("The frame was added as a new image: {path}").format(
                 path=frame_path), 8000)
 
@@ -872,14 +899,19 @@ class MainWindow(QMainWindow):
             self.images.add_sources([path])
 
     def save_batch(self) -> None:
-        save = getattr(self.images, "save_batch_csv", None)
-        if not callable(save):
-            self.statusBar().showMessage(self.tr("Saving a batch is not available in this version."), 5000)
-            return
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the batch as CSV"), str(Path.home() / "batch.csv"),
                                               self.tr("Batch files (*.csv)"))
         if path:
-            save(path)
+            self.save_batch_to(Path(path))
+
+    def save_batch_to(self, path: Path) -> None:
+        """The images with their whole settings as a batch file; what happened in the status bar."""
+        try:
+            rows = self.images.save_batch_csv(path, self.form.settings())
+        except OSError as exc:
+            self.statusBar().showMessage(errors.describe(exc), 15000)
+            return
+        self.statusBar().showMessage(self.tr("Saved {count} rows to {path}").format(count=rows, path=path), 8000)
 
     def import_videos(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import videos"), str(Path.home()),

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..media.frames import FrameGrabber
+from .theme import palette_icon
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer, QVideoSink
@@ -176,7 +177,6 @@ class VideoPlayer(QWidget):
     # ---------------------------------------------------------------- construction
 
     def _build_ui(self) -> None:
-        style = self.style()
         self._body = QWidget(self)
         self._body.setWindowTitle(self.tr("Video"))
         self._body.installEventFilter(self)  # keys and closing while it is a full-screen window
@@ -222,7 +222,6 @@ class VideoPlayer(QWidget):
         self._loop_button = QToolButton(self._body)
         self._loop_button.setCheckable(True)
         self._loop_button.setText(self.tr("Loop"))
-        self._loop_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
         self._loop_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._loop_button.setToolTip(_tr(LOOP_TIP))
         self._loop_button.setAccessibleName(self.tr("Loop"))
@@ -256,7 +255,6 @@ class VideoPlayer(QWidget):
         self._body.addAction(self._leave_action)
         self._full_screen_button = QToolButton(self._body)
         self._full_screen_button.setDefaultAction(self.full_screen_action)
-        self._full_screen_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton))
         self._full_screen_button.setAccessibleName(self.tr("Full screen"))
 
         controls = QHBoxLayout()
@@ -284,8 +282,7 @@ class VideoPlayer(QWidget):
         self._outer.addWidget(self._body)
         self._outer.addWidget(self._away)
         self._outer.setCurrentWidget(self._body)
-        self._update_play_button()
-        self._update_mute_button()
+        self._update_icons()
         self._update_time(0, 0)
         self._show_focus(False)
 
@@ -587,6 +584,9 @@ class VideoPlayer(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._claim_key(event):
             return True
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and hasattr(self, "_full_screen_button"):  # (not yet built while __init__ runs)
+            self._update_icons()
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -664,17 +664,26 @@ class VideoPlayer(QWidget):
         # Total rounds to the nearest second: a "2 s" clip is often 1.96 s long in the container.
         self._time.setText(f"{format_time(position)} / {format_time(duration + 500)}")
 
+    def _update_icons(self) -> None:
+        """Every control's icon in the palette's colours (again when the light or dark scheme changes)."""
+        self._update_play_button()
+        self._update_mute_button()
+        style, palette = self.style(), self.palette()
+        self._loop_button.setIcon(palette_icon(style, QStyle.StandardPixmap.SP_BrowserReload, palette))
+        # On the action: the button takes its icon from it again whenever the action changes.
+        self.full_screen_action.setIcon(palette_icon(style, QStyle.StandardPixmap.SP_TitleBarMaxButton, palette))
+
     def _update_play_button(self) -> None:
         playing = self.is_playing()
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self._play_button.setIcon(self.style().standardIcon(icon))
+        self._play_button.setIcon(palette_icon(self.style(), icon, self.palette()))
         self._play_button.setToolTip(self.tr("Pause (Space)") if playing else self.tr("Play (Space)"))
         self._play_button.setAccessibleName(self.tr("Pause") if playing else self.tr("Play"))
 
     def _update_mute_button(self) -> None:
         icon = QStyle.StandardPixmap.SP_MediaVolumeMuted if self._muted else QStyle.StandardPixmap.SP_MediaVolume
         word = self.tr("Unmute") if self._muted else self.tr("Mute")
-        self._mute_button.setIcon(self.style().standardIcon(icon))
+        self._mute_button.setIcon(palette_icon(self.style(), icon, self.palette()))
         self._mute_button.setToolTip(word)
         self._mute_button.setAccessibleName(word)
 

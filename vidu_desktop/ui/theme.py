@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle
 
 ICON_FILE = "vidu-desktop.svg"
+_THEMED = "viduThemed"  # an app property: Fusion is set and the colour scheme followed already
 
 
 def resource_path(name: str) -> str:
@@ -18,6 +19,25 @@ def resource_path(name: str) -> str:
 
 def app_icon() -> QIcon:
     return QIcon(resource_path(ICON_FILE))
+
+
+def palette_icon(style: QStyle, kind: QStyle.StandardPixmap, palette: QPalette, size: int = 20) -> QIcon:
+    """A standard icon drawn in the palette's button text colour (Fusion's media icons are dark
+    grey whatever the scheme: nearly invisible on a dark button), greyed when disabled."""
+    shape = style.standardIcon(kind).pixmap(QSize(size, size))
+    icon = QIcon()
+    for mode, group in ((QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+                        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled)):
+        tinted = QPixmap(shape.size())
+        tinted.setDevicePixelRatio(shape.devicePixelRatio())
+        tinted.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(tinted)
+        painter.drawPixmap(0, 0, shape)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(tinted.rect(), palette.color(group, QPalette.ColorRole.ButtonText))
+        painter.end()
+        icon.addPixmap(tinted, mode)
+    return icon
 
 
 def _dark_palette() -> QPalette:
@@ -39,21 +59,28 @@ def _dark_palette() -> QPalette:
 
 
 def apply_theme(app: QApplication) -> None:
-    """Fusion everywhere (same look on every OS); dark when the system says so, live."""
-    app.setStyle("Fusion")
+    """Fusion everywhere (same look on every OS); dark when the system says so, live.
+
+    Safe to call again: the style is set once (setStyle restyles every widget alive, windows
+    closed but not yet deleted included) and the scheme is followed through one connection."""
     hints = QGuiApplication.styleHints()
 
     def follow() -> None:
         set_scheme(app, dark=hints.colorScheme() == Qt.ColorScheme.Dark)
 
+    if not app.property(_THEMED):  # (app.style() is the style sheet's own style after the first time)
+        app.setProperty(_THEMED, True)
+        app.setStyle("Fusion")
+        hints.colorSchemeChanged.connect(lambda _: follow())
     follow()
-    hints.colorSchemeChanged.connect(lambda _: follow())
 
 
 def set_scheme(app: QApplication, dark: bool) -> None:
     """The light or the dark palette, with the app's style sheet."""
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
-    app.setStyleSheet(stylesheet(dark))
+    sheet = stylesheet(dark)
+    if app.styleSheet() != sheet:  # a new style sheet restyles every widget: only when it changes
+        app.setStyleSheet(sheet)
 
 
 ACCENT = "#6c5ce7"  # the one accent colour: Generate, links, the playing job
