@@ -6,11 +6,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# What Qt (xcb + multimedia), the headless test run and the video checks need on Debian/Ubuntu.
+# What Qt (xcb + multimedia), the headless test run and the video checks need on Debian/Ubuntu
+# (a Chinese font too: the zh_CN screenshots and button-width checks need real glyphs).
 SYSTEM_PACKAGES := libpulse0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 \
 	libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
-	xvfb xauth dbus gnome-keyring libsecret-tools ffmpeg xdotool imagemagick
+	xvfb xauth dbus gnome-keyring libsecret-tools ffmpeg xdotool imagemagick \
+	fonts-wqy-microhei
 
 # What `make package` needs on top: objdump and strip, the desktop-file and AppStream validators,
 # and the shared libpython the frozen app embeds (Debian's python3 is linked statically).
