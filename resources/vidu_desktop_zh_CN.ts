@@ -127,6 +127,10 @@
 <context>
     <name>ImagePanel</name>
     <message>
+        <source>it could not be read</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
         <source>Drop images here (JPEG, PNG, WebP, a folder, a batch .csv, or a link from your browser)
 or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <extracomment>The form&apos;s settings, for what an image follows (the window sets it to form.settings).</extracomment>
@@ -726,6 +730,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>&lt;b&gt;演示模式&lt;/b&gt; — 视频来自内置模拟器，不会扣费。添加你的密钥即可生成真正的视频。</translation>
     </message>
     <message>
+        <source>{app} — Demo mode</source>
+        <translation>{app} — 演示模式</translation>
+    </message>
+    <message>
         <source>Demo balance {balance} (pretend)</source>
         <translation>演示余额 {balance}（模拟）</translation>
     </message>
@@ -764,6 +772,22 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Generating works all the same.</source>
         <translation>照样可以生成。</translation>
+    </message>
+    <message>
+        <source>The job list could not be read: {reason}.</source>
+        <translation>无法读取任务列表：{reason}。</translation>
+    </message>
+    <message>
+        <source>The file is {path}. It has not been changed. You can keep it aside (under a dated name, for recovery) and start a fresh job list; videos already in your library are not touched.</source>
+        <translation>文件位于 {path}，未做任何更改。你可以将其另存（以带日期的名称保留，便于恢复）并新建任务列表；媒体库中已有的视频不受影响。</translation>
+    </message>
+    <message>
+        <source>Keep it aside and start fresh</source>
+        <translation>另存旧列表并重新开始</translation>
+    </message>
+    <message>
+        <source>Open its folder</source>
+        <translation>打开所在文件夹</translation>
     </message>
     <message>
         <source>Add an image to animate: drop it here, or use Open… (Ctrl+O).</source>
@@ -876,6 +900,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Images (*.jpg *.jpeg *.png *.webp);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Nothing usable here: paste or drop image files, image data or an http(s) link to an image.</source>
+        <translation>这里没有可用的内容：请粘贴或拖入图片文件、图片数据或指向图片的 http(s) 链接。</translation>
     </message>
     <message>
         <source>That job is not in the list as filtered: choose “All” and clear the search.</source>
@@ -1306,15 +1334,15 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <source>Speech and sound effects</source>
-        <translation>语音和音效</translation>
+        <translation type="vanished">语音和音效</translation>
     </message>
     <message>
         <source>Speech only</source>
-        <translation>仅语音</translation>
+        <translation type="vanished">仅语音</translation>
     </message>
     <message>
         <source>Sound effects only</source>
-        <translation>仅音效</translation>
+        <translation type="vanished">仅音效</translation>
     </message>
     <message>
         <source>Which kind of sound to make (only when sound is on).</source>
@@ -1667,6 +1695,77 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Prompts you sent before: Enter or Tab takes one, Esc closes the list</source>
         <translation>你以前发送过的提示词：按 Enter 或 Tab 选用，按 Esc 关闭列表</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>environment variable NOVITA_API_KEY</source>
+        <translation>环境变量 NOVITA_API_KEY</translation>
+    </message>
+    <message>
+        <source>system keyring</source>
+        <translation>系统密钥环</translation>
+    </message>
+    <message>
+        <source>this session only (no keyring available)</source>
+        <translation>仅限本次会话（无可用的密钥环）</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Waiting for the keyring (it may be asking for a password): starting Demo mode…</source>
+        <translation>正在等待密钥环（它可能在请求密码）：先启动演示模式…</translation>
+    </message>
+    <message>
+        <source>Server address refused: {error}</source>
+        <translation>服务器地址无效：{error}</translation>
+    </message>
+    <message>
+        <source>Novita</source>
+        <translation>Novita</translation>
+    </message>
+    <message>
+        <source>Novita at {address}</source>
+        <translation>Novita（{address}）</translation>
+    </message>
+    <message>
+        <source>key from {source}</source>
+        <translation>密钥来自{source}</translation>
+    </message>
+    <message>
+        <source>No API key: set NOVITA_API_KEY or add one in Settings.</source>
+        <translation>没有 API 密钥：请设置 NOVITA_API_KEY，或在“设置”中添加。</translation>
+    </message>
+    <message>
+        <source>No API key: starting Demo mode…</source>
+        <translation>没有 API 密钥：正在启动演示模式…</translation>
+    </message>
+    <message>
+        <source>No API key, and the built-in simulator could not start ({error}).</source>
+        <translation>没有 API 密钥，且内置模拟器无法启动（{error}）。</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Novita refused the key: check it in Settings</source>
+        <translation>Novita 拒绝了该密钥：请在“设置”中检查</translation>
+    </message>
+    <message>
+        <source>checking the key…</source>
+        <translation>正在验证密钥…</translation>
+    </message>
+    <message>
+        <source>Demo mode · built-in simulator at {address}</source>
+        <translation>演示模式 · 内置模拟器位于 {address}</translation>
+    </message>
+    <message>
+        <source>Demo mode</source>
+        <translation>演示模式</translation>
     </message>
 </context>
 <context>
@@ -2216,6 +2315,278 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
 </context>
 <context>
+    <name>VideoSettings</name>
+    <message>
+        <source>Speech and sound effects</source>
+        <translation>人声和音效</translation>
+    </message>
+    <message>
+        <source>Speech only</source>
+        <translation>仅人声</translation>
+    </message>
+    <message>
+        <source>Sound effects only</source>
+        <translation>仅音效</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} 秒</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>无声音</translation>
+    </message>
+    <message>
+        <source>seed {seed}</source>
+        <translation>种子 {seed}</translation>
+    </message>
+    <message>
+        <source>sound follows motion</source>
+        <translation>声音跟随画面动作</translation>
+    </message>
+    <message>
+        <source>off-peak</source>
+        <translation>错峰</translation>
+    </message>
+    <message>
+        <source>sound</source>
+        <translation>有声音</translation>
+    </message>
+    <message>
+        <source>speech only</source>
+        <translation>仅人声</translation>
+    </message>
+    <message>
+        <source>sound effects only</source>
+        <translation>仅音效</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>log folder</source>
+        <translation>日志文件夹</translation>
+    </message>
+    <message>
+        <source>data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>未做任何更改。</translation>
+    </message>
+    <message>
+        <source>{app} is already running but does not answer.</source>
+        <translation>{app} 已在运行，但没有响应。</translation>
+    </message>
+</context>
+<context>
+    <name>batch</name>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>Row {row}</source>
+        <translation>第 {row} 行</translation>
+    </message>
+    <message>
+        <source>column {column}</source>
+        <translation>{column} 列</translation>
+    </message>
+    <message>
+        <source>{place}: {problem}</source>
+        <translation>{place}：{problem}</translation>
+    </message>
+    <message>
+        <source>{name}: cannot be read ({error}).</source>
+        <translation>{name}：无法读取（{error}）。</translation>
+    </message>
+    <message>
+        <source>{name}: more than {limit} files; only the first ones were looked at.</source>
+        <translation>{name}：文件超过 {limit} 个；只查看了前面的部分。</translation>
+    </message>
+    <message>
+        <source>{name}: {count} images; only the first {limit} were taken.</source>
+        <translation>{name}：共 {count} 张图片；只取了前 {limit} 张。</translation>
+    </message>
+    <message>
+        <source>{name}: cannot be read ({error}); the form&apos;s prompt is used.</source>
+        <translation>{name}：无法读取（{error}）；将使用表单中的提示词。</translation>
+    </message>
+    <message>
+        <source>{name}: more than {limit}, too long for a prompt; the form&apos;s prompt is used.</source>
+        <translation>{name}：超过 {limit}，作为提示词太长；将使用表单中的提示词。</translation>
+    </message>
+    <message>
+        <source>{name}: not UTF-8 text; the form&apos;s prompt is used.</source>
+        <translation>{name}：不是 UTF-8 文本；将使用表单中的提示词。</translation>
+    </message>
+    <message>
+        <source>{name}: the prompt is {length} characters long; the limit is {limit}. The form&apos;s prompt is used.</source>
+        <translation>{name}：提示词长 {length} 个字符，上限为 {limit}。将使用表单中的提示词。</translation>
+    </message>
+    <message>
+        <source>{name}: more than {limit}; split it into smaller batch files.</source>
+        <translation>{name}：超过 {limit}；请拆分为较小的批量文件。</translation>
+    </message>
+    <message>
+        <source>there is no header row; the first row must name the columns, starting with image (the columns: {columns}).</source>
+        <translation>没有表头行；第一行必须写出各列的名称，并以 image（图片）列开头（可用的列：{columns}）。</translation>
+    </message>
+    <message>
+        <source>this column appears twice; the first one is used.</source>
+        <translation>此列出现了两次；将使用第一列。</translation>
+    </message>
+    <message>
+        <source>there is no column called {name}; the columns are {columns}.</source>
+        <translation>没有名为 {name} 的列；可用的列为 {columns}。</translation>
+    </message>
+    <message>
+        <source>the header row has no column image (which image each row is for).</source>
+        <translation>表头行中没有 image 列（用于指明每行对应哪张图片）。</translation>
+    </message>
+    <message>
+        <source>more than {limit} images in one batch file; this row and the ones after it were not read.</source>
+        <translation>一个批量文件中的图片超过 {limit} 张；此行及其后的行未被读取。</translation>
+    </message>
+    <message>
+        <source>this row cannot be read (a cell longer than the {limit} characters allowed, or broken quotes); the rest of the file was not read.</source>
+        <translation>无法读取此行（某个单元格超过允许的 {limit} 个字符，或引号不完整）；文件的其余部分未被读取。</translation>
+    </message>
+    <message>
+        <source>a cell is longer than the {limit} characters allowed; the rest of the file was not read.</source>
+        <translation>某个单元格超过允许的 {limit} 个字符；文件的其余部分未被读取。</translation>
+    </message>
+    <message>
+        <source>a value in a column without a name in the header row.</source>
+        <translation>某个值所在的列在表头行中没有名称。</translation>
+    </message>
+    <message>
+        <source>no image given.</source>
+        <translation>未指定图片。</translation>
+    </message>
+    <message>
+        <source>{name}: no such file (it is a folder).</source>
+        <translation>{name}：没有此文件（这是一个文件夹）。</translation>
+    </message>
+    <message>
+        <source>{name}: no such file.</source>
+        <translation>{name}：没有此文件。</translation>
+    </message>
+    <message>
+        <source>{name}: not a usable file path.</source>
+        <translation>{name}：不是可用的文件路径。</translation>
+    </message>
+    <message>
+        <source>{name} row {row}</source>
+        <translation>{name} 第 {row} 行</translation>
+    </message>
+    <message>
+        <source>more than {limit} images at once; the rest were not taken.</source>
+        <translation>一次超过 {limit} 张图片；其余的未被添加。</translation>
+    </message>
+    <message>
+        <source>{name}: only the first {count} images were taken.</source>
+        <translation>{name}：只添加了前 {count} 张图片。</translation>
+    </message>
+    <message>
+        <source>{name}: no JPEG, PNG or WebP images in this folder or its subfolders.</source>
+        <translation>{name}：此文件夹及其子文件夹中没有 JPEG、PNG 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>{name}: no JPEG, PNG or WebP images in this folder.</source>
+        <translation>{name}：此文件夹中没有 JPEG、PNG 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>{name}: no such file or folder.</source>
+        <translation>{name}：没有此文件或文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>engine</name>
+    <message>
+        <source>The job list is not open, so nothing was sent.</source>
+        <translation>任务列表未打开，因此没有发送任何内容。</translation>
+    </message>
+    <message>
+        <source>Not sent: {refusal} Change the cap in Settings.</source>
+        <translation>未发送：{refusal} 可在“设置”中更改上限。</translation>
+    </message>
+    <message>
+        <source>{left} of {count} job(s) could not be recorded, so they were not sent: {reason}</source>
+        <translation>{count} 个任务中有 {left} 个无法记录，因此未发送：{reason}</translation>
+    </message>
+    <message>
+        <source>Novita asked to slow down; sending again in {seconds} s.</source>
+        <translation>Novita 要求放慢速度；将在 {seconds} 秒后重新发送。</translation>
+    </message>
+    <message>
+        <source>The disk holding {folder} is full. Downloads are paused and carry on by themselves when space is free.</source>
+        <translation>存放 {folder} 的磁盘已满。下载已暂停，有空闲空间后会自动继续。</translation>
+    </message>
+    <message>
+        <source>Paused: the disk is full. The download carries on when space is free.</source>
+        <translation>已暂停：磁盘已满。有空闲空间后下载会继续。</translation>
+    </message>
+    <message>
+        <source>The connection is very slow; the download carries on from where it stopped in {minutes} minutes.</source>
+        <translation>连接非常慢；下载将在 {minutes} 分钟后从中断处继续。</translation>
+    </message>
+    <message>
+        <source>Could not pause the queue: {reason}</source>
+        <translation>无法暂停队列：{reason}</translation>
+    </message>
+    <message>
+        <source>Could not resume the queue: {reason}</source>
+        <translation>无法恢复队列：{reason}</translation>
+    </message>
+    <message>
+        <source>{count} of these jobs were already sent to Novita and cannot be cancelled: Novita&apos;s API has no way to stop a task, so it runs to its end and is charged. Its video is still saved.</source>
+        <translation>其中 {count} 个任务已发送到 Novita，无法取消：Novita 的 API 无法停止任务，因此它会运行到结束并扣费。其视频仍会保存。</translation>
+    </message>
+    <message>
+        <source>{count} of these jobs were already sent to Novita and cannot be cancelled: Novita&apos;s API has no way to stop a task, so they run to their end and are charged. Their videos are still saved.</source>
+        <translation>其中 {count} 个任务已发送到 Novita，无法取消：Novita 的 API 无法停止任务，因此它们会运行到结束并扣费。其视频仍会保存。</translation>
+    </message>
+    <message>
+        <source>%n of these jobs were already sent to Novita and cannot be cancelled: Novita&apos;s API has no way to stop a task, so they run to their end and are charged. Their videos are still saved.</source>
+        <translation type="vanished">其中 %n 个任务已发送到 Novita，无法取消：Novita 的 API 无法停止任务，因此它们会运行到结束并扣费。其视频仍会保存。</translation>
+    </message>
+    <message>
+        <source>Could not change the queue&apos;s order: {reason}</source>
+        <translation>无法更改队列顺序：{reason}</translation>
+    </message>
+    <message>
+        <source>{name}: could not be added ({reason}).</source>
+        <translation>{name}：无法添加（{reason}）。</translation>
+    </message>
+    <message>
+        <source>{name}: the job list is not open.</source>
+        <translation>{name}：任务列表未打开。</translation>
+    </message>
+    <message>
+        <source>{name}: there is no such file.</source>
+        <translation>{name}：没有此文件。</translation>
+    </message>
+    <message>
+        <source>{name}: not a complete MP4 video.</source>
+        <translation>{name}：不是完整的 MP4 视频。</translation>
+    </message>
+    <message>
+        <source>{name}: it carries no Vidu Desktop details (made elsewhere?), so it was not added.</source>
+        <translation>{name}：其中没有 Vidu Desktop 的信息（可能由其他程序生成？），因此未添加。</translation>
+    </message>
+    <message>
+        <source>{name}: already in the job list.</source>
+        <translation>{name}：已在任务列表中。</translation>
+    </message>
+    <message>
+        <source>imported from {name}</source>
+        <translation>导入自 {name}</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <source>the connection dropped</source>
@@ -2389,6 +2760,229 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>no answer came in time</source>
         <translation>未能及时收到回复</translation>
+    </message>
+</context>
+<context>
+    <name>format_size</name>
+    <message>
+        <source>more than 1 PB</source>
+        <translation>超过 1 PB</translation>
+    </message>
+    <message>
+        <source>{count} bytes</source>
+        <translation>{count} 字节</translation>
+    </message>
+</context>
+<context>
+    <name>images</name>
+    <message>
+        <source>it is damaged and could not be read</source>
+        <translation>图片已损坏，无法读取</translation>
+    </message>
+    <message>
+        <source>pasted image</source>
+        <translation>粘贴的图片</translation>
+    </message>
+    <message>
+        <source>it could not be held for checking ({error})</source>
+        <translation>无法暂存以供检查（{error}）</translation>
+    </message>
+    <message>
+        <source>it is damaged (the decoder reports: {complaint})</source>
+        <translation>图片已损坏（解码器报告：{complaint}）</translation>
+    </message>
+    <message>
+        <source>it could not be read ({error})</source>
+        <translation>无法读取（{error}）</translation>
+    </message>
+    <message>
+        <source>it is damaged: {damage}</source>
+        <translation>图片已损坏：{damage}</translation>
+    </message>
+    <message>
+        <source>it is {size}, more than the {limit} allowed</source>
+        <translation>大小为 {size}，超过允许的 {limit}</translation>
+    </message>
+    <message>
+        <source>it is an animated {format} ({frames} frames): only its still picture is sent, not the animation</source>
+        <translation>这是动态 {format}（{frames} 帧）：只发送其静态画面，不发送动画</translation>
+    </message>
+    <message>
+        <source>it is an animated {format} ({frames} frames): only the first frame is sent</source>
+        <translation>这是动态 {format}（{frames} 帧）：只发送第一帧</translation>
+    </message>
+    <message>
+        <source>it is {width}×{height} pixels, more than the {megapixels} megapixels a PNG may have here</source>
+        <translation>尺寸为 {width}×{height} 像素，超过此处 PNG 允许的 {megapixels} 百万像素</translation>
+    </message>
+    <message>
+        <source>progressive JPEG</source>
+        <translation>渐进式 JPEG</translation>
+    </message>
+    <message>
+        <source>interlaced PNG</source>
+        <translation>隔行扫描 PNG</translation>
+    </message>
+    <message>
+        <source>it is a {width}×{height} {kind}, too big to open here (it would take {need} of memory, more than {budget}); a smaller copy or a plain JPEG or PNG can be used</source>
+        <translation>这是一张 {width}×{height} 的{kind}，太大，无法在此打开（需要 {need} 内存，超过 {budget}）；可以改用较小的副本或普通 JPEG、PNG</translation>
+    </message>
+    <message>
+        <source>first of {frames} frames</source>
+        <translation>{frames} 帧中的第一帧</translation>
+    </message>
+    <message>
+        <source>still picture of an animation</source>
+        <translation>动画的静态画面</translation>
+    </message>
+    <message>
+        <source>downscaled {width}×{height} → {sent_width}×{sent_height}</source>
+        <translation>已缩小 {width}×{height} → {sent_width}×{sent_height}</translation>
+    </message>
+    <message>
+        <source>rotated upright</source>
+        <translation>已旋转为正向</translation>
+    </message>
+    <message>
+        <source>re-encoded as {format}</source>
+        <translation>已重新编码为 {format}</translation>
+    </message>
+    <message>
+        <source>{list} and {last}</source>
+        <translation>{list}，且{last}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+</context>
+<context>
+    <name>pricing</name>
+    <message>
+        <source>more than $1,000,000,000,000</source>
+        <extracomment>The keys an overrides mapping may hold: one rate (USD per second) per resolution, and the factor. What format_usd shows for an amount it cannot show (None, not a number).</extracomment>
+        <translation>超过 $1,000,000,000,000</translation>
+    </message>
+    <message>
+        <source>less than -$1,000,000,000,000</source>
+        <translation>低于 -$1,000,000,000,000</translation>
+    </message>
+    <message>
+        <source>A rate must be a number of dollars per second, such as 0.039.</source>
+        <translation>费率必须是每秒的美元金额，例如 0.039。</translation>
+    </message>
+    <message>
+        <source>A rate must be from $0 to ${limit} per second.</source>
+        <translation>费率必须在每秒 $0 到 ${limit} 之间。</translation>
+    </message>
+    <message>
+        <source>The off-peak factor must be a number above 0 and at most 1 (0.5 is half price).</source>
+        <translation>错峰系数必须是大于 0 且不超过 1 的数（0.5 即半价）。</translation>
+    </message>
+    <message>
+        <source>Unknown price setting {name}; known: {known}.</source>
+        <translation>未知的价格设置 {name}；已知的有：{known}。</translation>
+    </message>
+    <message>
+        <source>≈ {total} more would take this month past your monthly cap of {cap} (≈ {spent} spent so far, estimate).</source>
+        <extracomment>The keys (of OVERRIDE_KEYS) whose value is the user&apos;s, not the shipped table&apos;s.</extracomment>
+        <translation>再花费 ≈ {total} 将使本月超出每月上限 {cap}（目前已花费 ≈ {spent}，估算）。</translation>
+    </message>
+</context>
+<context>
+    <name>request</name>
+    <message>
+        <source>{problem} The default was used.</source>
+        <translation>{problem}已使用默认值。</translation>
+    </message>
+    <message>
+        <source>The prompt is {length} characters long; the limit is {limit}.</source>
+        <translation>提示词长 {length} 个字符，上限为 {limit}。</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>it is {size}, more than the {limit} allowed</source>
+        <translation>大小为 {size}，超过允许的 {limit}</translation>
+    </message>
+    <message>
+        <source>it is not a JPEG, PNG or WebP image</source>
+        <translation>不是 JPEG、PNG 或 WebP 图片</translation>
+    </message>
+    <message>
+        <source>it has no pixels</source>
+        <translation>没有任何像素</translation>
+    </message>
+    <message>
+        <source>its shape ({width}×{height}) is outside the allowed 1:4 to 4:1 aspect ratio</source>
+        <translation>其形状（{width}×{height}）超出允许的 1:4 到 4:1 宽高比</translation>
+    </message>
+    <message>
+        <source>Duration must be a whole number of seconds from {low} to {high}.</source>
+        <translation>时长必须是 {low} 到 {high} 之间的整数秒。</translation>
+    </message>
+    <message>
+        <source>Seed must be a whole number from {low} to {high} (0 picks one at random).</source>
+        <translation>种子必须是 {low} 到 {high} 之间的整数（0 表示随机选取）。</translation>
+    </message>
+    <message>
+        <source>The prompt must be text.</source>
+        <translation>提示词必须是文本。</translation>
+    </message>
+    <message>
+        <source>{setting} must be one of {choices}.</source>
+        <translation>{setting}必须是以下之一：{choices}。</translation>
+    </message>
+    <message>
+        <source>{setting} must be on or off.</source>
+        <translation>{setting}必须为开或关。</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <extracomment>One check per field, in the order of the fields: &quot;&quot; when the value is acceptable.</extracomment>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>声音</translation>
+    </message>
+    <message>
+        <source>Audio type</source>
+        <translation>声音类型</translation>
+    </message>
+    <message>
+        <source>Audio following the motion</source>
+        <translation>声音跟随画面动作</translation>
+    </message>
+    <message>
+        <source>Off-peak</source>
+        <translation>错峰</translation>
+    </message>
+    <message>
+        <source>There is no setting called {name}.</source>
+        <translation>没有名为 {name} 的设置。</translation>
+    </message>
+    <message>
+        <source>The image: {problem}.</source>
+        <translation>图片：{problem}。</translation>
+    </message>
+    <message>
+        <source>it is missing</source>
+        <translation>缺少图片</translation>
+    </message>
+    <message>
+        <source>it must be an http(s) link or a base64 data URI</source>
+        <translation>必须是 http(s) 链接或 base64 数据 URI</translation>
+    </message>
+    <message>
+        <source>its base64 data is damaged</source>
+        <translation>其 base64 数据已损坏</translation>
+    </message>
+    <message>
+        <source>it is labelled {label} but contains {content}</source>
+        <translation>标记为 {label}，但实际内容是 {content}</translation>
     </message>
 </context>
 </TS>

@@ -66,18 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from . import instance, paths, settings
+    from .core.errors import QT_TRANSLATE_NOOP, translate
     from .logging_setup import setup_logging
     from .session import Session, exit_now
     from .ui.i18n import install_translations
     from .ui.main_window import MainWindow
     from .ui.theme import app_icon, apply_theme
 
+    log_folder_error: OSError | None = None
     try:
         log_file: Path | None = setup_logging()
-        log_problem = ""
     except OSError as exc:  # a file where the log folder should be, a read-only disk…
         logging.basicConfig(level=logging.INFO)
-        log_file, log_problem = None, folder_problem("log folder", paths.log_dir(), exc)
+        log_file, log_folder_error = None, exc
     log = logging.getLogger(__name__)
     log.info("starting %s %s", APP_NAME, __version__)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -87,19 +88,24 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
     install_translations(app, settings.ui_language())
+    log_problem = "" if log_folder_error is None else folder_problem(
+        QT_TRANSLATE_NOOP("app", "log folder"), paths.log_dir(), log_folder_error)
     try:
         lock = instance.acquire_lock()
     except OSError as exc:  # the data folder itself is unusable: nothing can be kept, so say so
-        words = folder_problem("data folder", paths.data_dir(), exc) + " Nothing was changed."
-        print(words, file=sys.stderr)
-        log.error(words)
-        QMessageBox.critical(None, APP_NAME, words)
+        what = QT_TRANSLATE_NOOP("app", "data folder")
+        english = folder_problem(what, paths.data_dir(), exc, translated=False) + " Nothing was changed."
+        print(english, file=sys.stderr)
+        log.error(english)
+        QMessageBox.critical(None, APP_NAME, folder_problem(what, paths.data_dir(), exc) + " "
+                             + translate("app", "Nothing was changed."))
         return 1
     if lock is None:  # already running: hand over the images ("Open with" on a running app)
         if instance.send_to_running([for_running_copy(source) for source in args.images]):
             log.info("handed %d image(s) to the running copy", len(args.images))
             return 0
-        QMessageBox.warning(None, APP_NAME, f"{APP_NAME} is already running but does not answer.")
+        QMessageBox.warning(None, APP_NAME, translate("app", "{app} is already running but does not answer.").format(
+            app=APP_NAME))
         return 1
     apply_theme(app)
     session = Session()
@@ -121,13 +127,21 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def folder_problem(what: str, folder: Path, exc: OSError) -> str:
-    """A folder the app needs, in words: which one, where, and what is in the way."""
+def folder_problem(what: str, folder: Path, exc: OSError, *, translated: bool = True) -> str:
+    """A folder the app needs, in words: which one (`what`, marked with QT_TRANSLATE_NOOP("app",
+    …)), where, and what is in the way; in the user's language unless `translated` is False (the log)."""
+    from .core.errors import translate
+
+    def say(text: str) -> str:
+        return translate("app", text) if translated else text
+
     reason = exc.strerror or str(exc)
     if isinstance(exc, FileExistsError | NotADirectoryError):
         blocker = Path(str(exc.filename)) if exc.filename else folder
-        reason = "a file is in the way" + (f" ({blocker})" if blocker != folder else "")
-    return f"{APP_NAME} cannot use its {what} {folder}: {reason}."
+        reason = (say("a file is in the way ({blocker})").format(blocker=blocker) if blocker != folder
+                  else say("a file is in the way"))
+    return say("{app} cannot use its {what} {folder}: {reason}.").format(app=APP_NAME, what=say(what), folder=folder,
+                                                                        reason=reason)
 
 
 def quit_on_signals(app: QCoreApplication) -> None:

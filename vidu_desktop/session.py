@@ -22,6 +22,7 @@ from PySide6.QtGui import QImage
 
 from . import credentials, paths, settings
 from .core import errors
+from .core.errors import QT_TRANSLATE_NOOP, translate
 from .core.job import Job
 from .core.lifecycle import JobState
 from .core.novita import NovitaClient, resolve_base_url
@@ -45,6 +46,12 @@ SPENDING_DEBOUNCE_MS = 300
 # A keyring may sit on a desktop password prompt (first launch): after this long without an
 # answer the app starts in Demo mode, and switches to Novita when the key arrives.
 KEYRING_PATIENCE_MS = 800
+# Where the key came from, in the status's tooltip (credentials.KeySource's values, translatable).
+_KEY_SOURCE_WORDS = {
+    credentials.KeySource.ENVIRONMENT: QT_TRANSLATE_NOOP("Session", "environment variable NOVITA_API_KEY"),
+    credentials.KeySource.KEYRING: QT_TRANSLATE_NOOP("Session", "system keyring"),
+    credentials.KeySource.SESSION: QT_TRANSLATE_NOOP("Session", "this session only (no keyring available)"),
+}
 
 
 class KeyCheck(Enum):
@@ -108,7 +115,8 @@ class Session(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.mode = Mode.CONNECTING
-        self.status = "Connecting…"
+        self.status = translate("Session", "Connecting…")
+        self.status_short = self.status  # the few words a status bar has room for
         self.allow_demo = allow_demo
         self.library_dir = library_dir
         self.pending = 0
@@ -183,11 +191,11 @@ class Session(QObject):
         self._key_patience.setSingleShot(True)
         self._key_patience.timeout.connect(self._keyring_is_slow)
         self.key_check = KeyCheck.CHECKING
-        self._novita_words = ""  # "Novita · key from keyring": the status without the check's words
+        self._novita_words = ("", "")  # ("Novita", "key from keyring"): the status without the check's words
         # A mode that can generate is announced only once the job list has opened (or failed to),
         # so whoever acts on it already knows the store's state (queue_paused, pending).
         self._job_list_known = False
-        self._held_mode: tuple[Mode, str] | None = None
+        self._held_mode: tuple[Mode, str | tuple[str, str]] | None = None
 
     # -- starting and connecting ----------------------------------------------------------
 
@@ -215,7 +223,8 @@ class Session(QObject):
         if self._key_arrived or self._stopped or self.mode in (Mode.DEMO, Mode.NOVITA):
             return
         log.info("the keyring has not answered yet: Demo mode meanwhile")
-        self._start_demo("Waiting for the keyring (it may be asking for a password): starting Demo mode…")
+        self._start_demo(translate("Session", "Waiting for the keyring (it may be asking for a password): "
+                                              "starting Demo mode…"))
 
     def _key_loaded(self, key: credentials.ApiKey, generation: int | None = None) -> None:
         if self._stopped or (generation is not None and generation != self._key_generation):
@@ -226,22 +235,25 @@ class Session(QObject):
             try:
                 base_url = resolve_base_url(settings.base_url_setting())
             except ValueError as exc:
-                self._set_mode(Mode.OFFLINE, f"Server address refused: {exc}")
+                self._set_mode(Mode.OFFLINE, translate("Session", "Server address refused: {error}").format(error=exc))
                 return
             register_secret(key.value)
             self.demo.stop()
             self._set_connection(Connection(key.value, base_url))
             self._resume.emit()  # before anyone hears of the mode and generates
-            suffix = "" if base_url.endswith("api.novita.ai") else f" at {base_url}"
-            self._novita_words = f"Novita{suffix} · key from {key.source.value}"
+            self._novita_words = (
+                translate("Session", "Novita") if base_url.endswith("api.novita.ai")
+                else translate("Session", "Novita at {address}").format(address=base_url),
+                translate("Session", "key from {source}").format(
+                    source=translate("Session", _KEY_SOURCE_WORDS.get(key.source, key.source.value))))
             self.key_check = KeyCheck.CHECKING
             self._set_mode(Mode.NOVITA, self._key_words())
             return
         if not self.allow_demo:
-            self._set_mode(Mode.OFFLINE, "No API key: set NOVITA_API_KEY or add one in Settings.")
+            self._set_mode(Mode.OFFLINE, translate("Session", "No API key: set NOVITA_API_KEY or add one in Settings."))
             return
         if self.mode is not Mode.DEMO and not self._demo_starting:
-            self._start_demo("No API key: starting Demo mode…")
+            self._start_demo(translate("Session", "No API key: starting Demo mode…"))
 
     def _start_demo(self, words: str) -> None:
         self._demo_starting = True
@@ -250,17 +262,22 @@ class Session(QObject):
         def failed(exc: BaseException) -> None:
             self._demo_starting = False
             if not self._on_novita():
-                self._set_mode(Mode.OFFLINE, f"No API key, and the built-in simulator could not start ({exc}).")
+                self._set_mode(Mode.OFFLINE, translate(
+                    "Session", "No API key, and the built-in simulator could not start ({error}).").format(error=exc))
 
         run_in_background(self.demo.start, self._demo_started, failed, owner=self)
 
-    def _key_words(self) -> str:
-        """The status while connected to Novita: "Connected" only once Novita accepted the key."""
+    def _key_words(self) -> tuple[str, str]:
+        """The status while connected to Novita, in full and short: "Connected" only once Novita
+        accepted the key."""
+        server, key_from = self._novita_words
+        novita = translate("Session", "Novita")
         if self.key_check is KeyCheck.ACCEPTED:
-            return f"Connected · {self._novita_words}"
-        if self.key_check is KeyCheck.REFUSED:
-            return f"{self._novita_words} · Novita refused the key: check it in Settings"
-        return f"{self._novita_words} · checking the key…"
+            connected = translate("Session", "Connected")
+            return " · ".join((connected, server, key_from)), " · ".join((connected, novita))
+        check = (translate("Session", "Novita refused the key: check it in Settings")
+                 if self.key_check is KeyCheck.REFUSED else translate("Session", "checking the key…"))
+        return " · ".join((server, key_from, check)), " · ".join((novita, check))
 
     def _key_checked(self, outcome: KeyCheck) -> None:
         """An authenticated answer came (accepted) or a refusal of the key (refused)."""
@@ -268,7 +285,7 @@ class Session(QObject):
             return
         self.key_check = outcome
         if self.mode is Mode.NOVITA:  # (else announced with these words once the job list is open)
-            self.status = self._key_words()
+            self.status, self.status_short = self._key_words()
             self.statusChanged.emit(self.status)
 
     def _on_novita(self) -> bool:
@@ -282,7 +299,8 @@ class Session(QObject):
             return
         self._set_connection(Connection(DEMO_KEY, base_url, server=DEMO_SERVER))
         self._resume.emit()
-        self._set_mode(Mode.DEMO, f"Demo mode · built-in simulator at {base_url}")
+        self._set_mode(Mode.DEMO, (translate("Session", "Demo mode · built-in simulator at {address}").format(
+            address=base_url), translate("Session", "Demo mode")))
 
     def _set_connection(self, connection: Connection) -> None:
         self.connection = connection
@@ -301,7 +319,8 @@ class Session(QObject):
             mode, words = held
             self._set_mode(mode, self._key_words() if mode is Mode.NOVITA else words)
 
-    def _set_mode(self, mode: Mode, words: str) -> None:
+    def _set_mode(self, mode: Mode, words: str | tuple[str, str]) -> None:
+        """`words`: the status, or the status and its short form for the status bar."""
         if mode.can_generate and not self._job_list_known:
             self._held_mode = (mode, words)
             return
@@ -311,8 +330,9 @@ class Session(QObject):
             self._balance_generation += 1
             self._balance_reading = False
             self.balanceChanged.emit()
-        self.mode, self.status = mode, words
-        self.statusChanged.emit(words)
+        self.mode = mode
+        self.status, self.status_short = (words, words) if isinstance(words, str) else words
+        self.statusChanged.emit(self.status)
         self.modeChanged.emit(mode)
 
     def _pending_changed(self, count: int) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .errors import translate
 from .request import PROMPT_MAX_CHARS, VideoSettings, format_size, is_web_url
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")  # what the app reads (core.imageinfo sniffs the content)
@@ -36,7 +37,11 @@ SETTING_COLUMNS = ("duration", "resolution", "audio", "audio_type", "seed", "off
 CSV_COLUMNS = ("image", "prompt", *SETTING_COLUMNS)
 
 _SETTING_NAMES = frozenset(f.name for f in fields(VideoSettings))
-_DEFAULT_WAS_USED = " The default was used."  # from_mapping's words for a form; a batch sends nothing instead
+
+
+def _without_default_words(message: str) -> str:
+    """from_mapping's problem without its "The default was used." (a batch sends nothing instead)."""
+    return message.removesuffix(translate("request", "{problem} The default was used.").format(problem=""))
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,11 @@ class BatchProblem:
     message: str
 
     def __str__(self) -> str:
-        place = ", ".join(part for part in (f"Row {self.row}" if self.row is not None else "",
-                                            f"column {self.column}" if self.column else "") if part)
-        return f"{place}: {self.message}" if place else self.message
+        place = translate("batch", ", ").join(part for part in (
+            translate("batch", "Row {row}").format(row=self.row) if self.row is not None else "",
+            translate("batch", "column {column}").format(column=self.column) if self.column else "") if part)
+        return translate("batch", "{place}: {problem}").format(place=place, problem=self.message) if place \
+            else self.message
 
 
 # -- folders ------------------------------------------------------------------------------------
@@ -118,8 +125,8 @@ def _scan_folder(folder: Path, recursive: bool, limit: int) -> tuple[list[BatchI
                     if not entry.name.startswith("."):
                         entries.append(entry)
         except OSError as exc:
-            problems.append(BatchProblem(None, "", f"{shown_path(str(directory))}: cannot be read "
-                                         f"({exc.strerror or exc})."))
+            problems.append(BatchProblem(None, "", translate("batch", "{name}: cannot be read ({error}).").format(
+                name=shown_path(str(directory)), error=exc.strerror or exc)))
             continue
         sidecars = {entry.name.lower(): entry.name for entry in entries
                     if entry.name.lower().endswith(SIDECAR_SUFFIX)}
@@ -133,13 +140,15 @@ def _scan_folder(folder: Path, recursive: bool, limit: int) -> tuple[list[BatchI
             except OSError:
                 continue  # vanished or unreadable while looking: as if it was not there
         if seen > MAX_FOLDER_ENTRIES:
-            problems.append(BatchProblem(None, "", f"{shown_path(str(folder))}: more than {MAX_FOLDER_ENTRIES} "
-                                         "files; only the first ones were looked at."))
+            problems.append(BatchProblem(None, "", translate(
+                "batch", "{name}: more than {limit} files; only the first ones were looked at.").format(
+                name=shown_path(str(folder)), limit=MAX_FOLDER_ENTRIES)))
             break
     found.sort(key=lambda item: item[0])
     if len(found) > limit:
-        problems.append(BatchProblem(None, "", f"{shown_path(str(folder))}: {len(found)} images; only the first "
-                                     f"{limit} were taken."))
+        problems.append(BatchProblem(None, "", translate(
+            "batch", "{name}: {count} images; only the first {limit} were taken.").format(
+            name=shown_path(str(folder)), count=len(found), limit=limit)))
         del found[limit:]
     items = []
     for _key, image, sidecars in found:
@@ -160,18 +169,20 @@ def read_sidecar(path: Path) -> tuple[str | None, str]:
         with open(path, "rb") as file:
             data = file.read(MAX_SIDECAR_BYTES + 1)
     except OSError as exc:
-        return None, f"{name}: cannot be read ({exc.strerror or exc}); the form's prompt is used."
+        return None, translate("batch", "{name}: cannot be read ({error}); the form's prompt is used.").format(
+            name=name, error=exc.strerror or exc)
     if len(data) > MAX_SIDECAR_BYTES:
-        return None, (f"{name}: more than {format_size(MAX_SIDECAR_BYTES)}, too long for a prompt; "
-                      "the form's prompt is used.")
+        return None, translate("batch", "{name}: more than {limit}, too long for a prompt; the form's prompt is "
+                                        "used.").format(name=name, limit=format_size(MAX_SIDECAR_BYTES))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, f"{name}: not UTF-8 text; the form's prompt is used."
+        return None, translate("batch", "{name}: not UTF-8 text; the form's prompt is used.").format(name=name)
     text = text.strip()
     if len(text) > PROMPT_MAX_CHARS:
-        return None, (f"{name}: the prompt is {len(text)} characters long; the limit is "
-                      f"{PROMPT_MAX_CHARS}. The form's prompt is used.")
+        return None, translate("batch", "{name}: the prompt is {length} characters long; the limit is {limit}. "
+                                        "The form's prompt is used.").format(name=name, length=len(text),
+                                                                              limit=PROMPT_MAX_CHARS)
     return text or None, ""
 
 
@@ -193,10 +204,12 @@ def read_batch_csv(path: Path) -> tuple[list[BatchItem], list[BatchProblem]]:
         with open(path, "rb") as file:
             data = file.read(MAX_CSV_BYTES + 1)
     except OSError as exc:
-        return [], [BatchProblem(None, "", f"{name}: cannot be read ({exc.strerror or exc}).")]
+        return [], [BatchProblem(None, "", translate("batch", "{name}: cannot be read ({error}).").format(
+            name=name, error=exc.strerror or exc))]
     if len(data) > MAX_CSV_BYTES:
-        return [], [BatchProblem(None, "", f"{name}: more than {format_size(MAX_CSV_BYTES)}; "
-                                 "split it into smaller batch files.")]
+        return [], [BatchProblem(None, "", translate(
+            "batch", "{name}: more than {limit}; split it into smaller batch files.").format(
+            name=name, limit=format_size(MAX_CSV_BYTES)))]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -221,22 +234,25 @@ def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[lis
             header, header_row = [cell.strip().lower() for cell in cells], number
             break
     if not header:
-        return [], [BatchProblem(max(1, header_row), "image", "there is no header row; the first row must "
-                                 f"name the columns, starting with image (the columns: {', '.join(CSV_COLUMNS)}).")]
+        return [], [BatchProblem(max(1, header_row), "image", translate(
+            "batch", "there is no header row; the first row must name the columns, starting with image (the "
+                     "columns: {columns}).").format(columns=", ".join(CSV_COLUMNS)))]
     columns: dict[int, str] = {}  # cell index -> known column name
     for index, column in enumerate(header):
         if not column:
             continue
         if column in columns.values():
-            problems.append(BatchProblem(header_row, column, "this column appears twice; the first one is used."))
+            problems.append(BatchProblem(header_row, column, translate(
+                "batch", "this column appears twice; the first one is used.")))
         elif column in CSV_COLUMNS:
             columns[index] = column
         else:
-            problems.append(BatchProblem(header_row, _shown(column), f"there is no column called {_shown(column)!r}; "
-                                         f"the columns are {', '.join(CSV_COLUMNS)}."))
+            problems.append(BatchProblem(header_row, _shown(column), translate(
+                "batch", "there is no column called {name}; the columns are {columns}.").format(
+                name=repr(_shown(column)), columns=", ".join(CSV_COLUMNS))))
     if "image" not in columns.values():
-        problems.append(BatchProblem(header_row, "image", "the header row has no column image (which image "
-                                     "each row is for)."))
+        problems.append(BatchProblem(header_row, "image", translate(
+            "batch", "the header row has no column image (which image each row is for).")))
         return [], problems
     items: list[BatchItem] = []
     for number, cells in rows:
@@ -246,8 +262,9 @@ def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[lis
         if not any(cell.strip() for cell in cells):
             continue  # a blank line
         if len(items) >= MAX_BATCH_IMAGES:
-            problems.append(BatchProblem(number, "image", f"more than {MAX_BATCH_IMAGES} images in one batch file; "
-                                         "this row and the ones after it were not read."))
+            problems.append(BatchProblem(number, "image", translate(
+                "batch", "more than {limit} images in one batch file; this row and the ones after it were not "
+                         "read.").format(limit=MAX_BATCH_IMAGES)))
             break
         item, row_problems = _read_row(number, cells, header, columns, base, name)
         problems.extend(row_problems)
@@ -267,13 +284,14 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str] | BatchProblem]]:
         except StopIteration:
             return
         except csv.Error:
-            yield number, BatchProblem(number, "", f"this row cannot be read (a cell longer than the "
-                                       f"{MAX_CELL_CHARS} characters allowed, or broken quotes); the rest of "
-                                       "the file was not read.")
+            yield number, BatchProblem(number, "", translate(
+                "batch", "this row cannot be read (a cell longer than the {limit} characters allowed, or broken "
+                         "quotes); the rest of the file was not read.").format(limit=MAX_CELL_CHARS))
             return
         if any(len(cell) > MAX_CELL_CHARS for cell in cells):
-            yield number, BatchProblem(number, "", f"a cell is longer than the {MAX_CELL_CHARS} characters "
-                                       "allowed; the rest of the file was not read.")
+            yield number, BatchProblem(number, "", translate(
+                "batch", "a cell is longer than the {limit} characters allowed; the rest of the file was not "
+                         "read.").format(limit=MAX_CELL_CHARS))
             return
         yield number, cells
 
@@ -304,37 +322,41 @@ def _read_row(number: int, cells: list[str], header: list[str], columns: dict[in
         column = columns.get(index)
         if column is None:
             if cell and (index >= len(header) or not header[index]):
-                problems.append(BatchProblem(number, _letter(index), "a value in a column without a name in "
-                                             "the header row."))
+                problems.append(BatchProblem(number, _letter(index), translate(
+                    "batch", "a value in a column without a name in the header row.")))
             continue  # an unknown column: reported once, for the header row
         if cell:
             values[column] = cell
     image = values.pop("image", "")
     source = ""
     if not image:
-        problems.append(BatchProblem(number, "image", "no image given."))
+        problems.append(BatchProblem(number, "image", translate("batch", "no image given.")))
     elif is_web_url(image):
         source = image
     else:
         try:
             candidate = Path(os.path.abspath(base / Path(image).expanduser()))
             if not candidate.is_file():
-                problems.append(BatchProblem(number, "image", f"{shown_path(image)}: no such file"
-                                             + (" (it is a folder)." if candidate.is_dir() else ".")))
+                problems.append(BatchProblem(number, "image", (
+                    translate("batch", "{name}: no such file (it is a folder).") if candidate.is_dir()
+                    else translate("batch", "{name}: no such file.")).format(name=shown_path(image))))
             source = str(candidate)
         except (OSError, ValueError, RuntimeError):  # NUL in a path, no home folder for ~user
-            problems.append(BatchProblem(number, "image", f"{shown_path(image)}: not a usable file path."))
+            problems.append(BatchProblem(number, "image", translate("batch", "{name}: not a usable file path.").format(
+                name=shown_path(image))))
     prompt = values.pop("prompt", None)
     if prompt is not None and len(prompt) > PROMPT_MAX_CHARS:
-        problems.append(BatchProblem(number, "prompt", f"The prompt is {len(prompt)} characters long; the limit "
-                                     f"is {PROMPT_MAX_CHARS}."))
+        problems.append(BatchProblem(number, "prompt", translate(
+            "request", "The prompt is {length} characters long; the limit is {limit}.").format(
+            length=len(prompt), limit=PROMPT_MAX_CHARS)))
     overrides, setting_problems = VideoSettings.from_mapping(values)
     for problem in setting_problems:
-        problems.append(BatchProblem(number, problem.field, problem.message.removesuffix(_DEFAULT_WAS_USED)))
+        problems.append(BatchProblem(number, problem.field, _without_default_words(problem.message)))
     if problems:
         return None, problems
     chosen = {key: getattr(overrides, key) for key in values}
-    return BatchItem(source, prompt, chosen, origin=f"{name} row {number}"), []
+    origin = translate("batch", "{name} row {row}").format(name=name, row=number)
+    return BatchItem(source, prompt, chosen, origin=origin), []
 
 
 def _letter(index: int) -> str:
@@ -416,13 +438,14 @@ def expand_sources(sources: Sequence[str], *, recursive: bool = False) -> tuple[
     for source in sources:
         room = MAX_BATCH_IMAGES - len(items)
         if room <= 0:
-            problems.append(BatchProblem(None, "", f"more than {MAX_BATCH_IMAGES} images at once; "
-                                         "the rest were not taken."))
+            problems.append(BatchProblem(None, "", translate(
+                "batch", "more than {limit} images at once; the rest were not taken.").format(limit=MAX_BATCH_IMAGES)))
             break
         new, new_problems = _expand_one(source, recursive, given, room)
         if len(new) > room:
-            new_problems.append(BatchProblem(None, "", f"{shown_path(source)}: only the first {room} images "
-                                             "were taken."))
+            new_problems.append(BatchProblem(None, "", translate(
+                "batch", "{name}: only the first {count} images were taken.").format(
+                name=shown_path(source), count=room)))
             del new[room:]
         items.extend(new)
         problems.extend(new_problems)
@@ -439,19 +462,24 @@ def _expand_one(source: str, recursive: bool, given: set[str], room: int) -> tup
         if path.is_dir():
             items, problems = _scan_folder(path, recursive, room)
             if not items and not problems:
-                problems.append(BatchProblem(None, "", f"{shown_path(source)}: no JPEG, PNG or WebP images in "
-                                             + ("this folder or its subfolders." if recursive else "this folder.")))
+                problems.append(BatchProblem(None, "", (
+                    translate("batch", "{name}: no JPEG, PNG or WebP images in this folder or its subfolders.")
+                    if recursive else translate("batch", "{name}: no JPEG, PNG or WebP images in this folder.")
+                ).format(name=shown_path(source))))
             return items, problems
         if not path.exists():
-            return [], [BatchProblem(None, "", f"{shown_path(source)}: no such file or folder.")]
+            return [], [BatchProblem(None, "", translate("batch", "{name}: no such file or folder.").format(
+                name=shown_path(source)))]
     except (OSError, ValueError, RuntimeError):
-        return [], [BatchProblem(None, "", f"{shown_path(source)}: not a usable file path.")]
+        return [], [BatchProblem(None, "", translate("batch", "{name}: not a usable file path.").format(
+            name=shown_path(source)))]
     suffix = path.suffix.lower()
     if suffix == CSV_SUFFIX:
         items, problems = read_batch_csv(path)
         name = shown_path(path.name)
         return items, [p if p.row is not None or p.message.startswith(name)
-                       else BatchProblem(None, "", f"{name}: {p.message}") for p in problems]
+                       else BatchProblem(None, "", translate("batch", "{place}: {problem}").format(
+                           place=name, problem=p.message)) for p in problems]
     if suffix == SIDECAR_SUFFIX and _image_beside(path, given):
         return [], []  # a sidecar dropped with its image
     sidecar = _sidecar_of(path)

@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import values
+from .errors import translate
 from .request import DURATION_RANGE, RESOLUTIONS, VideoSettings
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,9 @@ def format_usd(units: object) -> str:
     if isinstance(units, bool) or not isinstance(units, int):
         return UNKNOWN
     if units >= _FORMAT_LIMIT:
-        return "more than $1,000,000,000,000"
+        return translate("pricing", "more than $1,000,000,000,000")
     if units <= -_FORMAT_LIMIT:
-        return "less than -$1,000,000,000,000"
+        return translate("pricing", "less than -$1,000,000,000,000")
     sign = "-" if units < 0 else ""
     cents = (Decimal(abs(units)) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if cents == 0:  # under half a cent: something that costs is never shown as free
@@ -98,9 +99,9 @@ def rate_problem(value: object) -> str:
     """"" when `value` is a usable rate (USD per second), else words saying why not."""
     rate = _decimal(value)
     if rate is None:
-        return "A rate must be a number of dollars per second, such as 0.039."
+        return translate("pricing", "A rate must be a number of dollars per second, such as 0.039.")
     if not 0 <= rate <= MAX_RATE_USD_PER_S:
-        return f"A rate must be from $0 to ${MAX_RATE_USD_PER_S} per second."
+        return translate("pricing", "A rate must be from $0 to ${limit} per second.").format(limit=MAX_RATE_USD_PER_S)
     return ""
 
 
@@ -108,7 +109,7 @@ def factor_problem(value: object) -> str:
     """"" when `value` is a usable off-peak factor (above 0, at most 1), else words."""
     factor = _decimal(value)
     if factor is None or not 0 < factor <= 1:
-        return "The off-peak factor must be a number above 0 and at most 1 (0.5 is half price)."
+        return translate("pricing", "The off-peak factor must be a number above 0 and at most 1 (0.5 is half price).")
     return ""
 
 
@@ -117,7 +118,8 @@ def override_problems(overrides: Mapping[str, object]) -> dict[str, str]:
     problems: dict[str, str] = {}
     for key, value in overrides.items():
         if key not in OVERRIDE_KEYS:
-            problems[str(key)] = f"Unknown price setting {str(key)[:40]!r}; known: {', '.join(OVERRIDE_KEYS)}."
+            problems[str(key)] = translate("pricing", "Unknown price setting {name}; known: {known}.").format(
+                name=repr(str(key)[:40]), known=", ".join(OVERRIDE_KEYS))
         else:
             words = factor_problem(value) if key == OFF_PEAK_KEY else rate_problem(value)
             if words:
@@ -386,8 +388,9 @@ def cap_problem(spent_this_month: int, new_total: int, cap: int | None) -> str:
     """Why spending `new_total` more is refused by the monthly cap, in words; "" when it is not."""
     if monthly_cap_allows(spent_this_month, new_total, cap):
         return ""
-    return (f"≈ {format_usd(new_total)} more would take this month past your monthly cap of {format_usd(cap)} "
-            f"(≈ {format_usd(spent_this_month)} spent so far, estimate).")
+    return translate("pricing", "≈ {total} more would take this month past your monthly cap of {cap} "
+                                "(≈ {spent} spent so far, estimate).").format(
+        total=format_usd(new_total), cap=format_usd(cap), spent=format_usd(spent_this_month))
 
 
 __all__ = [

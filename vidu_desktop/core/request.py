@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar, TypeGuard
 
+from .errors import QT_TRANSLATE_NOOP, translate
 from .imageinfo import ImageInfo, NotAnImage, sniff
 
 ENDPOINT = "/v3/async/vidu-q3-turbo-i2v"
@@ -31,10 +32,11 @@ MAX_INLINE_IMAGE_BYTES = 10 * 1024 * 1024  # decoded size of a base64 data URI
 MIN_ASPECT, MAX_ASPECT = 1 / 4, 4 / 1
 RESOLUTION_HEIGHTS = {"540p": 540, "720p": 720, "1080p": 1080}
 
+# Translate a looked-up label with translate("VideoSettings", label) where it is shown.
 AUDIO_TYPE_LABELS = {
-    "all": "Speech and sound effects",
-    "speech_only": "Speech only",
-    "sound_effect_only": "Sound effects only",
+    "all": QT_TRANSLATE_NOOP("VideoSettings", "Speech and sound effects"),
+    "speech_only": QT_TRANSLATE_NOOP("VideoSettings", "Speech only"),
+    "sound_effect_only": QT_TRANSLATE_NOOP("VideoSettings", "Sound effects only"),
 }
 
 _DATA_URI = re.compile(r"^data:(?P<type>image/[\w.+-]+);base64,(?P<data>.*)$", re.DOTALL)
@@ -54,21 +56,21 @@ class Problem:
 def image_problems(data: bytes, *, limit: int = MAX_IMAGE_BYTES) -> tuple[ImageInfo | None, list[str]]:
     """Check an image's bytes against the API's limits; return what was read and what is wrong."""
     if not data:
-        return None, ["the file is empty"]
+        return None, [translate("request", "the file is empty")]
     problems: list[str] = []
     if len(data) > limit:
-        problems.append(f"it is {format_size(len(data))}, more than the {format_size(limit)} allowed")
+        problems.append(translate("request", "it is {size}, more than the {limit} allowed").format(
+            size=format_size(len(data)), limit=format_size(limit)))
     try:
         info = sniff(data)
     except NotAnImage:
-        return None, [*problems, "it is not a JPEG, PNG or WebP image"]
+        return None, [*problems, translate("request", "it is not a JPEG, PNG or WebP image")]
     if info.width <= 0 or info.height <= 0:
-        return info, [*problems, "it has no pixels"]
+        return info, [*problems, translate("request", "it has no pixels")]
     ratio = info.width / info.height
     if not MIN_ASPECT <= ratio <= MAX_ASPECT:
-        problems.append(
-            f"its shape ({info.width}×{info.height}) is outside the allowed 1:4 to 4:1 aspect ratio"
-        )
+        problems.append(translate("request", "its shape ({width}×{height}) is outside the allowed 1:4 to 4:1 aspect "
+                                             "ratio").format(width=info.width, height=info.height))
     return info, problems
 
 
@@ -92,12 +94,12 @@ def _needs_no_json_escaping(text: bytes) -> bool:
 def format_size(n: int) -> str:
     """"4.1 MB", "12 KB", "80 bytes": total (a size too big for a float is still words)."""
     if n >= 1024**5:
-        return "more than 1 PB"
+        return translate("format_size", "more than 1 PB")
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} MB"
     if n >= 1024:
         return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
+    return translate("format_size", "{count} bytes").format(count=n)
 
 
 def is_web_url(text: str) -> bool:
@@ -112,34 +114,40 @@ def _duration_problem(value: object) -> str:
     low, high = DURATION_RANGE
     if _is_int(value) and low <= value <= high:
         return ""
-    return f"Duration must be a whole number of seconds from {low} to {high}."
+    return translate("request", "Duration must be a whole number of seconds from {low} to {high}.").format(
+        low=low, high=high)
 
 
 def _seed_problem(value: object) -> str:
     low, high = SEED_RANGE
     if _is_int(value) and low <= value <= high:
         return ""
-    return f"Seed must be a whole number from {low} to {high} (0 picks one at random)."
+    return translate("request", "Seed must be a whole number from {low} to {high} (0 picks one at random).").format(
+        low=low, high=high)
 
 
 def _prompt_problem(value: object) -> str:
     if not isinstance(value, str):
-        return "The prompt must be text."
+        return translate("request", "The prompt must be text.")
     if len(value) > PROMPT_MAX_CHARS:
-        return f"The prompt is {len(value)} characters long; the limit is {PROMPT_MAX_CHARS}."
+        return translate("request", "The prompt is {length} characters long; the limit is {limit}.").format(
+            length=len(value), limit=PROMPT_MAX_CHARS)
     return ""
 
 
 def _choice_problem(label: str, choices: tuple[str, ...]) -> Callable[[object], str]:
+    """`label` marked with QT_TRANSLATE_NOOP("request", …): translated when the words are made."""
     def check(value: object) -> str:
         return "" if isinstance(value, str) and value in choices else \
-            f"{label} must be one of {', '.join(choices)}."
+            translate("request", "{setting} must be one of {choices}.").format(
+                setting=translate("request", label), choices=", ".join(choices))
     return check
 
 
 def _switch_problem(label: str) -> Callable[[object], str]:
     def check(value: object) -> str:
-        return "" if isinstance(value, bool) else f"{label} must be on or off."
+        return "" if isinstance(value, bool) else translate("request", "{setting} must be on or off.").format(
+            setting=translate("request", label))
     return check
 
 
@@ -147,12 +155,12 @@ def _switch_problem(label: str) -> Callable[[object], str]:
 _CHECKS: dict[str, Callable[[object], str]] = {
     "prompt": _prompt_problem,
     "duration": _duration_problem,
-    "resolution": _choice_problem("Resolution", RESOLUTIONS),
+    "resolution": _choice_problem(QT_TRANSLATE_NOOP("request", "Resolution"), RESOLUTIONS),
     "seed": _seed_problem,
-    "audio": _switch_problem("Audio"),
-    "audio_type": _choice_problem("Audio type", AUDIO_TYPES),
-    "is_rec": _switch_problem("Audio following the motion"),
-    "off_peak": _switch_problem("Off-peak"),
+    "audio": _switch_problem(QT_TRANSLATE_NOOP("request", "Audio")),
+    "audio_type": _choice_problem(QT_TRANSLATE_NOOP("request", "Audio type"), AUDIO_TYPES),
+    "is_rec": _switch_problem(QT_TRANSLATE_NOOP("request", "Audio following the motion")),
+    "off_peak": _switch_problem(QT_TRANSLATE_NOOP("request", "Off-peak")),
 }
 
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
@@ -260,14 +268,16 @@ class VideoSettings:
         for key in values:
             if key not in _CHECKS:
                 name = str(key)
-                problems.append(Problem(name[:100], f"There is no setting called {name[:100]!r}."))
+                problems.append(Problem(name[:100], translate("request", "There is no setting called {name}.").format(
+                    name=repr(name[:100]))))
         for name, check in _CHECKS.items():
             if name not in values:
                 continue
             value = _coerce(name, values[name])
             message = check(value)
             if message:
-                problems.append(Problem(name, f"{message} The default was used."))
+                problems.append(Problem(name, translate("request", "{problem} The default was used.").format(
+                    problem=message)))
             else:
                 chosen[name] = value
         return cls(**chosen), problems
@@ -286,17 +296,17 @@ class VideoSettings:
                 return str(value)
             return "?"
 
-        parts = [f"{shown(self.duration)} s", shown(self.resolution)]
+        parts = [translate("VideoSettings", "{seconds} s").format(seconds=shown(self.duration)), shown(self.resolution)]
         if self.audio is True:
-            parts.append(_sound_words(self.audio_type))
+            parts.append(translate("VideoSettings", _sound_words(self.audio_type)))
         else:
-            parts.append("silent")
+            parts.append(translate("VideoSettings", "silent"))
         if _is_int(self.seed) and self.seed:
-            parts.append(f"seed {shown(self.seed)}")
+            parts.append(translate("VideoSettings", "seed {seed}").format(seed=shown(self.seed)))
         if self.is_rec is True:
-            parts.append("sound follows motion")
+            parts.append(translate("VideoSettings", "sound follows motion"))
         if self.off_peak is True:
-            parts.append("off-peak")
+            parts.append(translate("VideoSettings", "off-peak"))
         return " · ".join(parts)
 
     def replace(self, **changes: Any) -> VideoSettings:
@@ -308,11 +318,14 @@ _FIELD_NAMES = tuple(f.name for f in fields(VideoSettings))
 _DEFAULTS: dict[str, object] = {f.name: f.default for f in fields(VideoSettings)}
 if tuple(_CHECKS) != _FIELD_NAMES:  # pragma: no cover - a field was added without its check
     raise AssertionError("every VideoSettings field needs exactly one check in _CHECKS")
-_SOUND_WORDS = {"all": "sound", "speech_only": "speech only", "sound_effect_only": "sound effects only"}
+_SOUND_WORDS = {"all": QT_TRANSLATE_NOOP("VideoSettings", "sound"),
+                "speech_only": QT_TRANSLATE_NOOP("VideoSettings", "speech only"),
+                "sound_effect_only": QT_TRANSLATE_NOOP("VideoSettings", "sound effects only")}
 
 
 def _sound_words(audio_type: object) -> str:
-    return _SOUND_WORDS.get(audio_type, "sound") if isinstance(audio_type, str) else "sound"
+    """The English words; translate them with translate("VideoSettings", …)."""
+    return _SOUND_WORDS.get(audio_type, _SOUND_WORDS["all"]) if isinstance(audio_type, str) else _SOUND_WORDS["all"]
 
 
 def image_reference_problems(image: str) -> list[Problem]:
@@ -320,24 +333,26 @@ def image_reference_problems(image: str) -> list[Problem]:
 
     Decodes a data URI in full: call it off the GUI thread for big images.
     """
-    return [Problem("images", f"The image: {message}.") for message in _image_reference_problems(image)]
+    return [Problem("images", translate("request", "The image: {problem}.").format(problem=message))
+            for message in _image_reference_problems(image)]
 
 
 def _image_reference_problems(image: object) -> list[str]:
     if not isinstance(image, str) or not image:
-        return ["it is missing"]
+        return [translate("request", "it is missing")]
     if is_web_url(image):
         return []
     match = _DATA_URI.match(image)
     if not match:
-        return ["it must be an http(s) link or a base64 data URI"]
+        return [translate("request", "it must be an http(s) link or a base64 data URI")]
     try:
         data = base64.b64decode(match["data"], validate=True)
     except (binascii.Error, ValueError):
-        return ["its base64 data is damaged"]
+        return [translate("request", "its base64 data is damaged")]
     info, problems = image_problems(data, limit=MAX_INLINE_IMAGE_BYTES)
     if info and match["type"] != info.media_type:
-        problems.append(f"it is labelled {match['type']} but contains {info.media_type}")
+        problems.append(translate("request", "it is labelled {label} but contains {content}").format(
+            label=match["type"], content=info.media_type))
     return problems
 
 

@@ -47,6 +47,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QImage, QImageIOHandler, QImageReader, QImageWriter, QPainter
 
+from ..core.errors import QT_TRANSLATE_NOOP, translate
 from ..core.imageinfo import MEDIA_TYPES, ImageInfo, Layout, layout
 from ..core.request import (
     MAX_IMAGE_BYTES,
@@ -98,7 +99,7 @@ _READ_PIECE = 1024 * 1024
 _Transformation = QImageIOHandler.Transformation
 _NO_TRANSFORM = _Transformation.TransformationNone
 _FORMAT_NAMES = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP"}
-_DAMAGED = "it is damaged and could not be read"
+_DAMAGED = QT_TRANSLATE_NOOP("images", "it is damaged and could not be read")  # translate() where used
 
 
 class ImageRejected(Exception):
@@ -175,9 +176,9 @@ def prepare_image(path: Path, resolution: str) -> PreparedImage:
             raise ImageRejected(_sentence(source.label, [_unreadable(exc)])) from exc
 
 
-def prepare_image_bytes(data: bytes, resolution: str, name: str = "pasted image") -> PreparedImage:
+def prepare_image_bytes(data: bytes, resolution: str, name: str = "") -> PreparedImage:
     """The same for image data held in memory (the clipboard)."""
-    with _Source.memory(bytes(data), name) as source:
+    with _Source.memory(bytes(data), name or translate("images", "pasted image")) as source:
         return _prepare(source, resolution)
 
 
@@ -269,7 +270,8 @@ class _Source:
             while view:
                 view = view[os.write(fd, view):]
         except OSError as exc:
-            self.problem = f"it could not be held for checking ({exc.strerror or exc})"
+            self.problem = translate("images", "it could not be held for checking ({error})").format(
+                error=exc.strerror or exc)
         return self
 
     def __enter__(self) -> _Source:
@@ -333,7 +335,8 @@ class _Capped:
 
 
 def _damage_words(complaint: str) -> str:
-    return f"it is damaged (the decoder reports: {complaint.strip().rstrip('.')})"
+    return translate("images", "it is damaged (the decoder reports: {complaint})").format(
+        complaint=complaint.strip().rstrip('.'))
 
 
 # ------------------------------------------------------------------------- looking
@@ -363,7 +366,7 @@ def _look(source: _Source) -> _Look:
 
 
 def _unreadable(exc: OSError) -> str:
-    return f"it could not be read ({exc.strerror or exc})"
+    return translate("images", "it could not be read ({error})").format(error=exc.strerror or exc)
 
 
 def _look_inside(source: _Source) -> _Look:
@@ -382,7 +385,7 @@ def _look_inside(source: _Source) -> _Look:
     if size <= MAX_IMAGE_BYTES:
         shape = layout(source.stream(), info.format)
         if shape.damage:
-            problems.append(f"it is damaged: {shape.damage}")
+            problems.append(translate("images", "it is damaged: {damage}").format(damage=shape.damage))
         elif shape.frames > 1:
             notes.append(_animation_note(info, shape))
     reader = source.reader(info.format)
@@ -392,7 +395,7 @@ def _look_inside(source: _Source) -> _Look:
     said = complaints(messages)
     if not stored.isValid():
         if not shape.damage:
-            problems.append(_damage_words(said[0]) if said else _DAMAGED)
+            problems.append(_damage_words(said[0]) if said else translate("images", _DAMAGED))
         return done(info.width, info.height, layout=shape)
     if said and not shape.damage:
         problems.append(_damage_words(said[0]))
@@ -423,17 +426,17 @@ def _header_problems(source: _Source) -> tuple[ImageInfo | None, list[str]]:
         info, problems = image_problems(head)
     if size > MAX_IMAGE_BYTES:
         # Only the header went through image_problems: say it for the file, in its words.
-        problems.insert(0, f"it is {format_size(size)}, more than the "
-                           f"{format_size(MAX_IMAGE_BYTES)} allowed")
+        problems.insert(0, translate("images", "it is {size}, more than the {limit} allowed").format(
+            size=format_size(size), limit=format_size(MAX_IMAGE_BYTES)))
     return info, problems
 
 
 def _animation_note(info: ImageInfo, shape: Layout) -> str:
     if not shape.first_frame_is_still:
-        return (f"it is an animated {_FORMAT_NAMES[info.format]} ({shape.frames} frames): "
-                f"only its still picture is sent, not the animation")
-    return (f"it is an animated {_FORMAT_NAMES[info.format]} ({shape.frames} frames): "
-            f"only the first frame is sent")
+        return translate("images", "it is an animated {format} ({frames} frames): only its still picture is sent, "
+                                   "not the animation").format(format=_FORMAT_NAMES[info.format], frames=shape.frames)
+    return translate("images", "it is an animated {format} ({frames} frames): only the first frame is sent").format(
+        format=_FORMAT_NAMES[info.format], frames=shape.frames)
 
 
 def _too_big(info: ImageInfo, shape: Layout, stored: QSize) -> str:
@@ -444,8 +447,9 @@ def _too_big(info: ImageInfo, shape: Layout, stored: QSize) -> str:
     if info.format == "png" and png is not None and pngstrips.strippable(png):
         if pixels <= MAX_PNG_PIXELS:
             return ""
-        return (f"it is {width}×{height} pixels, more than the "
-                f"{MAX_PNG_PIXELS // 1_000_000} megapixels a PNG may have here")
+        return translate("images", "it is {width}×{height} pixels, more than the {megapixels} megapixels a PNG may "
+                                   "have here").format(width=width, height=height,
+                                                       megapixels=MAX_PNG_PIXELS // 1_000_000)
     if info.format == "jpeg":
         # Progressive: libjpeg holds every coefficient (2 bytes each) whatever the scale.
         need = (shape.jpeg_blocks * 128 if shape.progressive
@@ -455,11 +459,11 @@ def _too_big(info: ImageInfo, shape: Layout, stored: QSize) -> str:
         need = pixels * per_pixel * (2 if shape.frames > 1 else 1)  # an animation's canvas too
     if need <= DECODE_BUDGET:
         return ""
-    kind = ("progressive JPEG" if info.format == "jpeg" else
-            "interlaced PNG" if png is not None and png.interlaced else _FORMAT_NAMES[info.format])
-    return (f"it is a {width}×{height} {kind}, too big to open here (it would take "
-            f"{format_size(need)} of memory, more than {format_size(DECODE_BUDGET)}); "
-            f"a smaller copy or a plain JPEG or PNG can be used")
+    kind = (translate("images", "progressive JPEG") if info.format == "jpeg" else
+            translate("images", "interlaced PNG") if png is not None and png.interlaced else _FORMAT_NAMES[info.format])
+    return translate("images", "it is a {width}×{height} {kind}, too big to open here (it would take {need} of memory, "
+                               "more than {budget}); a smaller copy or a plain JPEG or PNG can be used").format(
+        width=width, height=height, kind=kind, need=format_size(need), budget=format_size(DECODE_BUDGET))
 
 
 def _with_problem(check: ImageCheck, problem: str) -> ImageCheck:
@@ -499,7 +503,7 @@ def _decode_problem(image: QImage, complaints: list[str]) -> str:
     """The problem in words when decoding did not go cleanly, else ""."""
     if complaints:
         return _damage_words(complaints[0])
-    return _DAMAGED if image.isNull() else ""
+    return translate("images", _DAMAGED) if image.isNull() else ""
 
 
 # ---------------------------------------------------------------------- preparing
@@ -513,7 +517,7 @@ def _prepare(source: _Source, resolution: str) -> PreparedImage:
     if check.problems or look.info is None:
         raise ImageRejected(_sentence(source.label, check.problems or ["it could not be read"]))
     if not look.decodable:
-        raise ImageRejected(_sentence(source.label, [_DAMAGED]))
+        raise ImageRejected(_sentence(source.label, [translate("images", _DAMAGED)]))
     if (check.file_bytes <= MAX_INLINE_IMAGE_BYTES and look.transform == _NO_TRANSFORM
             and not look.animated):
         data = source.read_all(MAX_INLINE_IMAGE_BYTES)
@@ -530,7 +534,7 @@ def _as_it_is(label: str, data: bytes, check: ImageCheck) -> PreparedImage:
         info = look.info
         if look.check.problems or info is None or not look.decodable:
             # The file changed since it was looked at, or it is damaged.
-            raise ImageRejected(_sentence(label, look.check.problems or [_DAMAGED]))
+            raise ImageRejected(_sentence(label, look.check.problems or [translate("images", _DAMAGED)]))
         if (look.check.width, look.check.height) != (check.width, check.height):
             raise ImageRejected(_sentence(label, ["it changed while it was being read"]))
         # Decoding the thumbnail (at 1/8 scale for a JPEG) proves the data decodes cleanly.
@@ -560,14 +564,16 @@ def _fit(source: _Source, look: _Look, info: ImageInfo, needed_short_side: int) 
     del base
     changes = []
     if look.animated:
-        changes.append(f"first of {look.layout.frames} frames" if look.layout.first_frame_is_still
-                       else "still picture of an animation")
+        changes.append(translate("images", "first of {frames} frames").format(frames=look.layout.frames)
+                       if look.layout.first_frame_is_still
+                       else translate("images", "still picture of an animation"))
     if (sent.width(), sent.height()) != (width, height):
-        changes.append(f"downscaled {width}×{height} → {sent.width()}×{sent.height()}")
+        changes.append(translate("images", "downscaled {width}×{height} → {sent_width}×{sent_height}").format(
+            width=width, height=height, sent_width=sent.width(), sent_height=sent.height()))
     if look.transform != _NO_TRANSFORM:
-        changes.append("rotated upright")
+        changes.append(translate("images", "rotated upright"))
     if not changes or fmt != info.format or look.animated:
-        changes.append(f"re-encoded as {_FORMAT_NAMES[fmt]}")
+        changes.append(translate("images", "re-encoded as {format}").format(format=_FORMAT_NAMES[fmt]))
     changes.append(format_size(len(data)))
     return PreparedImage(data, MEDIA_TYPES[fmt], sent.width(), sent.height(),
                          ", ".join(changes), _thumbnail(sent, THUMBNAIL_SIZE))
@@ -708,6 +714,7 @@ def _sentence(label: str, problems: list[str]) -> str:
         parts[0] = f"{label} {first[9:]}"
     else:
         parts[0] = f"{label}: {first}"
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    text = parts[0] if len(parts) == 1 else translate("images", "{list} and {last}").format(
+        list=translate("images", ", ").join(parts[:-1]), last=parts[-1])
     return text.rstrip(".") + "."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -163,7 +163,9 @@ class JobDetails(QWidget):
         self.error.setPlainText(job.error)
         self.error_box.setVisible(bool(job.error))
         chosen = job.settings
-        sound = (AUDIO_TYPE_LABELS.get(chosen.audio_type, chosen.audio_type) if chosen.audio is True
+        sound = (QCoreApplication.translate("VideoSettings", AUDIO_TYPE_LABELS[chosen.audio_type])
+                 if chosen.audio is True and chosen.audio_type in AUDIO_TYPE_LABELS
+                 else str(chosen.audio_type) if chosen.audio is True
                  else self.tr("silent"))
         settings_lines = [self.tr("{seconds} s, {resolution}").format(seconds=chosen.duration,
                                                                        resolution=chosen.resolution),

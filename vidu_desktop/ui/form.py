@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -153,10 +153,8 @@ class ParameterForm(QWidget):
         self.audio.setToolTip(self.tr("Make dialogue and background sound together with the video."))
         self.audio.setAccessibleName(self.tr("Generate sound"))
         self.audio_type = QComboBox()
-        sound_words = {"all": self.tr("Speech and sound effects"), "speech_only": self.tr("Speech only"),
-                       "sound_effect_only": self.tr("Sound effects only")}  # AUDIO_TYPE_LABELS, translated
         for value in AUDIO_TYPES:
-            self.audio_type.addItem(sound_words.get(value, AUDIO_TYPE_LABELS[value]), value)
+            self.audio_type.addItem(QCoreApplication.translate("VideoSettings", AUDIO_TYPE_LABELS[value]), value)
         self.audio_type.setToolTip(self.tr("Which kind of sound to make (only when sound is on)."))
         self.is_rec = QCheckBox(self.tr("Match sound to motion"))
         self.is_rec.setAccessibleName(self.tr("Match sound to motion"))

@@ -71,7 +71,7 @@ def _inspect(source: str) -> tuple[str, str, list[str], bytes]:
     try:
         check, thumb = inspect_image(Path(source), PREVIEW)
     except Exception as exc:  # noqa: BLE001 - any failure is a problem shown on the image
-        return source, "", [str(exc) or "it could not be read"], b""
+        return source, "", [str(exc) or QCoreApplication.translate("ImagePanel", "it could not be read")], b""
     lines = []
     if check.width and check.height:  # only what helps: no "0×0" for things that are not images
         lines.append(f"{check.width}×{check.height} · {_ratio(check.width, check.height)} · "

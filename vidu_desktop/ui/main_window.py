@@ -327,14 +327,15 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(mode is Mode.DEMO)
         self.demo_text.setText(self.tr("<b>Demo mode</b> — videos come from the built-in simulator, "
                                        "nothing is charged. Add your key to make real videos."))
-        self.setWindowTitle(f"{APP_NAME} — Demo mode" if mode is Mode.DEMO else APP_NAME)
+        self.setWindowTitle(self.tr("{app} — Demo mode").format(app=APP_NAME) if mode is Mode.DEMO else APP_NAME)
         self._show_balance()
         self._update_generate()
 
     def _show_status(self, words: str) -> None:
         """The connection in a few words in the status bar; the whole of it (address, where the
         key comes from) in the tooltip."""
-        self.connection_label.setText(short_status(words))
+        session = self.session
+        self.connection_label.setText(session.status_short if words == session.status else short_status(words))
         self.connection_label.setToolTip(words)
         self.connection_label.setAccessibleDescription(words)
 
@@ -375,13 +376,13 @@ class MainWindow(QMainWindow):
         """One dialog, in words, with the way out: nothing is overwritten without a choice."""
         path = self.session.database
         box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
-                          f"The job list could not be read: {reason}.", parent=self)
-        box.setInformativeText(f"The file is {path}. It has not been changed. You can keep it aside "
-                               "(under a dated name, for recovery) and start a fresh job list; "
-                               "videos already in your library are not touched.")
-        fresh = box.addButton("Keep it aside and start fresh", QMessageBox.ButtonRole.AcceptRole)
-        folder = box.addButton("Open its folder", QMessageBox.ButtonRole.ActionRole)
-        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+                          self.tr("The job list could not be read: {reason}.").format(reason=reason), parent=self)
+        box.setInformativeText(self.tr("The file is {path}. It has not been changed. You can keep it aside "
+                                       "(under a dated name, for recovery) and start a fresh job list; "
+                                       "videos already in your library are not touched.").format(path=path))
+        fresh = box.addButton(self.tr("Keep it aside and start fresh"), QMessageBox.ButtonRole.AcceptRole)
+        folder = box.addButton(self.tr("Open its folder"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("Quit"), QMessageBox.ButtonRole.RejectRole)
 
         def chosen(button: object) -> None:
             if button is folder:
@@ -577,8 +578,8 @@ class MainWindow(QMainWindow):
                               lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
                               owner=self)
             return True
-        self.statusBar().showMessage("Nothing usable here: paste or drop image files, image data "
-                                     "or an http(s) link to an image.", 8000)
+        self.statusBar().showMessage(self.tr("Nothing usable here: paste or drop image files, image data "
+                                             "or an http(s) link to an image."), 8000)
         return False
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

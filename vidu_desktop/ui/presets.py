@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QToolButton,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -104,11 +104,11 @@ class PresetBar(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(12)
         self.combo.activated.connect(self._chosen)
-        self.menu_button = QToolButton()
-        self.menu_button.setText(self.tr("Presets"))
+        # A push button sizes itself around its text and the menu arrow; a QToolButton's
+        # InstantPopup arrow was drawn over the last letter (cramped in both languages).
+        self.menu_button = QPushButton(self.tr("Presets"))
         self.menu_button.setAccessibleName(self.tr("Preset actions"))
         self.menu_button.setToolTip(self.tr("Save, rename, delete, export or import presets"))
-        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.menu_button)
         self.save_action = menu.addAction(self.tr("Save as preset…"), self.ask_save)
         self.rename_action = menu.addAction(self.tr("Rename preset…"), self.ask_rename)

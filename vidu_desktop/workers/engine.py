@@ -28,6 +28,7 @@ from PySide6.QtGui import QImage
 from .. import __version__, paths
 from ..core import errors
 from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
+from ..core.errors import translate
 from ..core.job import Job
 from ..core.library import destination_in, looks_like_mp4, move_into_place, source_name, video_filename
 from ..core.lifecycle import RUNNING, JobState
@@ -621,7 +622,7 @@ class JobEngine(QObject):
         before anything is sent. With a monthly cap (units), nothing is added when the
         estimates would take this month past it. `estimates` are per take, one per order."""
         if self.store is None:
-            self.problem.emit("The job list is not open, so nothing was sent.")
+            self.problem.emit(translate("engine", "The job list is not open, so nothing was sent."))
             return
         per_take = list(estimates or [None] * len(orders))
         wanted = [(order, take, estimate) for order, estimate in zip(orders, per_take, strict=True)
@@ -631,7 +632,8 @@ class JobEngine(QObject):
             spent = self._committed_since(SpendingSummary.starts(time.time())[2])
             refusal = cap_problem(spent, sum(known), monthly_cap)
             if refusal:
-                self.problem.emit(f"Not sent: {refusal} Change the cap in Settings.")
+                self.problem.emit(translate("engine", "Not sent: {refusal} Change the cap in Settings.").format(
+                    refusal=refusal))
                 return
         for index, (order, take, estimate) in enumerate(wanted):
             try:
@@ -641,8 +643,9 @@ class JobEngine(QObject):
                                          parent_id=order.parent_id, relation=order.relation))
             except Exception as exc:
                 log.exception("could not store a new job")
-                self.problem.emit(f"{len(wanted) - index} of {len(wanted)} job(s) could not be recorded, "
-                                  f"so they were not sent: {errors.describe(exc)}")
+                self.problem.emit(translate("engine", "{left} of {count} job(s) could not be recorded, so they were "
+                                                      "not sent: {reason}").format(
+                    left=len(wanted) - index, count=len(wanted), reason=errors.describe(exc)))
                 return
             self._announce(job)
         self._admit()
@@ -788,7 +791,8 @@ class JobEngine(QObject):
         log.info("job %s: rate limited; sending again in %.0f s (now at most %d a minute)",
                  job_id, delay, self.rate.limit)
         # Shown as a countdown on the job (eta_s from now), so a long wait is never silent.
-        job = self._change(job_id, eta_s=delay, error=f"Novita asked to slow down; sending again in {delay:.0f} s.",
+        job = self._change(job_id, eta_s=delay, error=translate(
+            "engine", "Novita asked to slow down; sending again in {seconds} s.").format(seconds=f"{delay:.0f}"),
                            error_kind="RateLimited")
         if job is not None:  # claimed when it was sent: its count now is the one to claim
             self._to_send.appendleft((job_id, job.submissions))  # first in line once the wait is over
@@ -833,17 +837,18 @@ class JobEngine(QObject):
         """Pause, say so once, and look again every SPACE_CHECK_S until there is more room."""
         self._downloading.discard(job_id)
         if not self._waiting_for_space:
-            self.problem.emit(f"The disk holding {folder} is full. Downloads are paused and carry on by "
-                              "themselves when space is free.")
+            self.problem.emit(translate("engine", "The disk holding {folder} is full. Downloads are paused and carry "
+                                                  "on by themselves when space is free.").format(folder=folder))
         self._waiting_for_space[job_id] = free_bytes(Path(folder)) or 0
-        self._change(job_id, error="Paused: the disk is full. The download carries on when space is free.",
+        self._change(job_id, error=translate("engine", "Paused: the disk is full. The download carries on when space "
+                                                       "is free."),
                      error_kind="DiskFull")
         QTimer.singleShot(int(SPACE_CHECK_S * 1000), lambda: self._space_check(job_id, Path(folder)))
 
     def _stalled(self, job_id: int) -> None:
         self._downloading.discard(job_id)
-        words = (f"The connection is very slow; the download carries on from where it stopped in "
-                 f"{STALLED_RETRY_S / 60:.0f} minutes.")
+        words = translate("engine", "The connection is very slow; the download carries on from where it stopped in "
+                                    "{minutes} minutes.").format(minutes=f"{STALLED_RETRY_S / 60:.0f}")
         job = self._change(job_id, error=words, error_kind="DownloadStalled")
         if job is not None:
             QTimer.singleShot(int(STALLED_RETRY_S * 1000), lambda: self._resume_download(job_id))
@@ -955,7 +960,9 @@ class JobEngine(QObject):
             self.store.set_queue_paused(paused)
         except Exception as exc:
             log.exception("could not keep the queue's paused flag")
-            self.problem.emit(f"Could not {'pause' if paused else 'resume'} the queue: {errors.describe(exc)}")
+            self.problem.emit((translate("engine", "Could not pause the queue: {reason}") if paused
+                               else translate("engine", "Could not resume the queue: {reason}")).format(
+                reason=errors.describe(exc)))
             return
         before = self._pending_count()
         self.queue_paused = paused
@@ -980,12 +987,14 @@ class JobEngine(QObject):
             elif job.state.open_at_novita or job.state is JobState.UNCERTAIN:
                 sent += 1
         if sent:
-            self.problem.emit(
-                f"{sent} of these jobs were already sent to Novita and cannot be cancelled: Novita's API has "
-                "no way to stop a task, so it runs to its end and is charged. Its video is still saved."
-                if sent == 1 else
-                f"{sent} of these jobs were already sent to Novita and cannot be cancelled: Novita's API has "
-                "no way to stop a task, so they run to their end and are charged. Their videos are still saved.")
+            # Two wordings, not a %n plural: lupdate reads only tr()'s counts as plurals.
+            self.problem.emit((translate(
+                "engine", "{count} of these jobs were already sent to Novita and cannot be cancelled: Novita's API "
+                          "has no way to stop a task, so it runs to its end and is charged. Its video is still saved.")
+                if sent == 1 else translate(
+                "engine", "{count} of these jobs were already sent to Novita and cannot be cancelled: Novita's API "
+                          "has no way to stop a task, so they run to their end and are charged. Their videos are "
+                          "still saved.")).format(count=sent))
 
     @Slot(object, int)
     def move_in_queue(self, job_ids: list[int], steps: int) -> None:
@@ -1004,7 +1013,8 @@ class JobEngine(QObject):
             changed = self.store.reorder(job_ids, steps=steps, index=index)
         except Exception as exc:
             log.exception("could not reorder the queue")
-            self.problem.emit(f"Could not change the queue's order: {errors.describe(exc)}")
+            self.problem.emit(translate("engine", "Could not change the queue's order: {reason}").format(
+                reason=errors.describe(exc)))
             return
         for job in changed:
             self.jobChanged.emit(dataclasses.replace(job, thumbnail=None))
@@ -1021,7 +1031,8 @@ class JobEngine(QObject):
                 problem = self._import_one(Path(raw))
             except Exception as exc:
                 log.exception("could not import %s", raw)
-                problem = f"{name}: could not be added ({errors.describe(exc)})."
+                problem = translate("engine", "{name}: could not be added ({reason}).").format(
+                    name=name, reason=errors.describe(exc))
             if problem:
                 problems.append(problem)
             else:
@@ -1031,21 +1042,22 @@ class JobEngine(QObject):
     def _import_one(self, path: Path) -> str:
         """Add one video; what went wrong in words, or "" when it was added."""
         if self.store is None:
-            return f"{path.name}: the job list is not open."
+            return translate("engine", "{name}: the job list is not open.").format(name=path.name)
         path = path.resolve()
         if not path.is_file():
-            return f"{path.name}: there is no such file."
+            return translate("engine", "{name}: there is no such file.").format(name=path.name)
         if not looks_like_mp4(path):
-            return f"{path.name}: not a complete MP4 video."
+            return translate("engine", "{name}: not a complete MP4 video.").format(name=path.name)
         meta = read_metadata(path)
         if meta is None:
-            return f"{path.name}: it carries no Vidu Desktop details (made elsewhere?), so it was not added."
+            return translate("engine", "{name}: it carries no Vidu Desktop details (made elsewhere?), so it was not "
+                                       "added.").format(name=path.name)
         if self.store.find(task_id=meta.task_id or None, video_path=str(path)) is not None:
-            return f"{path.name}: already in the job list."
+            return translate("engine", "{name}: already in the job list.").format(name=path.name)
         job = self.store.add(Job(state=JobState.DONE, settings=meta.settings, image_source=meta.source_name,
                                  task_id=meta.task_id or None, seed=meta.seed, video_path=str(path),
                                  progress=100.0, server=IMPORTED,
-                                 image_note=f"imported from {path.name}"),
+                                 image_note=translate("engine", "imported from {name}").format(name=path.name)),
                              created_at=meta.created_at or path.stat().st_mtime)
         self._announce(job)
         return ""

@@ -1,0 +1,142 @@
+"""The whole window in Simplified Chinese (issue 12): with an image in the list, a finished job and a
+failed one, no English word is left anywhere a user can read — labels, buttons, group boxes, menus,
+the job list's cells, the details pane, the status bar. Only proper names and units stay Latin."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QStyle,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+from tests.gui.conftest import jobs_shown
+from tests.images import png_bytes
+from vidu_desktop.core.lifecycle import JobState
+
+pytestmark = pytest.mark.gui
+
+#: Latin words that stay Latin in Chinese: names, formats and units.
+ALLOWED = {"novita", "vidu", "jpeg", "webp", "json", "http", "https", "localhost", "keyring", "sqlite",
+           "viduq", "mpeg"}
+ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+HTML = re.compile(r"<[^>]*>|&[a-z]+;")
+#: What a user typed or picked is theirs: the prompt, the image's file name, paths and links.
+USER_DATA = re.compile(r"(?:[A-Za-z]:)?[\w.\-~]*[/\\][^\s，。；：）)]*|https?://\S+|\S+\.(?:png|jpe?g|webp|mp4)\b")
+
+
+def _model_texts(model: QAbstractItemModel) -> Iterator[str]:
+    columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(QModelIndex())
+    for row in range(model.rowCount(QModelIndex())):
+        for column in range(columns):
+            value = model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
+            if isinstance(value, str):
+                yield value
+    for column in range(columns):
+        value = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        if isinstance(value, str):
+            yield value
+
+
+def visible_texts(window: QWidget) -> Iterator[tuple[str, str]]:
+    """(where, text) for every text a user can read in the window as it stands."""
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        where = f"{type(widget).__name__} {widget.objectName() or widget.accessibleName()!r}"
+        if isinstance(widget, QLabel):
+            yield where, widget.text()
+        elif isinstance(widget, QAbstractButton):
+            yield where, widget.text()
+        elif isinstance(widget, QGroupBox):
+            yield where, widget.title()
+        elif isinstance(widget, QComboBox):
+            yield where, widget.currentText()
+        elif isinstance(widget, QLineEdit):
+            yield where, widget.placeholderText() if not widget.text() else ""
+        elif isinstance(widget, (QTextEdit, QPlainTextEdit)):
+            yield where, widget.toPlainText() or widget.placeholderText()
+        elif isinstance(widget, QTabBar):
+            for index in range(widget.count()):
+                yield where, widget.tabText(index)
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            for text in _model_texts(widget.model()):
+                yield where, text
+    for action in window.menuBar().actions():
+        yield "menu", action.text()
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            for item in menu.actions():
+                yield f"menu {action.text()}", item.text()
+    yield "status bar", window.statusBar().currentMessage()
+
+
+def english_words(text: str, *theirs: str) -> list[str]:
+    """The English words in `text`, leaving out what the user or Novita wrote (`theirs`)."""
+    for words in theirs:
+        text = text.replace(words, " ")
+    text = HTML.sub(" ", text)
+    text = USER_DATA.sub(" ", text)
+    return [word for word in ENGLISH_WORD.findall(text) if word.lower() not in ALLOWED]
+
+
+@pytest.fixture
+def chinese(qapp):
+    """zh_CN chosen in Settings and installed before the window is made (as app.py does)."""
+    from vidu_desktop import settings
+    from vidu_desktop.ui.i18n import install_translations
+
+    settings.save_ui_language("zh_CN")
+    assert install_translations(qapp, "zh_CN") == "zh_CN", "no zh_CN catalog: run `make translations`"
+    yield
+    install_translations(qapp, "en")
+
+
+def test_no_english_word_is_left_in_the_chinese_window(qtbot, chinese, window_factory_env, simulator,
+                                                       tmp_path: Path, artifacts_dir):
+    window = window_factory_env()
+    prompt = "海边的日落，镜头缓慢推进"
+    novita_reason = "content moderation failed"  # Novita's own words: shown as they came
+    simulator.faults.add("fail_task", route="submit", count=1, reason=novita_reason)
+    image = tmp_path / "海港.png"
+    image.write_bytes(png_bytes(320, 240))
+    window.images.add_sources([str(image)])
+    window.form.duration.setValue(1)
+    window.form.prompt.setPlainText(prompt)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    window.generate()
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 1 and jobs_shown(window)[0].state.finished, timeout=60_000)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    window.generate()
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 2 and all(j.state.finished for j in jobs_shown(window)),
+                    timeout=60_000)
+    assert {job.state for job in jobs_shown(window)} == {JobState.DONE, JobState.FAILED}
+    window.resize(1280, 800)
+    left: dict[str, None] = {}
+    for row in range(2):  # the details pane of the done job, then of the failed one
+        flags = window.jobs_view.selectionModel().SelectionFlag
+        window.jobs_view.selectionModel().select(window.jobs_model.index(row, 0),
+                                                 flags.Rows | flags.ClearAndSelect)
+        qtbot.wait(150)
+        left.update({f"{where}: {text!r} ({', '.join(words)})": None for where, text in visible_texts(window)
+                     if (words := english_words(text, prompt, novita_reason))})
+    assert window.grab().save(str(artifacts_dir / "zh_CN-window.png"))
+    presets = window.form.presets.menu_button  # its words and its menu arrow side by side, nothing drawn over
+    arrow = presets.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, presets)
+    assert presets.width() >= presets.fontMetrics().horizontalAdvance(presets.text()) + arrow, presets.text()
+    assert not left, "English left in the Chinese window:\n" + "\n".join(left)
