@@ -59,9 +59,7 @@ def visible_texts(window: QWidget) -> Iterator[tuple[str, str]]:
         if not widget.isVisible():
             continue
         where = f"{type(widget).__name__} {widget.objectName() or widget.accessibleName()!r}"
-        if isinstance(widget, QLabel):
-            yield where, widget.text()
-        elif isinstance(widget, QAbstractButton):
+        if isinstance(widget, QLabel | QAbstractButton):
             yield where, widget.text()
         elif isinstance(widget, QGroupBox):
             yield where, widget.title()
