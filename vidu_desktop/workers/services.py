@@ -8,16 +8,49 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
+    """Carries a task's outcome to the GUI thread. It has no Qt parent: an owner deleted while
+    the task runs must not take the relay with it (the pool thread would emit from a deleted
+    object); the outcome is simply dropped when the owner is gone."""
+
     finished = Signal(object)
     failed = Signal(object)
+    _alive: ClassVar[set[_Relay]] = set()  # Python keeps each relay until its outcome is delivered
+
+    def __init__(self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None,
+                 owner: QObject | None) -> None:
+        super().__init__()
+        self._on_done, self._on_error, self._owner = on_done, on_error, owner
+        self.finished.connect(self._deliver_result)
+        self.failed.connect(self._deliver_error)
+        _Relay._alive.add(self)
+
+    def _owner_gone(self) -> bool:
+        return self._owner is not None and not shiboken6.isValid(self._owner)
+
+    @Slot(object)
+    def _deliver_result(self, result: object) -> None:
+        self._end()
+        if not self._owner_gone():
+            self._on_done(result)
+
+    @Slot(object)
+    def _deliver_error(self, error: BaseException) -> None:
+        self._end()
+        if self._on_error is not None and not self._owner_gone():
+            self._on_error(error)
+
+    def _end(self) -> None:
+        _Relay._alive.discard(self)
+        self.deleteLater()
 
 
 class _Task(QRunnable):
@@ -38,14 +71,9 @@ class _Task(QRunnable):
 def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],
                       on_error: Callable[[BaseException], None] | None = None,
                       owner: QObject | None = None) -> None:
-    """Run `work` off the GUI thread; its result (or error) comes back on the GUI thread."""
-    relay = _Relay(owner)
-    relay.finished.connect(on_done)
-    relay.finished.connect(relay.deleteLater)
-    if on_error:
-        relay.failed.connect(on_error)
-    relay.failed.connect(relay.deleteLater)
-    QThreadPool.globalInstance().start(_Task(work, relay))
+    """Run `work` off the GUI thread; its result (or error) comes back on the GUI thread, unless
+    `owner` was deleted meanwhile."""
+    QThreadPool.globalInstance().start(_Task(work, _Relay(on_done, on_error, owner)))
 
 
 class DemoSimulator:
