@@ -1,6 +1,7 @@
 """The whole window in Simplified Chinese (issue 12): with an image in the list, a finished job and a
 failed one, no English word is left anywhere a user can read — labels, buttons, group boxes, menus,
-the job list's cells, the details pane, the status bar. Only proper names and units stay Latin."""
+the job list's cells and their tooltips, the details pane, the status bar, every tooltip and
+accessible name. Only proper names, formats and key caps stay Latin."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ from vidu_desktop.core.lifecycle import JobState
 pytestmark = pytest.mark.gui
 
 #: Latin words that stay Latin in Chinese: names, formats and units.
-ALLOWED = {"novita", "vidu", "jpeg", "webp", "json", "http", "https", "localhost", "keyring", "sqlite",
-           "viduq", "mpeg"}
+ALLOWED = {"novita", "vidu", "desktop", "jpeg", "webp", "json", "http", "https", "localhost", "sqlite", "mpeg",
+           # key caps, as printed on the keyboard, in the shortcuts the tooltips name
+           "ctrl", "shift", "enter", "return", "delete", "space", "down", "home"}
 ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 HTML = re.compile(r"<[^>]*>|&[a-z]+;")
 #: What a user typed or picked is theirs: the prompt, the image's file name, paths and links.
@@ -44,9 +46,10 @@ def _model_texts(model: QAbstractItemModel) -> Iterator[str]:
     columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(QModelIndex())
     for row in range(model.rowCount(QModelIndex())):
         for column in range(columns):
-            value = model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
-            if isinstance(value, str):
-                yield value
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                value = model.data(model.index(row, column), role)
+                if isinstance(value, str):
+                    yield value
     for column in range(columns):
         value = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         if isinstance(value, str):
@@ -72,6 +75,8 @@ def visible_texts(window: QWidget) -> Iterator[tuple[str, str]]:
         elif isinstance(widget, QTabBar):
             for index in range(widget.count()):
                 yield where, widget.tabText(index)
+        for text in (widget.toolTip(), widget.accessibleName(), widget.accessibleDescription()):
+            yield f"{where} (tooltip or accessible text)", text
         if isinstance(widget, QAbstractItemView) and widget.model() is not None:
             for text in _model_texts(widget.model()):
                 yield where, text
@@ -82,6 +87,7 @@ def visible_texts(window: QWidget) -> Iterator[tuple[str, str]]:
             for item in menu.actions():
                 yield f"menu {action.text()}", item.text()
     yield "status bar", window.statusBar().currentMessage()
+    yield "window title", window.windowTitle()
 
 
 def english_words(text: str, *theirs: str) -> list[str]:
@@ -138,3 +144,23 @@ def test_no_english_word_is_left_in_the_chinese_window(qtbot, chinese, window_fa
     arrow = presets.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, presets)
     assert presets.width() >= presets.fontMetrics().horizontalAdvance(presets.text()) + arrow, presets.text()
     assert not left, "English left in the Chinese window:\n" + "\n".join(left)
+
+
+def test_demo_mode_in_chinese_says_so_in_chinese(qtbot, chinese, open_window, tmp_path: Path, artifacts_dir):
+    """Without a key: the banner, the title, the status and an image's notes, all in Chinese."""
+    from vidu_desktop.session import Mode
+
+    window = open_window(timeout=30_000)
+    assert window.session.mode is Mode.DEMO
+    image = tmp_path / "海港.png"
+    image.write_bytes(png_bytes(320, 240))
+    window.images.add_sources([str(image)])
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    window.resize(1280, 800)
+    assert "演示模式" in window.windowTitle() and window.connection_label.text() == "演示模式"
+    assert "演示模式" in window.demo_text.text()
+    assert "内置模拟器" in window.connection_label.toolTip()  # the whole status, its address included
+    left = {f"{where}: {text!r} ({', '.join(words)})" for where, text in visible_texts(window)
+            if (words := english_words(text))}
+    assert window.grab().save(str(artifacts_dir / "zh_CN-demo-window.png"))
+    assert not left, "English left in the Chinese window:\n" + "\n".join(sorted(left))
