@@ -1928,20 +1928,28 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>{resolution} 视频每秒的费用（美元）。留空：使用价格表中的 ${default}。</translation>
     </message>
     <message>
+        <source>Defaults from the price table shipped with the app, taken {date}. Novita publishes no price API.</source>
+        <translation>默认值来自应用自带的价格表，采集于 {date}。Novita 没有公开价格 API。</translation>
+    </message>
+    <message>
+        <source>Defaults from the price table shipped with the app. Novita publishes no price API.</source>
+        <translation>默认值来自应用自带的价格表。Novita 没有公开价格 API。</translation>
+    </message>
+    <message>
         <source>the price table</source>
-        <translation>价格表</translation>
+        <translation type="vanished">价格表</translation>
     </message>
     <message>
         <source>Defaults from {where}, taken {date}.</source>
-        <translation>默认值来自{where}，获取于 {date}。</translation>
+        <translation type="vanished">默认值来自{where}，获取于 {date}。</translation>
     </message>
     <message>
         <source>Defaults from {where}.</source>
-        <translation>默认值来自{where}。</translation>
+        <translation type="vanished">默认值来自{where}。</translation>
     </message>
     <message>
         <source>Novita publishes no price API.</source>
-        <translation>Novita 没有提供价格 API。</translation>
+        <translation type="vanished">Novita 没有提供价格 API。</translation>
     </message>
     <message>
         <source>Reset to defaults</source>

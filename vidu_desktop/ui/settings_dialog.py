@@ -190,13 +190,13 @@ class SettingsDialog(QDialog):
             field.setAccessibleName(label)
             self.rates[key] = field
             layout.addRow(label, field)
-        where = table.source or self.tr("the price table")
-        words = (self.tr("Defaults from {where}, taken {date}.").format(where=where, date=table.taken)
-                 if table.taken else self.tr("Defaults from {where}.").format(where=where))
-        if "no price API" not in words:  # the shipped table's own note may say it already
-            words += " " + self.tr("Novita publishes no price API.")
+        # The table's own note (where its figures come from) is a citation in English: the tooltip.
+        words = (self.tr("Defaults from the price table shipped with the app, taken {date}. Novita publishes no "
+                         "price API.").format(date=table.taken) if table.taken else
+                 self.tr("Defaults from the price table shipped with the app. Novita publishes no price API."))
         source = QLabel(words)
         source.setWordWrap(True)
+        source.setToolTip(table.source)
         self.reset_prices = QPushButton(self.tr("Reset to defaults"))
         self.reset_prices.setToolTip(self.tr("Forget your own rates and use the price table's"))
         self.reset_prices.setAccessibleName(self.tr("Reset prices to defaults"))
