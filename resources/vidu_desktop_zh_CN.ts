@@ -2387,6 +2387,18 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <source>{app} is already running but does not answer.</source>
         <translation>{app} 已在运行，但没有响应。</translation>
     </message>
+    <message>
+        <source>a file is in the way ({blocker})</source>
+        <translation>该位置被一个文件占用（{blocker}）</translation>
+    </message>
+    <message>
+        <source>a file is in the way</source>
+        <translation>该位置被一个文件占用</translation>
+    </message>
+    <message>
+        <source>{app} cannot use its {what} {folder}: {reason}.</source>
+        <translation>{app} 无法使用其{what} {folder}：{reason}。</translation>
+    </message>
 </context>
 <context>
     <name>batch</name>
@@ -2513,6 +2525,14 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
 </context>
 <context>
     <name>engine</name>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>it is not an image</source>
+        <translation>这不是图片</translation>
+    </message>
     <message>
         <source>The job list is not open, so nothing was sent.</source>
         <translation>任务列表未打开，因此没有发送任何内容。</translation>
@@ -2854,6 +2874,14 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>re-encoded as {format}</source>
         <translation>已重新编码为 {format}</translation>
+    </message>
+    <message>
+        <source>{name} could not be made small enough to send: even at {width}×{height} it takes {size}, more than the {limit} allowed for an uploaded image.</source>
+        <translation>{name} 无法缩小到可以发送的大小：即使缩小到 {width}×{height}，仍有 {size}，超过上传图片允许的 {limit}。</translation>
+    </message>
+    <message>
+        <source>The image could not be encoded as {format} ({error}).</source>
+        <translation>无法将图片编码为 {format}（{error}）。</translation>
     </message>
     <message>
         <source>{list} and {last}</source>

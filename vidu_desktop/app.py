@@ -130,18 +130,18 @@ def main(argv: list[str] | None = None) -> int:
 def folder_problem(what: str, folder: Path, exc: OSError, *, translated: bool = True) -> str:
     """A folder the app needs, in words: which one (`what`, marked with QT_TRANSLATE_NOOP("app",
     …)), where, and what is in the way; in the user's language unless `translated` is False (the log)."""
-    from .core.errors import translate
+    from .core.errors import QT_TRANSLATE_NOOP, translate
 
-    def say(text: str) -> str:
+    def say(text: str) -> str:  # the words are marked where they are written, below
         return translate("app", text) if translated else text
 
     reason = exc.strerror or str(exc)
     if isinstance(exc, FileExistsError | NotADirectoryError):
         blocker = Path(str(exc.filename)) if exc.filename else folder
-        reason = (say("a file is in the way ({blocker})").format(blocker=blocker) if blocker != folder
-                  else say("a file is in the way"))
-    return say("{app} cannot use its {what} {folder}: {reason}.").format(app=APP_NAME, what=say(what), folder=folder,
-                                                                        reason=reason)
+        reason = (say(QT_TRANSLATE_NOOP("app", "a file is in the way ({blocker})")).format(blocker=blocker)
+                  if blocker != folder else say(QT_TRANSLATE_NOOP("app", "a file is in the way")))
+    return say(QT_TRANSLATE_NOOP("app", "{app} cannot use its {what} {folder}: {reason}.")).format(
+        app=APP_NAME, what=say(what), folder=folder, reason=reason)
 
 
 def quit_on_signals(app: QCoreApplication) -> None:

@@ -615,10 +615,11 @@ def _encode_to_fit(base: QImage, floor: int, transparent: bool, label: str
         if later:
             qualities = later
             continue
-        raise ImageRejected(
-            f"{label} could not be made small enough to send: even at "
-            f"{image.width()}×{image.height()} it takes {format_size(len(data))}, more than "
-            f"the {format_size(MAX_INLINE_IMAGE_BYTES)} allowed for an uploaded image.")
+        raise ImageRejected(translate(
+            "images", "{name} could not be made small enough to send: even at {width}×{height} it takes {size}, more "
+                      "than the {limit} allowed for an uploaded image.").format(
+            name=label, width=image.width(), height=image.height(), size=format_size(len(data)),
+            limit=format_size(MAX_INLINE_IMAGE_BYTES)))
 
 
 def _encode(image: QImage, fmt: str, quality: int = -1) -> bytes:
@@ -634,7 +635,8 @@ def _encode(image: QImage, fmt: str, quality: int = -1) -> bytes:
         error = writer.errorString()
         del writer  # closes the file
         if not written:
-            raise ImageRejected(f"The image could not be encoded as {_FORMAT_NAMES[fmt]} ({error}).")
+            raise ImageRejected(translate("images", "The image could not be encoded as {format} ({error}).").format(
+                format=_FORMAT_NAMES[fmt], error=error))
         return Path(path).read_bytes()
     finally:
         with suppress(OSError):

@@ -237,7 +237,7 @@ class SubmitWorker(_NetworkWorker):
         data = Path(job.image_file).read_bytes()
         info, problems = image_problems(data)
         if problems or info is None:
-            raise ImageRejected("; ".join(problems) or "it is not an image")
+            raise ImageRejected(translate("engine", "; ").join(problems) or translate("engine", "it is not an image"))
         return data_uri(data, info.media_type)
 
 
