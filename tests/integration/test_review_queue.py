@@ -44,3 +44,46 @@ def test_a_job_held_back_by_the_submit_rate_can_be_cancelled(watched, sim, image
     watched.wait(lambda: all(watched.jobs[job_id].state is JobState.CANCELLED for job_id in held), timeout=5000)
     watched.settle()
     assert statuses == [429]
+
+
+def test_import_of_hostile_files_answers_for_each_and_keeps_one_entry_per_video(
+        qtbot, watched, sample_video, tmp_path):  # noqa: F811
+    """Held up: a tagged video given twice, a truncated copy, an empty file, a folder and a pipe
+    named .mp4, a tag with absurd values: one entry, a sentence for each of the others, no hang."""
+    import os
+    import shutil
+
+    from mutagen.mp4 import MP4, MP4FreeForm
+
+    from vidu_desktop.core.mp4meta import JOB_TAG, VideoMetadata, write_metadata
+    from vidu_desktop.core.request import VideoSettings
+
+    tagged = tmp_path / "tagged.mp4"
+    shutil.copyfile(sample_video, tagged)
+    write_metadata(tagged, VideoMetadata(prompt="gulls", settings=VideoSettings(duration=1), seed=7,
+                                         task_id="task-review-1", source_name="harbour.png"))
+    truncated = tmp_path / "truncated.mp4"
+    truncated.write_bytes(tagged.read_bytes()[: tagged.stat().st_size // 2])
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    folder = tmp_path / "folder.mp4"
+    folder.mkdir()
+    pipe = tmp_path / "pipe.mp4"
+    os.mkfifo(pipe)
+    absurd = tmp_path / "absurd.mp4"
+    shutil.copyfile(sample_video, absurd)
+    video = MP4(str(absurd))
+    if video.tags is None:
+        video.add_tags()
+    video.tags[JOB_TAG] = [MP4FreeForm(b'{"seed": -1, "task_id": "task-review-2", "created_at": 1e300, '
+                                       b'"settings": {"duration": 1000000000, "resolution": "99999p"}, '
+                                       b'"prompt": "' + b"x" * 20_000 + b'"}')]
+    video.save()
+    given = [tagged, tagged, truncated, empty, folder, pipe, absurd]
+    with qtbot.waitSignal(watched.session.importFinished, timeout=20_000) as answer:
+        watched.session.import_videos(given)
+    added, problems = answer.args
+    assert added == 2 and len(problems) == 5, problems
+    watched.wait(lambda: len(watched.jobs) == 2, timeout=5000)
+    strange = next(job for job in watched.jobs.values() if job.task_id == "task-review-2")
+    assert strange.seed is None and strange.settings.problems() == [] and len(strange.settings.prompt) <= 5000
