@@ -280,3 +280,16 @@ def test_images_dropped_from_one_big_folder_scan_it_once(tmp_path, monkeypatch):
     items, _problems = expand_sources([str(tmp_path / f"photo-{index:04d}.png") for index in range(500)])
     assert len(items) == 500
     assert len(scans) <= 2, f"{len(scans)} scans of one folder"
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a link is anything starting with https:// (request.is_web_url): a CSV cell "
+                                       "with a line break, a NUL, spaces, no host or 100,000 characters is taken "
+                                       "as an image link with no problem, shown and sent as is")
+def test_a_link_that_is_no_link_is_a_row_problem(tmp_path):
+    from vidu_desktop.core.batch import parse_batch_csv
+
+    bad = ['"https://example.com/a\nb.png"', "https://example.com/a\x00.png", "https://exa mple.com/a.png",
+           "https:///a.png", "https://example.com/" + "a" * 99_000]
+    items, problems = parse_batch_csv("image\n" + "\n".join(bad) + "\n", tmp_path)
+    assert items == []
+    assert len({problem.row for problem in problems}) == len(bad)
