@@ -282,8 +282,8 @@ def test_images_dropped_from_one_big_folder_scan_it_once(tmp_path, monkeypatch):
     assert len(scans) <= 2, f"{len(scans)} scans of one folder"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a link is anything starting with https:// (request.is_web_url): a CSV cell "
-                                       "with a line break, a NUL, spaces, no host or 100,000 characters is taken "
+@pytest.mark.xfail(strict=True, reason="bug: a link is anything starting with https:// (request.is_web_url): a CSV "
+                                       "cell with a line break, a NUL, spaces, no host or 100,000 characters is taken "
                                        "as an image link with no problem, shown and sent as is")
 def test_a_link_that_is_no_link_is_a_row_problem(tmp_path):
     from vidu_desktop.core.batch import parse_batch_csv
