@@ -87,3 +87,32 @@ def test_import_of_hostile_files_answers_for_each_and_keeps_one_entry_per_video(
     watched.wait(lambda: len(watched.jobs) == 2, timeout=5000)
     strange = next(job for job in watched.jobs.values() if job.task_id == "task-review-2")
     assert strange.seed is None and strange.settings.problems() == [] and len(strange.settings.prompt) <= 5000
+
+
+@pytest.mark.xfail(strict=True, reason="bug: Engine.delete does not re-check on its own thread what Session.is_busy "
+                                       "checks on a stale snapshot: a job whose submit is in flight is deleted, "
+                                       "Novita accepts it (charged) and its video is never fetched")
+def test_deleting_a_job_whose_submit_is_in_flight_keeps_it(watched, sim, images):  # noqa: F811
+    import threading
+
+    arrived = threading.Event()
+    original_take = sim.faults.take
+
+    def take(route, kinds):
+        if route == "submit":
+            arrived.set()
+        return original_take(route, kinds)
+
+    sim.faults.take = take
+    sim.faults.add("slow", route="submit", count=1, delay=3)
+    removed: list[int] = []
+    watched.session.jobRemoved.connect(removed.append)
+    watched.session.generate(orders(images[:1]))
+    watched.wait(arrived.is_set, timeout=20_000)
+    [job_id] = watched.jobs
+    # The window saw it WAITING a moment ago; the delete reaches the engine while it is being sent.
+    watched.session.delete([job_id])
+    watched.settle()
+    watched.wait(lambda: sim.stats.submissions == 1, timeout=20_000)
+    assert removed == [], "the job was forgotten while its submit was in flight (Novita made and charged it)"
+    watched.wait(lambda: watched.jobs[job_id].state is JobState.DONE)
