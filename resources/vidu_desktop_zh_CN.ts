@@ -1567,6 +1567,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>已将预设导出到 {file}：{count} 个。</translation>
     </message>
     <message>
+        <source>Could not read {file}: it is not a regular file.</source>
+        <translation>无法读取 {file}：它不是普通文件。</translation>
+    </message>
+    <message>
         <source>Could not read {file}: {reason}</source>
         <translation>无法读取 {file}：{reason}</translation>
     </message>
@@ -2431,6 +2435,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>{name}：共 {count} 张图片；只取了前 {limit} 张。</translation>
     </message>
     <message>
+        <source>{name}: not a regular file; the form&apos;s prompt is used.</source>
+        <translation>{name}：不是普通文件；将使用表单中的提示词。</translation>
+    </message>
+    <message>
         <source>{name}: cannot be read ({error}); the form&apos;s prompt is used.</source>
         <translation>{name}：无法读取（{error}）；将使用表单中的提示词。</translation>
     </message>
@@ -2443,12 +2451,24 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>{name}：不是 UTF-8 文本；将使用表单中的提示词。</translation>
     </message>
     <message>
+        <source>{name}: not a text file; the form&apos;s prompt is used.</source>
+        <translation>{name}：不是文本文件；将使用表单中的提示词。</translation>
+    </message>
+    <message>
         <source>{name}: the prompt is {length} characters long; the limit is {limit}. The form&apos;s prompt is used.</source>
         <translation>{name}：提示词长 {length} 个字符，上限为 {limit}。将使用表单中的提示词。</translation>
     </message>
     <message>
+        <source>{name}: not a regular file.</source>
+        <translation>{name}：不是普通文件。</translation>
+    </message>
+    <message>
         <source>{name}: more than {limit}; split it into smaller batch files.</source>
         <translation>{name}：超过 {limit}；请拆分为较小的批量文件。</translation>
+    </message>
+    <message>
+        <source>{name}: not readable text.</source>
+        <translation>{name}：不是可读取的文本。</translation>
     </message>
     <message>
         <source>there is no header row; the first row must name the columns, starting with image (the columns: {columns}).</source>
@@ -2461,6 +2481,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>there is no column called {name}; the columns are {columns}.</source>
         <translation>没有名为 {name} 的列；可用的列为 {columns}。</translation>
+    </message>
+    <message>
+        <source>this and later header cells ({count} in all) are not columns of a batch file.</source>
+        <translation>此列及其后的表头单元格（共 {count} 个）都不是批处理文件的列。</translation>
     </message>
     <message>
         <source>the header row has no column image (which image each row is for).</source>
@@ -2479,12 +2503,20 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>某个单元格超过允许的 {limit} 个字符；文件的其余部分未被读取。</translation>
     </message>
     <message>
+        <source>this row has {count} cells; a batch file has at most {limit} columns, so the row was not read.</source>
+        <translation>此行有 {count} 个单元格；批处理文件最多 {limit} 列，因此未读取此行。</translation>
+    </message>
+    <message>
         <source>a value in a column without a name in the header row.</source>
         <translation>某个值所在的列在表头行中没有名称。</translation>
     </message>
     <message>
         <source>no image given.</source>
         <translation>未指定图片。</translation>
+    </message>
+    <message>
+        <source>{name}: not a usable link ({problem}).</source>
+        <translation>{name}：不是可用的链接（{problem}）。</translation>
     </message>
     <message>
         <source>{name}: no such file (it is a folder).</source>
@@ -2497,6 +2529,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>{name}: not a usable file path.</source>
         <translation>{name}：不是可用的文件路径。</translation>
+    </message>
+    <message>
+        <source>this is not text: it holds control characters.</source>
+        <translation>这不是文本：其中含有控制字符。</translation>
     </message>
     <message>
         <source>{name} row {row}</source>
@@ -2954,6 +2990,30 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>its shape ({width}×{height}) is outside the allowed 1:4 to 4:1 aspect ratio</source>
         <translation>其形状（{width}×{height}）超出允许的 1:4 到 4:1 宽高比</translation>
+    </message>
+    <message>
+        <source>the link is {length} characters long; the limit is {limit}</source>
+        <translation>链接长 {length} 个字符；上限为 {limit}</translation>
+    </message>
+    <message>
+        <source>the link holds spaces, line breaks or control characters</source>
+        <translation>链接中含有空格、换行或控制字符</translation>
+    </message>
+    <message>
+        <source>the link cannot be read</source>
+        <translation>无法解析该链接</translation>
+    </message>
+    <message>
+        <source>the link must start with http:// or https://</source>
+        <translation>链接必须以 http:// 或 https:// 开头</translation>
+    </message>
+    <message>
+        <source>the link names no server</source>
+        <translation>链接中没有服务器地址</translation>
+    </message>
+    <message>
+        <source>the link holds a user name or password; use a link without them</source>
+        <translation>链接中含有用户名或密码；请使用不含它们的链接</translation>
     </message>
     <message>
         <source>Duration must be a whole number of seconds from {low} to {high}.</source>

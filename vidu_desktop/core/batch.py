@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import translate
-from .request import PROMPT_MAX_CHARS, VideoSettings, format_size, is_web_url
+from .files import NotAFile, is_regular_file, read_regular
+from .request import PROMPT_MAX_CHARS, VideoSettings, format_size, is_web_url, link_problem
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")  # what the app reads (core.imageinfo sniffs the content)
 CSV_SUFFIX = ".csv"
@@ -29,6 +32,8 @@ MAX_BATCH_IMAGES = 1000  # images from one folder, one CSV or one drop
 MAX_FOLDER_ENTRIES = 20_000  # directory entries looked at per folder scan (a folder of other files)
 MAX_CSV_BYTES = 8 * 1024 * 1024
 MAX_CELL_CHARS = 100_000  # csv's own field limit is 128 KiB; no valid cell comes near either
+MAX_COLUMNS = 64  # cells read per row: the file has 9 columns; a wider row is one problem, not one per cell
+MAX_UNKNOWN_COLUMNS_SHOWN = 5  # header columns with unknown names reported one by one; the rest are counted
 # A sidecar holds at most one prompt: 4 bytes per character in UTF-8, a BOM, some blank lines.
 MAX_SIDECAR_BYTES = PROMPT_MAX_CHARS * 4 + 1024
 
@@ -37,6 +42,10 @@ SETTING_COLUMNS = ("duration", "resolution", "audio", "audio_type", "seed", "off
 CSV_COLUMNS = ("image", "prompt", *SETTING_COLUMNS)
 
 _SETTING_NAMES = frozenset(f.name for f in fields(VideoSettings))
+_TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
+# A cell a spreadsheet would run as a formula starts with one of these (after any quotes we added).
+_FORMULA_START = re.compile(r"'*[=+\-@]")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _without_default_words(message: str) -> str:
@@ -128,8 +137,7 @@ def _scan_folder(folder: Path, recursive: bool, limit: int) -> tuple[list[BatchI
             problems.append(BatchProblem(None, "", translate("batch", "{name}: cannot be read ({error}).").format(
                 name=shown_path(str(directory)), error=exc.strerror or exc)))
             continue
-        sidecars = {entry.name.lower(): entry.name for entry in entries
-                    if entry.name.lower().endswith(SIDECAR_SUFFIX)}
+        sidecars = _regular_sidecars(entries)
         for entry in entries:
             key = (*directory_key, natural_key(entry.name))
             try:
@@ -161,13 +169,33 @@ def _scan_folder(folder: Path, recursive: bool, limit: int) -> tuple[list[BatchI
     return items, problems
 
 
+def _regular_sidecars(entries: Iterable[os.DirEntry[str]]) -> dict[str, str]:
+    """{lowercase name: name} of the entries that are sidecars: `.txt` regular files (or links
+    to one). A named pipe called harbour.txt is no sidecar: opening it would block."""
+    found: dict[str, str] = {}
+    for entry in entries:
+        try:
+            if entry.name.lower().endswith(SIDECAR_SUFFIX) and entry.is_file():
+                found[entry.name.lower()] = entry.name
+        except OSError:
+            continue  # vanished or unreadable while looking
+    return found
+
+
+def is_text(text: str) -> bool:
+    """Whether `text` reads as text: no control characters other than line breaks and tabs
+    (a NUL or a terminal escape says it is a binary file, or meant to mislead)."""
+    return all(char in _TEXT_CONTROLS_ALLOWED or unicodedata.category(char) != "Cc" for char in text)
+
+
 def read_sidecar(path: Path) -> tuple[str | None, str]:
     """A sidecar's prompt (UTF-8, with or without a BOM, stripped; empty -> None) and what is
-    wrong with it ("" when nothing is)."""
+    wrong with it ("" when nothing is). Only a regular file is opened, never blocking."""
     name = shown_path(path.name)
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_SIDECAR_BYTES + 1)
+        data = read_regular(path, MAX_SIDECAR_BYTES + 1)
+    except NotAFile:
+        return None, translate("batch", "{name}: not a regular file; the form's prompt is used.").format(name=name)
     except OSError as exc:
         return None, translate("batch", "{name}: cannot be read ({error}); the form's prompt is used.").format(
             name=name, error=exc.strerror or exc)
@@ -178,6 +206,8 @@ def read_sidecar(path: Path) -> tuple[str | None, str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, translate("batch", "{name}: not UTF-8 text; the form's prompt is used.").format(name=name)
+    if not is_text(text):
+        return None, translate("batch", "{name}: not a text file; the form's prompt is used.").format(name=name)
     text = text.strip()
     if len(text) > PROMPT_MAX_CHARS:
         return None, translate("batch", "{name}: the prompt is {length} characters long; the limit is {limit}. "
@@ -196,13 +226,15 @@ def read_batch_csv(path: Path) -> tuple[list[BatchItem], list[BatchProblem]]:
     path, or an http(s) link) and any of `prompt` and the SETTING_COLUMNS; a blank cell takes
     the form's value. A row with a problem gives no item (so "go ahead with the valid rows" is
     sending `items`); a problem in the header row (an unknown column) leaves the rows alone.
-    Tolerates a UTF-8 BOM, Windows-1252 text, `;`, `,` or tab delimiters and blank lines.
+    Tolerates a UTF-8 BOM, UTF-16 with a BOM (Excel's "Unicode Text"), Windows-1252 text, `;`,
+    `,` or tab delimiters and blank lines. Only a regular file is opened, never blocking.
     """
     path = Path(path)
     name = shown_path(path.name)
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_CSV_BYTES + 1)
+        data = read_regular(path, MAX_CSV_BYTES + 1)
+    except NotAFile:
+        return [], [BatchProblem(None, "", translate("batch", "{name}: not a regular file.").format(name=name))]
     except OSError as exc:
         return [], [BatchProblem(None, "", translate("batch", "{name}: cannot be read ({error}).").format(
             name=name, error=exc.strerror or exc))]
@@ -210,10 +242,16 @@ def read_batch_csv(path: Path) -> tuple[list[BatchItem], list[BatchProblem]]:
         return [], [BatchProblem(None, "", translate(
             "batch", "{name}: more than {limit}; split it into smaller batch files.").format(
             name=name, limit=format_size(MAX_CSV_BYTES)))]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # what spreadsheets on Windows save as "CSV"
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")  # the BOM says which byte order, and is dropped
+        except UnicodeDecodeError:
+            return [], [BatchProblem(None, "", translate("batch", "{name}: not readable text.").format(name=name))]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")  # what spreadsheets on Windows save as "CSV"
     return parse_batch_csv(text, Path(os.path.abspath(path.parent)), name)
 
 
@@ -221,7 +259,10 @@ def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[lis
     """read_batch_csv on text already read: paths are relative to `base`; `name` is for origins.
 
     Never raises on any text; every problem names a row and a column, except a row the csv
-    module cannot read at all (a cell longer than MAX_CELL_CHARS), which names its row only."""
+    module cannot read at all (a cell longer than MAX_CELL_CHARS), which names its row only.
+    The number of problems is bounded: at most MAX_BATCH_IMAGES rows are read (valid or not), a
+    row wider than MAX_COLUMNS is one problem, and each row has at most one value without a
+    column name reported."""
     text = text.removeprefix("\ufeff")
     rows = _csv_rows(text)
     problems: list[BatchProblem] = []
@@ -229,7 +270,7 @@ def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[lis
     header_row = 0
     for number, cells in rows:
         if isinstance(cells, BatchProblem):
-            return [], [cells]
+            return [], [cells]  # the header row cannot be read, or is far too wide
         if any(cell.strip() for cell in cells):
             header, header_row = [cell.strip().lower() for cell in cells], number
             break
@@ -238,6 +279,8 @@ def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[lis
             "batch", "there is no header row; the first row must name the columns, starting with image (the "
                      "columns: {columns}).").format(columns=", ".join(CSV_COLUMNS)))]
     columns: dict[int, str] = {}  # cell index -> known column name
+    unknown = 0
+    first_unlisted = ""  # the first unknown column not reported by name
     for index, column in enumerate(header):
         if not column:
             continue
@@ -247,25 +290,35 @@ def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[lis
         elif column in CSV_COLUMNS:
             columns[index] = column
         else:
-            problems.append(BatchProblem(header_row, _shown(column), translate(
-                "batch", "there is no column called {name}; the columns are {columns}.").format(
-                name=repr(_shown(column)), columns=", ".join(CSV_COLUMNS))))
+            unknown += 1
+            if unknown <= MAX_UNKNOWN_COLUMNS_SHOWN:
+                problems.append(BatchProblem(header_row, _shown(column), translate(
+                    "batch", "there is no column called {name}; the columns are {columns}.").format(
+                    name=repr(_shown(column)), columns=", ".join(CSV_COLUMNS))))
+            elif not first_unlisted:
+                first_unlisted = _shown(column)
+    if unknown > MAX_UNKNOWN_COLUMNS_SHOWN:
+        problems.append(BatchProblem(header_row, first_unlisted, translate(
+            "batch", "this and later header cells ({count} in all) are not columns of a batch file.").format(
+            count=unknown - MAX_UNKNOWN_COLUMNS_SHOWN)))
     if "image" not in columns.values():
         problems.append(BatchProblem(header_row, "image", translate(
             "batch", "the header row has no column image (which image each row is for).")))
         return [], problems
     items: list[BatchItem] = []
+    rows_read = 0  # every row that is not blank, valid or not: a file of bad rows is bounded too
     for number, cells in rows:
-        if isinstance(cells, BatchProblem):
-            problems.append(cells)
-            break
-        if not any(cell.strip() for cell in cells):
+        if not isinstance(cells, BatchProblem) and not any(cell.strip() for cell in cells):
             continue  # a blank line
-        if len(items) >= MAX_BATCH_IMAGES:
+        if rows_read >= MAX_BATCH_IMAGES:
             problems.append(BatchProblem(number, "image", translate(
                 "batch", "more than {limit} images in one batch file; this row and the ones after it were not "
                          "read.").format(limit=MAX_BATCH_IMAGES)))
             break
+        rows_read += 1
+        if isinstance(cells, BatchProblem):
+            problems.append(cells)  # a row too wide (the next ones are read), or unreadable (the last one)
+            continue
         item, row_problems = _read_row(number, cells, header, columns, base, name)
         problems.extend(row_problems)
         if item is not None:
@@ -274,7 +327,8 @@ def parse_batch_csv(text: str, base: Path, name: str = "batch.csv") -> tuple[lis
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str] | BatchProblem]]:
-    """(spreadsheet row number, cells) for each record; a record csv cannot read ends it."""
+    """(spreadsheet row number, cells) for each record; a record csv cannot read ends it, one
+    wider than MAX_COLUMNS is a problem of its own (the rows after it are read)."""
     reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
     number = 0
     while True:
@@ -293,6 +347,11 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str] | BatchProblem]]:
                 "batch", "a cell is longer than the {limit} characters allowed; the rest of the file was not "
                          "read.").format(limit=MAX_CELL_CHARS))
             return
+        if len(cells) > MAX_COLUMNS:
+            yield number, BatchProblem(number, _letter(MAX_COLUMNS), translate(
+                "batch", "this row has {count} cells; a batch file has at most {limit} columns, so the row was not "
+                         "read.").format(count=len(cells), limit=MAX_COLUMNS))
+            continue
         yield number, cells
 
 
@@ -317,21 +376,27 @@ def _read_row(number: int, cells: list[str], header: list[str], columns: dict[in
               name: str) -> tuple[BatchItem | None, list[BatchProblem]]:
     problems: list[BatchProblem] = []
     values: dict[str, str] = {}
+    unnamed_reported = False  # one such problem per row is enough to find them
     for index, cell in enumerate(cells):
         cell = cell.strip()
         column = columns.get(index)
         if column is None:
-            if cell and (index >= len(header) or not header[index]):
+            if cell and not unnamed_reported and (index >= len(header) or not header[index]):
+                unnamed_reported = True
                 problems.append(BatchProblem(number, _letter(index), translate(
                     "batch", "a value in a column without a name in the header row.")))
             continue  # an unknown column: reported once, for the header row
         if cell:
-            values[column] = cell
+            values[column] = _unguarded(cell) if column in _GUARDED_COLUMNS else cell
     image = values.pop("image", "")
     source = ""
     if not image:
         problems.append(BatchProblem(number, "image", translate("batch", "no image given.")))
     elif is_web_url(image):
+        unusable = link_problem(image)
+        if unusable:
+            problems.append(BatchProblem(number, "image", translate(
+                "batch", "{name}: not a usable link ({problem}).").format(name=_shown(image), problem=unusable)))
         source = image
     else:
         try:
@@ -345,7 +410,10 @@ def _read_row(number: int, cells: list[str], header: list[str], columns: dict[in
             problems.append(BatchProblem(number, "image", translate("batch", "{name}: not a usable file path.").format(
                 name=shown_path(image))))
     prompt = values.pop("prompt", None)
-    if prompt is not None and len(prompt) > PROMPT_MAX_CHARS:
+    if prompt is not None and not is_text(prompt):
+        problems.append(BatchProblem(number, "prompt", translate(
+            "batch", "this is not text: it holds control characters.")))
+    elif prompt is not None and len(prompt) > PROMPT_MAX_CHARS:
         problems.append(BatchProblem(number, "prompt", translate(
             "request", "The prompt is {length} characters long; the limit is {limit}.").format(
             length=len(prompt), limit=PROMPT_MAX_CHARS)))
@@ -396,7 +464,7 @@ def write_batch_csv(path: Path, rows: Sequence[tuple[str, VideoSettings]]) -> No
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for source, chosen in rows:
-        writer.writerow([_relative(source, base), chosen.prompt,
+        writer.writerow([_guarded(_relative(source, base)), _guarded(chosen.prompt),
                          *(_cell(getattr(chosen, column)) for column in SETTING_COLUMNS)])
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=base)
     try:
@@ -413,6 +481,22 @@ def _relative(source: str, base: Path) -> str:
         return source
     absolute = Path(os.path.abspath(source))
     return absolute.relative_to(base).as_posix() if absolute.is_relative_to(base) else str(absolute)
+
+
+# Columns whose cells may start like a formula: guarded when written, unguarded when read.
+_GUARDED_COLUMNS = ("image", "prompt")
+
+
+def _guarded(text: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @ first) with a ' before it, which
+    spreadsheets show as text; one that starts with quotes and then one of those gets one more
+    quote, so _unguarded gives back exactly what was written."""
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def _unguarded(cell: str) -> str:
+    """What _guarded wrote: one leading ' dropped where _guarded adds one."""
+    return cell[1:] if cell.startswith("'") and _FORMULA_START.match(cell) else cell
 
 
 def _cell(value: object) -> str:
@@ -435,13 +519,14 @@ def expand_sources(sources: Sequence[str], *, recursive: bool = False) -> tuple[
     items: list[BatchItem] = []
     problems: list[BatchProblem] = []
     given = {os.path.abspath(os.path.expanduser(s)) for s in sources if s and not is_web_url(s)}
+    sidecars: dict[Path, dict[str, str]] = {}  # folder -> its sidecars: each folder is scanned once
     for source in sources:
         room = MAX_BATCH_IMAGES - len(items)
         if room <= 0:
             problems.append(BatchProblem(None, "", translate(
                 "batch", "more than {limit} images at once; the rest were not taken.").format(limit=MAX_BATCH_IMAGES)))
             break
-        new, new_problems = _expand_one(source, recursive, given, room)
+        new, new_problems = _expand_one(source, recursive, given, room, sidecars)
         if len(new) > room:
             new_problems.append(BatchProblem(None, "", translate(
                 "batch", "{name}: only the first {count} images were taken.").format(
@@ -452,10 +537,15 @@ def expand_sources(sources: Sequence[str], *, recursive: bool = False) -> tuple[
     return items, problems
 
 
-def _expand_one(source: str, recursive: bool, given: set[str], room: int) -> tuple[list[BatchItem], list[BatchProblem]]:
+def _expand_one(source: str, recursive: bool, given: set[str], room: int,
+                sidecars: dict[Path, dict[str, str]]) -> tuple[list[BatchItem], list[BatchProblem]]:
     if not source or not source.strip():
         return [], []
     if is_web_url(source):
+        problem = link_problem(source)
+        if problem:
+            return [], [BatchProblem(None, "", translate("batch", "{name}: not a usable link ({problem}).").format(
+                name=_shown(source), problem=problem))]
         return [BatchItem(source)], []
     try:
         path = Path(os.path.abspath(os.path.expanduser(source)))
@@ -482,27 +572,27 @@ def _expand_one(source: str, recursive: bool, given: set[str], room: int) -> tup
                            place=name, problem=p.message)) for p in problems]
     if suffix == SIDECAR_SUFFIX and _image_beside(path, given):
         return [], []  # a sidecar dropped with its image
-    sidecar = _sidecar_of(path)
+    sidecar = _sidecar_of(path, sidecars)
     prompt, problem = read_sidecar(sidecar) if sidecar else (None, "")
     return ([BatchItem(str(path), prompt, origin=shown_path(sidecar.name) if sidecar and prompt is not None else "")],
             [BatchProblem(None, "", problem)] if problem else [])
 
 
-def _sidecar_of(image: Path) -> Path | None:
-    try:
-        wanted = (image.stem + SIDECAR_SUFFIX).lower()
-        exact = image.with_name(image.stem + SIDECAR_SUFFIX)
-        if exact.is_file():
-            return exact
-        with os.scandir(image.parent) as scan:  # "Harbour.TXT": found like a folder scan finds it
-            for count, entry in enumerate(scan):
-                if count >= MAX_FOLDER_ENTRIES:
-                    break
-                if entry.name.lower() == wanted and entry.is_file():
-                    return Path(entry.path)
-    except (OSError, ValueError):
-        pass
-    return None
+def _sidecar_of(image: Path, sidecars: dict[Path, dict[str, str]]) -> Path | None:
+    """The sidecar of an image ("Harbour.TXT" too, as a folder scan finds it). `sidecars` holds
+    each folder's sidecars already looked up, so images dropped from one folder scan it once."""
+    exact = image.with_name(image.stem + SIDECAR_SUFFIX)
+    if is_regular_file(exact):  # found even in a folder bigger than what a scan looks at
+        return exact
+    folder = image.parent
+    if folder not in sidecars:
+        try:
+            with os.scandir(folder) as scan:
+                sidecars[folder] = _regular_sidecars(itertools.islice(scan, MAX_FOLDER_ENTRIES))
+        except (OSError, ValueError):
+            sidecars[folder] = {}
+    name = sidecars[folder].get((image.stem + SIDECAR_SUFFIX).lower())
+    return folder / name if name else None
 
 
 def _image_beside(sidecar: Path, given: set[str]) -> bool:

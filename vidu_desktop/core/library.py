@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .mp4meta import top_level_boxes
 from .request import VideoSettings, is_web_url
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
@@ -22,7 +23,9 @@ def slug(text: str, max_chars: int = 48) -> str:
     """A short, readable, file-name-safe form of a prompt (letters of any script are kept)."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     text = _UNSAFE.sub(" ", text)
-    text = re.sub(r"[^\w\s-]", "", text)
+    # Letters, marks (the vowel signs of Hindi or Thai) and digits of any script; \w has no marks.
+    text = "".join(char for char in text if char in "-_" or char.isspace()
+                   or unicodedata.category(char)[0] in "LMN")
     text = re.sub(r"[\s_-]+", "-", text).strip("-.")
     text = text[:max_chars].rstrip("-.")
     return "" if text in _WINDOWS_RESERVED else text
@@ -100,29 +103,6 @@ def destination_in(library: Path, filename: str) -> Path:
 
 
 def looks_like_mp4(path: Path) -> bool:
-    """A complete download of an MP4 starts with an ftyp box and holds a moov box somewhere."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(12)
-            if len(head) < 12 or head[4:8] != b"ftyp":
-                return False
-            # walk the top-level boxes: cheap even for big files (a few seeks)
-            f.seek(0)
-            size_total = path.stat().st_size
-            pos, seen_moov = 0, False
-            while pos + 8 <= size_total:
-                f.seek(pos)
-                header = f.read(16)
-                size = int.from_bytes(header[:4], "big")
-                kind = header[4:8]
-                if size == 1 and len(header) >= 16:
-                    size = int.from_bytes(header[8:16], "big")
-                elif size == 0:
-                    size = size_total - pos
-                if size < 8:
-                    return False
-                seen_moov |= kind == b"moov"
-                pos += size
-            return seen_moov and pos == size_total
-    except OSError:
-        return False
+    """A complete download of an MP4: it starts with an ftyp box, its top-level boxes tile the
+    file (at most mp4meta.MAX_TOP_LEVEL_BOXES of them) and one of them is moov."""
+    return any(kind == b"moov" for kind, _size in top_level_boxes(path) or ())

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from .files import NotAFile, open_regular
 from .request import SEED_RANGE, VideoSettings
 
 JOB_TAG = "----:io.github.vidu_desktop:job"
@@ -137,17 +138,30 @@ def _mp4(path: Path) -> Any:
 
 
 def _moov_is_reasonable(path: Path) -> bool:
-    """An MP4 (ftyp first) with one moov box of a bounded size: what mutagen may be given.
-    Walks the top-level boxes only (a few seeks, whatever the file's size)."""
+    """An MP4 (ftyp first) with one moov box of a bounded size: what mutagen may be given."""
+    boxes = top_level_boxes(path)
+    moovs = [size for kind, size in boxes or () if kind == b"moov"]
+    return len(moovs) == 1 and moovs[0] <= MAX_MOOV_BYTES
+
+
+def top_level_boxes(path: Path) -> list[tuple[bytes, int]] | None:
+    """(kind, size) of each top-level box of an MP4 file: ftyp first, the boxes tiling the whole
+    file, at most MAX_TOP_LEVEL_BOXES of them; None for anything else (not a regular file, not
+    an MP4, cut short, or more boxes than any real video has). A few seeks, whatever the size."""
     try:
-        with open(path, "rb") as f:
-            size_total = path.stat().st_size
+        fd, size_total = open_regular(path)
+    except (NotAFile, OSError, ValueError):
+        return None
+    try:
+        with os.fdopen(fd, "rb") as f:
             head = f.read(12)
             if len(head) < 12 or head[4:8] != b"ftyp":
-                return False
-            pos, boxes, moov = 0, 0, 0
-            while pos + 8 <= size_total and boxes < MAX_TOP_LEVEL_BOXES:
-                boxes += 1
+                return None
+            boxes: list[tuple[bytes, int]] = []
+            pos = 0
+            while pos + 8 <= size_total:
+                if len(boxes) >= MAX_TOP_LEVEL_BOXES:
+                    return None
                 f.seek(pos)
                 header = f.read(16)
                 size, kind = int.from_bytes(header[:4], "big"), header[4:8]
@@ -156,15 +170,12 @@ def _moov_is_reasonable(path: Path) -> bool:
                 elif size == 0:
                     size = size_total - pos
                 if size < 8 or pos + size > size_total:
-                    return False
-                if kind == b"moov":
-                    moov += 1
-                    if size > MAX_MOOV_BYTES:
-                        return False
+                    return None
+                boxes.append((kind, size))
                 pos += size
-            return moov == 1 and pos == size_total
+            return boxes if pos == size_total else None
     except OSError:
-        return False
+        return None
 
 
 def _iso_date(created_at: float) -> str:

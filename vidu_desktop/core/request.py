@@ -13,9 +13,11 @@ import binascii
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar, TypeGuard
+from urllib.parse import urlsplit
 
 from .errors import QT_TRANSLATE_NOOP, translate
 from .imageinfo import ImageInfo, NotAnImage, sniff
@@ -29,6 +31,7 @@ RESOLUTIONS = ("540p", "720p", "1080p")
 AUDIO_TYPES = ("all", "speech_only", "sound_effect_only")
 MAX_IMAGE_BYTES = 50 * 1024 * 1024  # per image, as a file
 MAX_INLINE_IMAGE_BYTES = 10 * 1024 * 1024  # decoded size of a base64 data URI
+MAX_LINK_CHARS = 2048  # what browsers and servers reliably take
 MIN_ASPECT, MAX_ASPECT = 1 / 4, 4 / 1
 RESOLUTION_HEIGHTS = {"540p": 540, "720p": 720, "1080p": 1080}
 
@@ -103,7 +106,34 @@ def format_size(n: int) -> str:
 
 
 def is_web_url(text: str) -> bool:
+    """Whether `text` is meant as a link (it starts with http:// or https://); link_problem
+    says whether it is a usable one."""
     return text.startswith(("http://", "https://")) and len(text) > len("https://")
+
+
+def link_problem(text: str) -> str:
+    """What makes `text` unusable as an image link, in words ("" for a usable one): an http(s)
+    link naming a host, one line without spaces or control characters, at most MAX_LINK_CHARS,
+    and without a user name or password in it (those would be shown and stored)."""
+    if len(text) > MAX_LINK_CHARS:
+        return translate("request", "the link is {length} characters long; the limit is {limit}").format(
+            length=len(text), limit=MAX_LINK_CHARS)
+    if any(char.isspace() or unicodedata.category(char).startswith("C") for char in text):
+        return translate("request", "the link holds spaces, line breaks or control characters")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        has_credentials = parts.username is not None or parts.password is not None
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        return translate("request", "the link cannot be read")
+    if parts.scheme not in ("http", "https"):
+        return translate("request", "the link must start with http:// or https://")
+    if not host:
+        return translate("request", "the link names no server")
+    if has_credentials:
+        return translate("request", "the link holds a user name or password; use a link without them")
+    return ""
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -341,7 +371,8 @@ def _image_reference_problems(image: object) -> list[str]:
     if not isinstance(image, str) or not image:
         return [translate("request", "it is missing")]
     if is_web_url(image):
-        return []
+        problem = link_problem(image)
+        return [problem] if problem else []
     match = _DATA_URI.match(image)
     if not match:
         return [translate("request", "it must be an http(s) link or a base64 data URI")]

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import math
 import os
-import stat
 import tempfile
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QImage, QImageIOHandler, QImageReader, QImageWriter, QPainter
 
+from ..core import files
 from ..core.errors import QT_TRANSLATE_NOOP, translate
 from ..core.imageinfo import MEDIA_TYPES, ImageInfo, Layout, layout
 from ..core.request import (
@@ -185,49 +185,14 @@ def prepare_image_bytes(data: bytes, resolution: str, name: str = "") -> Prepare
 # ------------------------------------------------------------------------- sources
 
 
-class _NotAFile(Exception):
-    """The path names something other than a regular file; str() is the problem in words."""
-
-
-def _open_regular(path: Path) -> tuple[int, int]:
-    """(fd, size) of a regular file, opened without blocking; _NotAFile or OSError else.
-
-    stat() first, so a named pipe or a device is never opened at all; then fstat() of what
-    was opened, in case the name was swapped in between. O_NONBLOCK: opening a pipe that
-    slipped through returns at once instead of waiting for a writer.
-    """
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        with suppress(OSError):
-            if stat.S_ISLNK(os.lstat(path).st_mode):
-                raise _NotAFile("it is a link to something that is not there") from None
-        raise
-    _require_regular(info.st_mode)
-    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-             | getattr(os, "O_BINARY", 0))
-    fd = os.open(path, flags)
-    try:
-        opened = os.fstat(fd)
-        _require_regular(opened.st_mode)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd, opened.st_size
-
-
-def _require_regular(mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISDIR(mode):
-        raise _NotAFile("it is a folder, not an image file")
-    if stat.S_ISFIFO(mode):
-        raise _NotAFile("it is a named pipe, not an image file")
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        raise _NotAFile("it is a device, not an image file")
-    if stat.S_ISSOCK(mode):
-        raise _NotAFile("it is a socket, not an image file")
-    raise _NotAFile("it is not a regular file")
+# What each kind of non-file is called in an image's problem.
+_NOT_A_FILE_WORDS = {
+    files.FOLDER: "it is a folder, not an image file",
+    files.PIPE: "it is a named pipe, not an image file",
+    files.DEVICE: "it is a device, not an image file",
+    files.SOCKET: "it is a socket, not an image file",
+    files.DANGLING_LINK: "it is a link to something that is not there",
+}
 
 
 class _Source:
@@ -251,9 +216,9 @@ class _Source:
     def file(cls, path: Path) -> _Source:
         self = cls(path.name or str(path), str(path), str(path))
         try:
-            self._fd, self.size = _open_regular(path)
-        except _NotAFile as exc:
-            self.problem = str(exc)
+            self._fd, self.size = files.open_regular(path)
+        except files.NotAFile as exc:
+            self.problem = _NOT_A_FILE_WORDS.get(exc.kind, "it is not a regular file")
         except OSError as exc:
             self.problem = _unreadable(exc)
         return self

@@ -9,6 +9,8 @@ that cannot be read changes nothing.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import settings
+from ..core.files import NotAFile, read_regular
 from ..core.request import VideoSettings
 
 PRESET_FILE_MAX_BYTES = 1024 * 1024
@@ -86,6 +89,18 @@ def presets_from_json(data: bytes) -> dict[str, VideoSettings]:
     if not named:
         raise PresetFileError(translate("Presets", "The file holds no presets."))
     return named
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """`data` into `path` through a temporary file beside it, so a failure leaves the old file."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 class PresetBar(QWidget):
@@ -185,8 +200,9 @@ class PresetBar(QWidget):
         return self._say(self.tr("Deleted preset “{name}”.").format(name=name))
 
     def export_to(self, path: Path) -> str:
+        """Write every preset to `path`: whole or not at all (a temporary file, then replaced)."""
         try:
-            path.write_text(presets_to_json(settings.presets()), encoding="utf-8")
+            _write_whole(path, presets_to_json(settings.presets()).encode("utf-8"))
         except OSError as exc:
             return self._say(self.tr("Could not write {file}: {reason}").format(
                 file=path.name, reason=exc.strerror or exc))
@@ -196,9 +212,9 @@ class PresetBar(QWidget):
     def import_from(self, path: Path) -> str:
         """Add the file's presets (a preset of the same name is replaced); a bad file changes nothing."""
         try:
-            with path.open("rb") as file:
-                data = file.read(PRESET_FILE_MAX_BYTES + 1)
-            found = presets_from_json(data)
+            found = presets_from_json(read_regular(path, PRESET_FILE_MAX_BYTES + 1))
+        except NotAFile:  # a named pipe would hang the GUI thread in open(), a device never ends
+            return self._say(self.tr("Could not read {file}: it is not a regular file.").format(file=path.name))
         except OSError as exc:
             return self._say(self.tr("Could not read {file}: {reason}").format(
                 file=path.name, reason=exc.strerror or exc))
