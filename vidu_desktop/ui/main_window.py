@@ -1014,6 +1014,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self, first_run=first_run)
         dialog.keyChanged.connect(self.session.connect_to_service)
         dialog.exec()
+        self.session.queue_limit_changed()  # "Jobs at Novita at once" applies at once
         self.money_settings_changed()
 
     def money_settings_changed(self) -> None:
