@@ -78,3 +78,34 @@ def test_lowering_the_queue_limit_in_settings_applies_at_once(qtbot, window, tmp
     window.pause_button.click()  # resume: the new limit holds from the first send
     qtbot.waitUntil(lambda: sum(1 for state in states.values() if state is JobState.DONE) >= 2, timeout=60_000)
     assert most_open[0] == 1
+
+
+def test_of_many_finished_videos_only_the_newest_unseen_says_ready(qtbot):
+    from vidu_desktop.ui.job_list import JobTableModel
+
+    model = JobTableModel(lambda *_: None, lambda _job_id: None)
+    jobs = [Job(id=index, state=JobState.DONE, image_source=f"/p/take-{index}.png", video_path=f"/v/{index}.mp4",
+                created_at=1000.0 + index, updated_at=1000.0 + index) for index in range(1, 13)]
+    for job in jobs:
+        model.update_job(job)
+        model.mark_ready(job.id)  # a series of twelve finished while another video played
+    words = {job.id: model.data(model.index(model.row_of(job.id), COL_STATE)) for job in jobs}
+    assert words[12] == "Done · ready: Play"
+    assert all(words[job_id] == "Done" for job_id in range(1, 12))  # calm: one offer, not twelve
+    model.set_playing(12)
+    assert model.data(model.index(model.row_of(11), COL_STATE)) == "Done · ready: Play"  # the next unseen one
+
+
+def test_chinese_failed_rows_use_the_full_width_colon(qapp):
+    from vidu_desktop.ui.i18n import install_translations
+
+    job = Job(id=1, state=JobState.FAILED, error="The image was refused. More words.")
+    try:
+        assert install_translations(qapp, "zh_CN") == "zh_CN"
+        words = state_text(job)
+        assert words.startswith("失败：") and ":" not in words
+        waiting = state_text(Job(id=2, state=JobState.WAITING), place=3)
+        assert waiting.startswith("等待中") and "3" in waiting and "Waiting" not in waiting
+    finally:
+        install_translations(qapp, "en")
+    assert state_text(job) == "Failed: The image was refused"

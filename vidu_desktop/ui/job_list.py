@@ -97,7 +97,9 @@ def state_text(job: Job, now: float | None = None, place: int | None = None) -> 
         words += (QCoreApplication.translate("JobList", " · {left} left").format(left=format_duration(left)) if left > 0
                   else QCoreApplication.translate("JobList", " · any moment"))
     if job.state is JobState.FAILED and job.error:
-        words += ": " + short_error(job.error)
+        # The colon is the language's own (Chinese writes a full-width one).
+        words = QCoreApplication.translate("JobList", "{state}: {error}").format(state=words,
+                                                                                error=short_error(job.error))
     return words
 
 
@@ -239,7 +241,7 @@ class JobTableModel(QAbstractTableModel):
                 words = state_text(job, place=self.queue_place(job_id))
                 if job_id == self.playing_id:
                     words += QCoreApplication.translate("JobList", " · playing")
-                elif job_id in self.ready_ids:
+                elif job_id == self.latest_ready():  # only the newest unseen one: a series is not 12 calls
                     words += QCoreApplication.translate("JobList", " · ready: Play")
                 return words
             if column == COL_TIME:
@@ -354,12 +356,18 @@ class JobTableModel(QAbstractTableModel):
     def set_playing(self, job_id: int) -> None:
         before, self.playing_id = self.playing_id, job_id
         self.ready_ids.discard(job_id)
-        for changed in (before, job_id):
+        for changed in (before, job_id, self.latest_ready()):
             self._changed(changed, 0, len(self.COLUMNS) - 1)
 
     def mark_ready(self, job_id: int) -> None:
+        before = self.latest_ready()
         self.ready_ids.add(job_id)
-        self._changed(job_id, 0, len(self.COLUMNS) - 1)
+        for changed in (before, job_id):
+            self._changed(changed, 0, len(self.COLUMNS) - 1)
+
+    def latest_ready(self) -> int:
+        """The most recent finished job not yet played (0: none): the one whose row offers "Play"."""
+        return max(self.ready_ids, default=0)
 
     # -- snapshots in ---------------------------------------------------------------------
 
