@@ -4,8 +4,6 @@ differs from the form, and the details pane wraps long paths and ids inside its 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.gui.test_images_and_form import panel, settle, shown_lines, write  # noqa: F401  (panel: a fixture)
 from tests.images import png_bytes
 from vidu_desktop.core.job import Job
