@@ -2565,6 +2565,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>{count} 个任务中有 {left} 个无法记录，因此未发送：{reason}</translation>
     </message>
     <message>
+        <source>A job is being sent to Novita right now, so it was kept: once Novita answers, it can be deleted (its video would be charged either way).</source>
+        <translation>有一个任务正在发送到 Novita，因此已保留：Novita 回应后即可删除（无论如何其视频都会计费）。</translation>
+    </message>
+    <message>
         <source>Novita asked to slow down; sending again in {seconds} s.</source>
         <translation>Novita 要求放慢速度；将在 {seconds} 秒后重新发送。</translation>
     </message>

@@ -16,6 +16,7 @@ ALLOWED = {
     (S.CANCELLED, S.WAITING),
     (S.SUBMITTING, S.QUEUED), (S.SUBMITTING, S.UNCERTAIN), (S.SUBMITTING, S.FAILED),
     (S.SUBMITTING, S.WAITING),  # refused with 429: no task was made, it waits at the front again
+    (S.SUBMITTING, S.CANCELLED),  # held back (rate, pause) and not sent yet: the user may still cancel
     (S.UNCERTAIN, S.WAITING), (S.UNCERTAIN, S.SUBMITTING), (S.UNCERTAIN, S.FAILED),
     (S.QUEUED, S.PROCESSING), (S.QUEUED, S.DOWNLOADING), (S.QUEUED, S.FAILED),
     (S.PROCESSING, S.QUEUED), (S.PROCESSING, S.DOWNLOADING), (S.PROCESSING, S.FAILED),

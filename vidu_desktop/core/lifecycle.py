@@ -55,7 +55,8 @@ OPEN_AT_NOVITA: frozenset[JobState] = frozenset({S.SUBMITTING, S.QUEUED, S.PROCE
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.WAITING: frozenset({S.SUBMITTING, S.CANCELLED, S.FAILED}),
     # Back to WAITING only when Novita refused the submit (429): no task was made.
-    S.SUBMITTING: frozenset({S.QUEUED, S.UNCERTAIN, S.FAILED, S.WAITING}),
+    # CANCELLED: taken back by the user before its request left (held by the submit rate or a pause).
+    S.SUBMITTING: frozenset({S.QUEUED, S.UNCERTAIN, S.FAILED, S.WAITING, S.CANCELLED}),
     # Only the user moves an uncertain job on: send it again, or give it up.
     # (back in the queue to be sent again, or straight out when a retry is handled at once)
     S.UNCERTAIN: frozenset({S.WAITING, S.SUBMITTING, S.FAILED}),

@@ -701,9 +701,13 @@ class JobEngine(QObject):
     @Slot(object)
     def delete(self, job_ids: list[int]) -> None:
         """Forget jobs and remove their files (the window has let go of a playing video)."""
+        in_flight = 0
         for job_id in job_ids:
             job = self.store.get(job_id) if self.store else None
             if job is None or self.store is None:
+                continue
+            if self._sending == job_id:  # the window's snapshot was older: Novita may be making it now
+                in_flight += 1
                 continue
             with self._cancelled_lock:
                 self._cancelled.add(job_id)
@@ -720,6 +724,10 @@ class JobEngine(QObject):
             self.store.delete(job_id)
             self._set_pending(job_id, False)
             self.jobRemoved.emit(job_id)
+        if in_flight:
+            self.problem.emit(translate(
+                "engine", "A job is being sent to Novita right now, so it was kept: once Novita answers, it can "
+                          "be deleted (its video would be charged either way)."))
         self._schedule_admit()  # a deleted job may have held a slot
 
     @Slot()
@@ -1022,7 +1030,10 @@ class JobEngine(QObject):
             job = self.store.get(job_id) if self.store else None
             if job is None:
                 continue
-            if job.state is JobState.WAITING:
+            held = job.state is JobState.SUBMITTING and self._sending != job_id  # admitted, not sent yet
+            if job.state is JobState.WAITING or held:
+                self._to_send = deque(entry for entry in self._to_send if entry[0] != job_id)
+                self._resends.pop(job_id, None)
                 self._change(job_id, state=JobState.CANCELLED, note="cancelled by the user")
             elif job.state.open_at_novita or job.state is JobState.UNCERTAIN:
                 sent += 1
