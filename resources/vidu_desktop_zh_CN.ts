@@ -267,23 +267,23 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <source>sound</source>
-        <translation>有声音</translation>
+        <translation type="vanished">有声音</translation>
     </message>
     <message>
         <source>silent</source>
-        <translation>无声音</translation>
+        <translation type="vanished">无声音</translation>
     </message>
     <message>
         <source>seed {seed}</source>
-        <translation>种子 {seed}</translation>
+        <translation type="vanished">种子 {seed}</translation>
     </message>
     <message>
         <source>sound type {kind}</source>
-        <translation>声音类型 {kind}</translation>
+        <translation type="vanished">声音类型 {kind}</translation>
     </message>
     <message>
         <source>sound follows motion</source>
-        <translation>声音跟随画面动作</translation>
+        <translation type="vanished">声音跟随画面动作</translation>
     </message>
     <message>
         <source>sound free of motion</source>
@@ -291,7 +291,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <source>off-peak</source>
-        <translation>错峰</translation>
+        <translation type="vanished">错峰</translation>
     </message>
     <message>
         <source>at once</source>
@@ -508,6 +508,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>已取消</translation>
     </message>
     <message>
+        <source> · #{place}</source>
+        <translation> · 第 {place} 位</translation>
+    </message>
+    <message>
         <source> · Novita asked to wait: again in {left}</source>
         <translation> · Novita 要求稍候：{left} 后再试</translation>
     </message>
@@ -518,6 +522,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source> · any moment</source>
         <translation> · 即将完成</translation>
+    </message>
+    <message>
+        <source>{state}: {error}</source>
+        <translation>{state}：{error}</translation>
     </message>
     <message>
         <source>(no image)</source>
@@ -911,7 +919,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
     <message>
         <source>“{name}” is ready.</source>
-        <translation>“{name}”已就绪。</translation>
+        <translation type="vanished">“{name}”已就绪。</translation>
     </message>
     <message>
         <source>A video is ready: {name}</source>
@@ -1256,6 +1264,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>The video from {name} is ready.</source>
+        <translation>来自 {name} 的视频已就绪。</translation>
     </message>
     <message>
         <source>Keep open</source>
@@ -2374,6 +2386,13 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
 </context>
 <context>
+    <name>WrapAnywhereLabel</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <source>log folder</source>
@@ -2580,6 +2599,10 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>{left} of {count} job(s) could not be recorded, so they were not sent: {reason}</source>
         <translation>{count} 个任务中有 {left} 个无法记录，因此未发送：{reason}</translation>
+    </message>
+    <message>
+        <source>A job is being sent to Novita right now, so it was kept: once Novita answers, it can be deleted (its video would be charged either way).</source>
+        <translation>有一个任务正在发送到 Novita，因此已保留：Novita 回应后即可删除（无论如何其视频都会计费）。</translation>
     </message>
     <message>
         <source>Novita asked to slow down; sending again in {seconds} s.</source>

@@ -234,7 +234,8 @@ def test_a_finished_job_never_takes_over_the_player(qtbot, window, simulator, tm
     second = jobs_shown(window)[0]
     qtbot.waitUntil(lambda: second.id in window.jobs_model.ready_ids, timeout=5000)
     assert window.player.current_path() == Path(first.video_path)  # still the first video
-    assert window.ready_notice.isVisible() and "ready" in window.ready_text.text()
+    assert window.ready_notice.isVisible()
+    assert window.ready_text.text() == f"The video from {Path(second.image_source).name} is ready."
     assert window.jobs_model.data(window.jobs_model.index(0, 1)).endswith("ready: Play")
     window.ready_play.click()
     assert window.player.current_path() == Path(second.video_path)

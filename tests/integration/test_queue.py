@@ -347,3 +347,55 @@ def test_after_a_429_nothing_is_sent_until_the_wait_is_over(watched, sim, images
     refused_at = next(at for at, status in submits if status == 429)
     later = [at for at, _ in submits if at > refused_at]
     assert later and min(later) - refused_at >= 1.9  # every submit waited, not only the refused one
+
+
+def test_a_429_puts_the_job_back_first_in_the_queue_and_a_restart_sends_it_once_when_allowed(
+        qtbot, tmp_path, monkeypatch, sim, images):
+    """A refused submit made no task: stopping while it waits must not call it uncertain."""
+    sim.faults.add("rate_limit", route="submit", count=1, retry_after=4)
+    first = Watched(qtbot, tmp_path, monkeypatch, sim)
+    first.session.generate(orders(images[:1]))
+    first.wait(lambda: any(job.error_kind == "RateLimited" for job in first.jobs.values()), timeout=20_000)
+    [job] = first.jobs.values()
+    assert job.state is JobState.WAITING and job.queue_position is not None and job.submissions == 1
+    first.close()  # the app quits while Novita's wait runs
+    assert sim.stats.submissions == 1
+    again = Watched(qtbot, tmp_path, monkeypatch, sim)
+    try:
+        pages: list[tuple] = []
+        again.session.pageReady.connect(lambda _token, jobs, _more: pages.append(jobs))
+        again.session.request_page(1, None, "", 0, 10)
+        again.wait(lambda: bool(pages), timeout=5000)
+        [shown] = pages[0]
+        assert shown.state is JobState.WAITING and shown.error_kind == "RateLimited"  # not "may have been charged"
+        assert sim.stats.submissions == 1  # the rest of the wait is honoured after the restart
+        again.wait(lambda: again.count(JobState.DONE) == 1, timeout=60_000)
+        assert sim.stats.submissions == 2 and len(sim.task_ids()) == 1  # sent once more, made once
+        assert JobState.UNCERTAIN not in {state for _, state, _ in _events(tmp_path, shown.id)}
+    finally:
+        again.close()
+
+
+def _events(tmp_path: Path, job_id: int) -> list[tuple]:
+    from vidu_desktop.core.store import JobStore
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    try:
+        return store.events(job_id)
+    finally:
+        store.close()
+
+
+def test_a_429_while_others_wait_keeps_its_place_at_the_front(watched, sim, images):
+    from vidu_desktop import settings
+
+    settings.save_max_open_jobs(1)
+    watched.session.queue_limit_changed()
+    sim.faults.add("rate_limit", route="submit", count=1, retry_after=2)
+    watched.session.generate(orders(images[:3]))
+    watched.wait(lambda: any(job.error_kind == "RateLimited" for job in watched.jobs.values()), timeout=20_000)
+    refused = next(job for job in watched.jobs.values() if job.error_kind == "RateLimited")
+    waiting = sorted((job.queue_position, job.id) for job in watched.jobs.values() if job.state is JobState.WAITING)
+    assert waiting[0][1] == refused.id  # first in line again
+    watched.wait(lambda: watched.count(JobState.DONE) == 3)
+    assert sim.stats.submissions == 4 and len(sim.task_ids()) == 3

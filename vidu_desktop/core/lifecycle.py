@@ -54,7 +54,9 @@ OPEN_AT_NOVITA: frozenset[JobState] = frozenset({S.SUBMITTING, S.QUEUED, S.PROCE
 #: Where each state may go next (staying in the same state is always allowed, and not listed).
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.WAITING: frozenset({S.SUBMITTING, S.CANCELLED, S.FAILED}),
-    S.SUBMITTING: frozenset({S.QUEUED, S.UNCERTAIN, S.FAILED}),
+    # Back to WAITING only when Novita refused the submit (429): no task was made.
+    # CANCELLED: taken back by the user before its request left (held by the submit rate or a pause).
+    S.SUBMITTING: frozenset({S.QUEUED, S.UNCERTAIN, S.FAILED, S.WAITING, S.CANCELLED}),
     # Only the user moves an uncertain job on: send it again, or give it up.
     # (back in the queue to be sent again, or straight out when a retry is handled at once)
     S.UNCERTAIN: frozenset({S.WAITING, S.SUBMITTING, S.FAILED}),

@@ -294,6 +294,15 @@ class JobStore:
         return self.update(job_id, state=JobState.WAITING, queue_position=end, error="", error_kind="",
                            note=note or "back in the queue")
 
+    def requeue_front(self, job_id: int, *, note: str = "", **changes: Any) -> Job:
+        """Put a job back in the queue before every waiting job (a submit Novita refused with
+        429, which made no task: it is sent again first, once the wait is over)."""
+        with self._write() as db:
+            front = int(db.execute("SELECT COALESCE(MIN(queue_position), 1) - 1 FROM jobs "
+                                   "WHERE queue_position IS NOT NULL").fetchone()[0])
+        return self.update(job_id, state=JobState.WAITING, queue_position=front, note=note or "back in the queue",
+                           **changes)
+
     def waiting(self, servers: Iterable[str] | None = None, limit: int = 1_000_000) -> builtins.list[Job]:
         """The waiting jobs in the order they are to be sent (those of `servers` only, when given)."""
         where, args = "state = ?", [JobState.WAITING.value]

@@ -6,13 +6,14 @@ import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, SignalInstance
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -26,12 +27,58 @@ from ..core.pricing import format_usd
 from ..core.request import AUDIO_TYPE_LABELS
 from .job_list import source_name, state_text
 
+BREAK = "\u200b"  # zero-width space: a place where a line may break, shown as nothing
+BUTTON_COLUMN_PX = 150  # the buttons go in as many columns of about this width as fit
+
+
+def breakable(text: str) -> str:
+    """`text` with a line-break chance between every two characters: a long path or task id
+    wraps at any character instead of widening the pane."""
+    return BREAK.join(text)
+
+
+class WrapAnywhereLabel(QLabel):
+    """Plain text that wraps at any character (paths, ids). text() and Copy give the text
+    without the invisible break marks; the tooltip holds it whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._plain = ""
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def set_plain(self, text: str) -> None:
+        self._plain = text
+        super().setText(breakable(text))
+        self.setToolTip(text)
+
+    def text(self) -> str:
+        return self._plain
+
+    def _copy(self) -> None:
+        chosen = self.selectedText().replace(BREAK, "")
+        QGuiApplication.clipboard().setText(chosen or self._plain)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self._copy()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.tr("Copy"), self._copy)
+        menu.exec(event.globalPos())
+
 
 def _when(at: float) -> str:
     try:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
     except (OverflowError, OSError, ValueError):
         return "?"
+
+
+WRAP_ANYWHERE = ("source", "file", "task")  # long words of no language: they wrap at any character
 
 
 class JobDetails(QWidget):
@@ -84,7 +131,7 @@ class JobDetails(QWidget):
                            ("created", self.tr("Added")), ("updated", self.tr("Last change")),
                            ("estimate", self.tr("Estimate")), ("parent", self.tr("Made from")),
                            ("children", self.tr("Followed by"))):
-            value = QLabel()
+            value = WrapAnywhereLabel() if key in WRAP_ANYWHERE else QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.LinksAccessibleByMouse
@@ -108,10 +155,9 @@ class JobDetails(QWidget):
                                                     "settings and prompt"), self.continueRequested)
         buttons = QGridLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for index, button in enumerate((self.play_button, self.folder_button, self.retry_button,
-                                        self.rerun_button)):
-            buttons.addWidget(button, index // 2, index % 2)
-        buttons.addWidget(self.continue_button, 2, 0, 1, 2)
+        self._buttons = buttons
+        self._button_columns = 0
+        self._arrange_buttons(2)
 
         body = QWidget()
         inner = QVBoxLayout(body)
@@ -139,6 +185,24 @@ class JobDetails(QWidget):
         self._scroll = scroll
         self.set_job(None)
 
+    def _arrange_buttons(self, columns: int) -> None:
+        """The buttons in `columns` columns ("Continue from last frame" across all of them)."""
+        if columns == self._button_columns:
+            return
+        self._button_columns = columns
+        for button in (self.play_button, self.folder_button, self.retry_button, self.rerun_button,
+                       self.continue_button):
+            self._buttons.removeWidget(button)
+        for index, button in enumerate((self.play_button, self.folder_button, self.retry_button,
+                                        self.rerun_button)):
+            self._buttons.addWidget(button, index // columns, index % columns)
+        self._buttons.addWidget(self.continue_button, (4 + columns - 1) // columns, 0, 1, columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """As many columns of buttons as fit the pane's width: none is ever cut off."""
+        self._arrange_buttons(max(1, min(2, event.size().width() // BUTTON_COLUMN_PX)))
+        super().resizeEvent(event)
+
     def _button(self, text: str, tip: str, signal: SignalInstance) -> QPushButton:
         button = QPushButton(text)
         button.setToolTip(tip)
@@ -158,7 +222,8 @@ class JobDetails(QWidget):
         self._scroll.setVisible(job is not None)
         if job is None:
             return
-        self.title.setText(f"<b>{_escape(source_name(job))}</b>")
+        self.title.setText(f"<b>{_escape(breakable(source_name(job)))}</b>")
+        self.title.setToolTip(source_name(job))
         self.state.setText(state_text(job))
         self.error.setPlainText(job.error)
         self.error_box.setVisible(bool(job.error))
@@ -188,8 +253,12 @@ class JobDetails(QWidget):
         if job.estimate_units is not None:
             values["estimate"] = self.tr("≈ {price}").format(price=format_usd(job.estimate_units))
         for key, text in values.items():
-            self.fields[key].setTextFormat(Qt.TextFormat.PlainText)
-            self.fields[key].setText(text)
+            field = self.fields[key]
+            if isinstance(field, WrapAnywhereLabel):
+                field.set_plain(text)
+            else:
+                field.setTextFormat(Qt.TextFormat.PlainText)
+                field.setText(text)
         self._form.setRowVisible(self.fields["estimate"], bool(values["estimate"]))
         if not same:
             self.set_family(job.id or 0, job.parent_id, ())
@@ -224,4 +293,4 @@ def _job_link(job: Job | int, words: str) -> str:
     else:
         job_id, name = job, f"#{job}"
     prefix = f"{_escape(words)} " if words else ""
-    return f"{prefix}<a href='job:{job_id}'>{_escape(name)} (#{job_id})</a>"
+    return f"{prefix}<a href='job:{job_id}'>{_escape(breakable(name))} (#{job_id})</a>"  # long names wrap

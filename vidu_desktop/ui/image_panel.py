@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,6 +30,7 @@ from ..workers.services import run_in_background
 from .image_editor import ImageEditor
 
 PREVIEW = 96
+NAME_MARGIN_PX = 24  # the icon's spacing and the item's margins, beside the thumbnail
 translate = QCoreApplication.translate  # the name lupdate looks for
 MAX_FILES_AT_ONCE = 20  # more files than this in one drop are looked at (sidecars) in the pool
 MAX_NOTES = 20  # problems of whole files shown above the list; the rest are counted
@@ -167,8 +169,12 @@ class ImagePanel(QWidget):
         self.list = QListWidget()
         self.list.setIconSize(QSize(PREVIEW, PREVIEW))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setWordWrap(True)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setWordWrap(True)  # lines wrap at the list's width; a long name is elided in the middle
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.viewport().installEventFilter(self)
+        self._shown_width = 0
         self.list.setAccessibleName(self.tr("Chosen images"))
         self.list.setToolTip(self.tr("The images to animate: one video per image and take. Select one to give "
                                      "it its own prompt and settings. Delete removes the selected ones."))
@@ -435,9 +441,28 @@ class ImagePanel(QWidget):
         self.notes.setText("\n".join(f"⚠ {note}" for note in shown))
         self.notes.setVisible(bool(shown))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list got wider or narrower: elide the names again for its new width."""
+        if (watched is self.list.viewport() and event.type() == QEvent.Type.Resize
+                and self.list.viewport().width() != self._shown_width):
+            self._shown_width = self.list.viewport().width()
+            self.form_changed()
+        return super().eventFilter(watched, event)
+
+    def form_changed(self) -> None:
+        """Show each image's lines again (its own settings are told against the form's)."""
+        for row, image in enumerate(self.images):
+            item = self.list.item(row)
+            if item is not None:
+                self._show(item, image)
+
+    def _name_width(self) -> int:
+        """Pixels a line of text has beside the thumbnail."""
+        return max(60, self.list.viewport().width() - self.list.iconSize().width() - NAME_MARGIN_PX)
+
     def _show(self, item: QListWidgetItem, image: ChosenImage) -> None:
         """An image's line: its name, what helps to know about it, its own values, every problem."""
-        lines = [image.name]
+        lines = [self.list.fontMetrics().elidedText(image.name, Qt.TextElideMode.ElideMiddle, self._name_width())]
         if image.pending:
             lines.append(self.tr("checking…"))
         elif image.summary:
@@ -445,8 +470,10 @@ class ImagePanel(QWidget):
         if image.prompt is not None:
             lines.append(self.tr("✎ Own prompt: “{prompt}”").format(prompt=_short(image.prompt)))
         if image.overrides:
-            own = VideoSettings().replace(**image.overrides)
-            lines.append(self.tr("⚙ Own settings: {summary}").format(summary=_own_summary(own, image.overrides)))
+            form = self.form_settings()
+            own = _own_summary(image.settings_over(form), form)
+            if own:  # the same as the form's: nothing of its own to say
+                lines.append(self.tr("⚙ Own settings: {summary}").format(summary=own))
         lines += [f"⚠ {problem}" for problem in image.problems]
         item.setText("\n".join(line for line in lines if line))
         tip = [image.source if not image.row_label else image.name]
@@ -509,25 +536,16 @@ def _short(text: str, limit: int = 60) -> str:
     return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
 
 
-def _own_summary(own: VideoSettings, overrides: dict[str, object]) -> str:
-    """Only the fields an image sets for itself, in the settings summary's words."""
-    parts = []
-    if "duration" in overrides:
-        parts.append(f"{own.duration} s")
-    if "resolution" in overrides:
-        parts.append(own.resolution)
-    if "audio" in overrides:
-        parts.append(translate("ImagePanel", "sound") if own.audio else translate("ImagePanel", "silent"))
-    if "seed" in overrides and own.seed:
-        parts.append(translate("ImagePanel", "seed {seed}").format(seed=own.seed))
-    if "audio_type" in overrides:
-        parts.append(translate("ImagePanel", "sound type {kind}").format(kind=own.audio_type))
-    if "is_rec" in overrides:
-        parts.append(translate("ImagePanel", "sound follows motion") if own.is_rec
-                     else translate("ImagePanel", "sound free of motion"))
-    if "off_peak" in overrides:
-        parts.append(translate("ImagePanel", "off-peak") if own.off_peak else translate("ImagePanel", "at once"))
-    return " · ".join(parts) or "—"
+def _own_summary(own: VideoSettings, form: VideoSettings) -> str:
+    """What an image sets differently from the form, in the words of VideoSettings.summary()
+    (a switch turned off where the form has it on says so in words of its own); "" when nothing differs."""
+    form_parts = form.summary().split(" · ")
+    parts = [part for part in own.summary().split(" · ") if part not in form_parts]
+    if own.audio is True and form.audio is True and form.is_rec is True and own.is_rec is not True:
+        parts.append(translate("ImagePanel", "sound free of motion"))
+    if form.off_peak is True and own.off_peak is not True:
+        parts.append(translate("ImagePanel", "at once"))
+    return " · ".join(parts)
 
 
 def sources_from_urls(urls: list[QUrl]) -> list[str]:

@@ -78,12 +78,15 @@ def state_word(state: JobState) -> str:
     return _tr(STATE_WORDS[state])
 
 
-def state_text(job: Job, now: float | None = None) -> str:
-    """The state in a few words for the row: progress and countdowns, never the whole error."""
+def state_text(job: Job, now: float | None = None, place: int | None = None) -> str:
+    """The state in a few words for the row: progress and countdowns, never the whole error.
+    `place`: a waiting job's place in the queue (1: sent next)."""
     words = state_word(job.state)
+    if job.state is JobState.WAITING and place:
+        words += QCoreApplication.translate("JobList", " · #{place}").format(place=place)
     if job.state in (JobState.PROCESSING, JobState.DOWNLOADING) and job.progress is not None:
         words += f" {min(100.0, max(0.0, job.progress)):.0f}%"
-    if job.state is JobState.SUBMITTING and job.error_kind == "RateLimited" and job.eta_s:
+    if job.state in (JobState.WAITING, JobState.SUBMITTING) and job.error_kind == "RateLimited" and job.eta_s:
         left = job.eta_s - ((now or time.time()) - job.updated_at)
         if left > 0:
             words += QCoreApplication.translate("JobList", " · Novita asked to wait: again in {left}").format(
@@ -94,7 +97,9 @@ def state_text(job: Job, now: float | None = None) -> str:
         words += (QCoreApplication.translate("JobList", " · {left} left").format(left=format_duration(left)) if left > 0
                   else QCoreApplication.translate("JobList", " · any moment"))
     if job.state is JobState.FAILED and job.error:
-        words += ": " + short_error(job.error)
+        # The colon is the language's own (Chinese writes a full-width one).
+        words = QCoreApplication.translate("JobList", "{state}: {error}").format(state=words,
+                                                                                error=short_error(job.error))
     return words
 
 
@@ -176,6 +181,7 @@ class JobTableModel(QAbstractTableModel):
         self._thumbs: dict[int, QPixmap | None] = {}  # None: asked for, not here (yet)
         self.playing_id = 0  # the job whose video is in the player
         self.ready_ids: set[int] = set()  # finished while another video played: offer "Play"
+        self._places: dict[int, int] | None = None  # waiting job id -> place in the queue (None: to count)
         self._ticker = QTimer(self)  # running jobs' times and countdowns move every second
         self._ticker.timeout.connect(self._tick)
         self._ticker.start(1000)
@@ -232,10 +238,10 @@ class JobTableModel(QAbstractTableModel):
             if column == COL_JOB:
                 return ("▶ " if job_id == self.playing_id else "") + source_name(job)
             if column == COL_STATE:
-                words = state_text(job)
+                words = state_text(job, place=self.queue_place(job_id))
                 if job_id == self.playing_id:
                     words += QCoreApplication.translate("JobList", " · playing")
-                elif job_id in self.ready_ids:
+                elif job_id == self.latest_ready():  # only the newest unseen one: a series is not 12 calls
                     words += QCoreApplication.translate("JobList", " · ready: Play")
                 return words
             if column == COL_TIME:
@@ -314,6 +320,25 @@ class JobTableModel(QAbstractTableModel):
         job = self.job_at(parent.row() if parent.isValid() else row)
         return job.id if job is not None and job.state is JobState.WAITING else None
 
+    # -- the queue ----------------------------------------------------------------------------
+
+    def queue_place(self, job_id: int) -> int | None:
+        """A waiting job's place in the queue (1: sent next), among the waiting jobs known here."""
+        if self._places is None:
+            waiting = sorted((job for job in self._jobs.values() if job.state is JobState.WAITING),
+                             key=lambda job: (job.queue_position if job.queue_position is not None else 1 << 62,
+                                              job.id or 0))
+            self._places = {job.id or 0: place for place, job in enumerate(waiting, start=1)}
+        return self._places.get(job_id)
+
+    def _queue_changed(self) -> None:
+        """Places move for every waiting row: say so for all of them."""
+        self._places = None
+        for row, job_id in enumerate(self._ids):
+            job = self._jobs.get(job_id)
+            if job is not None and job.state is JobState.WAITING:
+                self.dataChanged.emit(self.index(row, COL_STATE), self.index(row, COL_STATE))
+
     # -- thumbnails -------------------------------------------------------------------------
 
     def _thumbnail(self, job_id: int) -> QPixmap | None:
@@ -331,12 +356,18 @@ class JobTableModel(QAbstractTableModel):
     def set_playing(self, job_id: int) -> None:
         before, self.playing_id = self.playing_id, job_id
         self.ready_ids.discard(job_id)
-        for changed in (before, job_id):
+        for changed in (before, job_id, self.latest_ready()):
             self._changed(changed, 0, len(self.COLUMNS) - 1)
 
     def mark_ready(self, job_id: int) -> None:
+        before = self.latest_ready()
         self.ready_ids.add(job_id)
-        self._changed(job_id, 0, len(self.COLUMNS) - 1)
+        for changed in (before, job_id):
+            self._changed(changed, 0, len(self.COLUMNS) - 1)
+
+    def latest_ready(self) -> int:
+        """The most recent finished job not yet played (0: none): the one whose row offers "Play"."""
+        return max(self.ready_ids, default=0)
 
     # -- snapshots in ---------------------------------------------------------------------
 
@@ -358,6 +389,7 @@ class JobTableModel(QAbstractTableModel):
             return  # asked for under a filter that has changed since
         self._fetching, self._has_more = False, more
         fresh = []
+        self._places = None
         for job in jobs:
             job_id = job.id or 0
             known = self._jobs.get(job_id)
@@ -375,7 +407,11 @@ class JobTableModel(QAbstractTableModel):
     def update_job(self, job: Job) -> None:
         job_id = job.id or 0
         known = job_id in self._jobs
+        before = self._jobs.get(job_id)
         self._jobs[job_id] = job
+        if JobState.WAITING in (job.state, before.state if before else None) and (
+                before is None or before.state is not job.state or before.queue_position != job.queue_position):
+            self._queue_changed()
         shown = job_id in self._ids
         wanted = matches(job, self._states, self._search)
         if shown and wanted:
@@ -391,7 +427,9 @@ class JobTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def remove_job(self, job_id: int) -> None:
-        self._jobs.pop(job_id, None)
+        gone = self._jobs.pop(job_id, None)
+        if gone is not None and gone.state is JobState.WAITING:
+            self._queue_changed()
         self._thumbs.pop(job_id, None)
         self.ready_ids.discard(job_id)
         self._remove_row(job_id)

@@ -69,6 +69,7 @@ from .spending import SpendingDialog
 
 log = logging.getLogger(__name__)
 PLAYER_BACKEND_DELAY_MS = 1000
+READY_NAME_PX = 220  # the ready notice names the source, elided in the middle beyond this
 # "Running": the app or Novita is working on it now (waiting jobs have their own filter).
 RUNNING_AT_NOVITA = [JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING]
 
@@ -255,6 +256,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.images.changed.connect(self._update_generate)
         self.form.changed.connect(self._update_generate)
+        self.form.changed.connect(self.images.form_changed)  # "Own settings" say what differs from the form
         self.form.set_price_table(session.price_table())
         session.balanceChanged.connect(self._show_balance)
         # Bound methods, not lambdas: Qt drops them when the window goes, the session may stay.
@@ -633,7 +635,9 @@ class MainWindow(QMainWindow):
         if self.player.current_path() not in (None, Path(path)):
             self._ready_job = job_id
             self.jobs_model.mark_ready(job_id)
-            self.ready_text.setText(self.tr("“{name}” is ready.").format(name=name))
+            short = self.ready_text.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, READY_NAME_PX)
+            self.ready_text.setText(self.tr("The video from {name} is ready.").format(name=short))
+            self.ready_text.setToolTip(name)
             self.ready_notice.show()
         elif job_id > self._autoplayed_job:  # the newest finished video plays by itself
             self._autoplayed_job = job_id
@@ -1014,6 +1018,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self, first_run=first_run)
         dialog.keyChanged.connect(self.session.connect_to_service)
         dialog.exec()
+        self.session.queue_limit_changed()  # "Jobs at Novita at once" applies at once
         self.money_settings_changed()
 
     def money_settings_changed(self) -> None:

@@ -80,6 +80,14 @@ class SubmitRate:
             wait = max(wait, self._sent[len(self._sent) - self.limit] + RATE_WINDOW_S - now)
         return wait
 
+    def refused_wait_s(self, now: float) -> float:
+        """Seconds left of the wait Novita asked for with its last 429 (0: none)."""
+        return max(0.0, self._blocked_until - now)
+
+    def block(self, now: float, wait_s: float) -> None:
+        """Send nothing for `wait_s` (a 429's wait carried over from before a restart)."""
+        self._blocked_until = max(self._blocked_until, now + max(0.0, wait_s))
+
     def sent(self, now: float) -> None:
         """A submit went out at `now`."""
         self._sent.append(now)
@@ -492,6 +500,7 @@ class JobEngine(QObject):
         self._waiting: set[int] = set()  # pending jobs that are WAITING (not counted while paused)
         self._to_send: deque[tuple[int, int]] = deque()  # (job id, submissions seen), in order
         self._send_timer: QTimer | None = None
+        self._admit_timer: QTimer | None = None  # admits again when a 429's wait is over
         # One submit at a time: the next goes out after the last one's answer, so a 429 holds
         # back every other submit too (the worker's thread sends one by one anyway).
         self._sending: int | None = None
@@ -547,11 +556,22 @@ class JobEngine(QObject):
             self.openFailed.emit(reason)
             return
         self.store, self._to_resume = store, to_resume
+        self._carry_over_refusal(store)
         self._pending, self._waiting, self.queue_paused = set(pending), set(waiting), paused
         self.queuePausedChanged.emit(paused)
         self.opened.emit()
         self.pendingChanged.emit(self._pending_count())
         self._schedule_admit()
+
+    def _carry_over_refusal(self, store: JobStore) -> None:
+        """A job refused with 429 before the app stopped waits out what is left of that wait."""
+        now = time.time()
+        left = 0.0
+        for job in store.waiting(limit=50):
+            if job.error_kind == "RateLimited" and job.eta_s:
+                left = max(left, min(float(job.eta_s), float(job.eta_s) - (now - job.updated_at)))
+        if left > 0:
+            self.rate.block(time.monotonic(), left)
 
     @Slot()
     def set_aside_and_open(self) -> None:
@@ -681,9 +701,13 @@ class JobEngine(QObject):
     @Slot(object)
     def delete(self, job_ids: list[int]) -> None:
         """Forget jobs and remove their files (the window has let go of a playing video)."""
+        in_flight = 0
         for job_id in job_ids:
             job = self.store.get(job_id) if self.store else None
             if job is None or self.store is None:
+                continue
+            if self._sending == job_id:  # the window's snapshot was older: Novita may be making it now
+                in_flight += 1
                 continue
             with self._cancelled_lock:
                 self._cancelled.add(job_id)
@@ -700,6 +724,10 @@ class JobEngine(QObject):
             self.store.delete(job_id)
             self._set_pending(job_id, False)
             self.jobRemoved.emit(job_id)
+        if in_flight:
+            self.problem.emit(translate(
+                "engine", "A job is being sent to Novita right now, so it was kept: once Novita answers, it can "
+                          "be deleted (its video would be charged either way)."))
         self._schedule_admit()  # a deleted job may have held a slot
 
     @Slot()
@@ -778,6 +806,9 @@ class JobEngine(QObject):
             self._track.emit(job)
 
     def _rate_limited(self, job_id: int, retry_after: float) -> None:
+        """Novita refused the submit (429): no task was made. The job goes back to WAITING at
+        the front of the queue (so a restart meanwhile never calls it uncertain), shows the wait
+        as a countdown, and nothing is admitted until the wait is over."""
         tries = self._resends.get(job_id, 0) + 1
         self._resends[job_id] = tries
         if tries > RATE_LIMIT_RESENDS:
@@ -790,13 +821,22 @@ class JobEngine(QObject):
             self._sending = None
         log.info("job %s: rate limited; sending again in %.0f s (now at most %d a minute)",
                  job_id, delay, self.rate.limit)
-        # Shown as a countdown on the job (eta_s from now), so a long wait is never silent.
-        job = self._change(job_id, eta_s=delay, error=translate(
-            "engine", "Novita asked to slow down; sending again in {seconds} s.").format(seconds=f"{delay:.0f}"),
-                           error_kind="RateLimited")
-        if job is not None:  # claimed when it was sent: its count now is the one to claim
-            self._to_send.appendleft((job_id, job.submissions))  # first in line once the wait is over
+        if self.store is not None:
+            # Shown as a countdown on the job (eta_s from now), so a long wait is never silent.
+            words = translate("engine", "Novita asked to slow down; sending again in {seconds} s.").format(
+                seconds=f"{delay:.0f}")
+            try:
+                job = self.store.requeue_front(job_id, note="refused by Novita (429): no task made",
+                                               eta_s=delay, error=words, error_kind="RateLimited")
+            except (KeyError, errors.IllegalTransition):
+                job = None  # deleted meanwhile, or no longer being sent
+            except Exception:
+                log.exception("job %s: could not put it back in the queue", job_id)
+                job = None
+            if job is not None:
+                self._announce(job)
         self._send_due()
+        self._schedule_admit()
 
     def _polled(self, job_id: int, changes: dict[str, Any]) -> None:
         job = self.store.get(job_id) if self.store else None
@@ -932,6 +972,14 @@ class JobEngine(QObject):
         self._admit_soon = False
         if self.store is None or self.queue_paused or self.connection is None or self.stopping.is_set():
             return
+        refused_wait = self.rate.refused_wait_s(time.monotonic())
+        if refused_wait > 0:  # Novita asked to wait (429): the queue stays WAITING until then
+            if self._admit_timer is None:
+                self._admit_timer = QTimer(self)
+                self._admit_timer.setSingleShot(True)
+                self._admit_timer.timeout.connect(self._admit)
+            self._admit_timer.start(max(1, int(refused_wait * 1000) + 1))
+            return
         servers = ("", self.connection.server_id)
         try:
             free = self.max_open - self.store.count_open(servers)
@@ -982,7 +1030,10 @@ class JobEngine(QObject):
             job = self.store.get(job_id) if self.store else None
             if job is None:
                 continue
-            if job.state is JobState.WAITING:
+            held = job.state is JobState.SUBMITTING and self._sending != job_id  # admitted, not sent yet
+            if job.state is JobState.WAITING or held:
+                self._to_send = deque(entry for entry in self._to_send if entry[0] != job_id)
+                self._resends.pop(job_id, None)
                 self._change(job_id, state=JobState.CANCELLED, note="cancelled by the user")
             elif job.state.open_at_novita or job.state is JobState.UNCERTAIN:
                 sent += 1
