@@ -105,3 +105,45 @@ def add_one_image(qtbot, window, tmp_path: Path, duration: int = 1) -> Path:
     window.form.duration.setValue(duration)
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
     return image
+
+
+@pytest.fixture
+def form(qtbot):
+    """The parameter form on its own, shown."""
+    from vidu_desktop.ui.form import ParameterForm
+
+    widget = ParameterForm()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
+def chinese(qapp):
+    """zh_CN chosen in Settings and installed before the window is made (as app.py does)."""
+    from vidu_desktop import settings
+    from vidu_desktop.ui.i18n import install_translations
+
+    settings.save_ui_language("zh_CN")
+    assert install_translations(qapp, "zh_CN") == "zh_CN", "no zh_CN catalog: run `make translations`"
+    yield
+    install_translations(qapp, "en")
+
+
+def generate_paused(qtbot, window, tmp_path: Path, count: int) -> list:
+    """Pause the queue, then Generate `count` small images: they wait, nothing is sent."""
+    from tests.images import png_bytes
+    from vidu_desktop.core.lifecycle import JobState
+
+    window.pause_button.click()
+    qtbot.waitUntil(lambda: window.session.queue_paused, timeout=5000)
+    for index in range(count):
+        path = tmp_path / f"queued-{index}.png"
+        path.write_bytes(png_bytes(320 + index, 240))
+        window.images.add_sources([str(path)])
+    window.form.duration.setValue(1)
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
+    window.generate()
+    qtbot.waitUntil(lambda: len(jobs_shown(window)) == count and
+                    all(job.state is JobState.WAITING for job in jobs_shown(window)), timeout=10_000)
+    return sorted(jobs_shown(window), key=lambda job: job.queue_position)

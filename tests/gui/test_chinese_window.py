@@ -42,7 +42,8 @@ NAMES = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|Key Management")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 HTML = re.compile(r"<[^>]*>|&[a-z]+;")
 #: What a user typed or picked is theirs: the prompt, the image's file name, paths and links.
-USER_DATA = re.compile(r"(?:[A-Za-z]:)?[\w.\-~]*[/\\][^\s，。；：）)]*|https?://\S+|\S+\.(?:png|jpe?g|webp|mp4)\b")
+USER_DATA = re.compile(r"(?:[A-Za-z]:)?[\w.\-~]*[/\\][^\s，。；：）)]*|https?://\S+|\S+\.(?:png|jpe?g|webp|mp4)\b"
+                       r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # and the server's task ids
 
 
 def _model_texts(model: QAbstractItemModel) -> Iterator[str]:
@@ -103,17 +104,6 @@ def english_words(text: str, *theirs: str) -> list[str]:
     text = NAMES.sub(" ", USER_DATA.sub(" ", text))
     return [word for word in ENGLISH_WORD.findall(text) if word.lower() not in ALLOWED]
 
-
-@pytest.fixture
-def chinese(qapp):
-    """zh_CN chosen in Settings and installed before the window is made (as app.py does)."""
-    from vidu_desktop import settings
-    from vidu_desktop.ui.i18n import install_translations
-
-    settings.save_ui_language("zh_CN")
-    assert install_translations(qapp, "zh_CN") == "zh_CN", "no zh_CN catalog: run `make translations`"
-    yield
-    install_translations(qapp, "en")
 
 
 def test_no_english_word_is_left_in_the_chinese_window(qtbot, chinese, window_factory_env, simulator,

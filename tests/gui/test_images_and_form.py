@@ -28,15 +28,6 @@ def panel(qtbot):
     return widget
 
 
-@pytest.fixture
-def form(qtbot):
-    from vidu_desktop.ui.form import ParameterForm
-
-    widget = ParameterForm()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
-
 
 def settle(qtbot, panel) -> None:
     qtbot.waitUntil(lambda: panel.pending_count() == 0, timeout=10_000)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAccessible, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.gui.conftest import add_one_image, jobs_shown
+from tests.gui.conftest import add_one_image, generate_paused, jobs_shown
 from tests.images import png_bytes
 from vidu_desktop.core.job import Job
 from vidu_desktop.core.lifecycle import JobState
@@ -354,19 +354,9 @@ def test_screenshots_light_and_dark_at_two_sizes(qtbot, seeded, artifacts_dir):
 
 
 def test_queue_controls_pause_cancel_and_move(qtbot, window, simulator, tmp_path):
-    window.pause_button.click()
-    qtbot.waitUntil(lambda: window.session.queue_paused, timeout=5000)
+    generate_paused(qtbot, window, tmp_path, 3)
     assert window.pause_button.text() == "Resume queue" and "paused" in window.queue_label.text()
     assert window.pause_action.isChecked()
-    for index in range(3):
-        path = tmp_path / f"queued-{index}.png"
-        path.write_bytes(png_bytes(320 + index, 240))
-        window.images.add_sources([str(path)])
-    window.form.duration.setValue(1)
-    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
-    window.generate()
-    qtbot.waitUntil(lambda: len(jobs_shown(window)) == 3 and
-                    all(job.state is JobState.WAITING for job in jobs_shown(window)), timeout=10_000)
     assert simulator.stats.submissions == 0  # paused: nothing is sent
     window.state_filter.setCurrentText("Waiting")
     qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 3, timeout=5000)
@@ -488,17 +478,6 @@ def test_short_status_keeps_the_words_a_user_needs():
     assert short_status("No API key: set NOVITA_API_KEY or add one in Settings.") == \
         "No API key: set NOVITA_API_KEY or add one in Settings."
 
-
-@pytest.fixture
-def chinese(qapp):
-    """The window in Simplified Chinese, chosen in Settings and installed before the window is made."""
-    from vidu_desktop import settings
-    from vidu_desktop.ui.i18n import install_translations
-
-    settings.save_ui_language("zh_CN")
-    assert install_translations(qapp, "zh_CN") == "zh_CN", "no zh_CN catalog: run `make translations`"
-    yield
-    install_translations(qapp, "en")
 
 
 def test_screenshot_in_chinese_at_1280(qtbot, chinese, seeded, artifacts_dir):

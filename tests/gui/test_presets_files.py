@@ -14,15 +14,6 @@ from vidu_desktop import settings
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 
 
-@pytest.fixture
-def form(qtbot):
-    from vidu_desktop.ui.form import ParameterForm
-
-    widget = ParameterForm()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
-
 
 def test_importing_a_named_pipe_says_so_and_changes_nothing(form, tmp_path: Path) -> None:
     form.prompt.setPlainText("keep me")

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import time
 
-from tests.gui.conftest import jobs_shown
+from tests.gui.conftest import generate_paused
 from tests.gui.test_job_list_window import select
-from tests.images import png_bytes
 from vidu_desktop.core.job import Job
 from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.ui.job_list import COL_STATE, state_text
@@ -17,20 +16,6 @@ def state_words(window, job_id: int) -> str:
     model = window.jobs_model
     return model.data(model.index(model.row_of(job_id), COL_STATE))
 
-
-def generate_paused(qtbot, window, tmp_path, count: int) -> list[Job]:
-    window.pause_button.click()
-    qtbot.waitUntil(lambda: window.session.queue_paused, timeout=5000)
-    for index in range(count):
-        path = tmp_path / f"queued-{index}.png"
-        path.write_bytes(png_bytes(320 + index, 240))
-        window.images.add_sources([str(path)])
-    window.form.duration.setValue(1)
-    qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
-    window.generate()
-    qtbot.waitUntil(lambda: len(jobs_shown(window)) == count and
-                    all(job.state is JobState.WAITING for job in jobs_shown(window)), timeout=10_000)
-    return sorted(jobs_shown(window), key=lambda job: job.queue_position)
 
 
 def test_waiting_rows_show_their_place_in_the_queue_and_it_follows_a_move(qtbot, window, tmp_path):
