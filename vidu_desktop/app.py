@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     from .session import Session, exit_now
     from .ui.i18n import install_translations
     from .ui.main_window import MainWindow
-    from .ui.theme import app_icon, apply_theme
+    from .ui.theme import app_icon, apply_style_sheet, apply_theme
 
     log_folder_error: OSError | None = None
     try:
@@ -107,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.warning(None, APP_NAME, translate("app", "{app} is already running but does not answer.").format(
             app=APP_NAME))
         return 1
-    apply_theme(app)
+    apply_theme(app, style_sheet=False)  # the style and the palette: the window's icons are drawn in its colours
     session = Session()
     window = MainWindow(session, initial_sources=args.images)
+    apply_style_sheet(app)  # once the window exists: each widget is styled once (see apply_theme)
     server = instance.InstanceServer(window)
     server.opened.connect(window.bring_to_front)
     quit_on_signals(app)

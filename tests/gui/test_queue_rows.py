@@ -40,7 +40,7 @@ def test_a_waiting_job_refused_with_429_shows_the_countdown():
 
 def test_lowering_the_queue_limit_in_settings_applies_at_once(qtbot, window, tmp_path, monkeypatch, simulator):
     from vidu_desktop import settings
-    from vidu_desktop.ui import main_window
+    from vidu_desktop.ui import settings_dialog
 
     settings.save_max_open_jobs(4)
     window.session.queue_limit_changed()
@@ -50,7 +50,7 @@ def test_lowering_the_queue_limit_in_settings_applies_at_once(qtbot, window, tmp
         settings.save_max_open_jobs(1)  # what OK does with "Jobs at Novita at once" at 1
         return 1
 
-    monkeypatch.setattr(main_window.SettingsDialog, "exec", settings_dialog_lowering_the_limit)
+    monkeypatch.setattr(settings_dialog.SettingsDialog, "exec", settings_dialog_lowering_the_limit)
     window.open_settings()
     states: dict[int, JobState] = {}
     most_open = [0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import time
 import unicodedata
 from collections.abc import Callable
@@ -71,6 +70,8 @@ def unique_destination(library: Path, filename: str, taken: Callable[[Path], boo
         candidate = destination_in(library, filename if number == 1 else f"{stem}-{number}.{extension}")
         if not is_taken(candidate):
             return candidate
+    import secrets  # imported on use: start-up does not pay for hmac/hashlib setup
+
     return destination_in(library, f"{stem}-{secrets.token_hex(4)}.{extension}")
 
 

@@ -9,7 +9,6 @@ used at all raises errors.ProtocolError.
 from __future__ import annotations
 
 import decimal
-import email.utils
 import math
 import re
 import time
@@ -78,6 +77,8 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
         return None
     seconds = number(value)
     if seconds is None:
+        import email.utils  # only for an HTTP-date Retry-After (rare): not paid at start-up
+
         try:
             when = email.utils.parsedate_to_datetime(value.strip())
             seconds = when.timestamp() - (time.time() if now is None else now)

@@ -16,7 +16,6 @@ Settings applies at the next start.
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +112,8 @@ class Message:
 
 def read_ts(path: Path) -> list[Message]:
     """Every message of the .ts file at `path` (the project's own files: trusted input)."""
+    import xml.etree.ElementTree as ET  # tooling and tests only: the app's start-up does not pay for it
+
     messages = []
     for context in ET.parse(path).getroot().iter("context"):
         context_name = context.findtext("name", "")
@@ -137,6 +138,8 @@ def fill_ts(path: Path, translations: Mapping[tuple[str, str], str | Sequence[st
     """Write `translations` ((context, source) -> the words, or one text per plural form) into
     the .ts file at `path`, marked finished; return how many messages were filled. The file is
     written by ElementTree: `make strings` puts it back into lupdate's own layout."""
+    import xml.etree.ElementTree as ET  # tooling only
+
     tree = ET.parse(path)
     filled = 0
     for context in tree.getroot().iter("context"):

@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -64,8 +65,9 @@ from .image_panel import ChosenImage, ImagePanel, save_clipboard_image, sources_
 from .job_list import JobListView, JobTableModel, source_name
 from .link_button import LinkButton
 from .player import VideoPlayer
-from .settings_dialog import SettingsDialog
-from .spending import SpendingDialog
+
+if TYPE_CHECKING:  # both dialogs are imported when first opened: start-up does not pay for them
+    from .spending import SpendingDialog
 
 log = logging.getLogger(__name__)
 PLAYER_BACKEND_DELAY_MS = 1000
@@ -546,6 +548,8 @@ class MainWindow(QMainWindow):
     def open_spending(self) -> None:
         """What was spent: estimates of this app's jobs, and Novita's hourly bill (non-modal)."""
         if self.spending_dialog is None:
+            from .spending import SpendingDialog
+
             self.spending_dialog = SpendingDialog(self.session, self)
         self.spending_dialog.refresh()
         self.spending_dialog.show()
@@ -1015,6 +1019,8 @@ class MainWindow(QMainWindow):
                 app=APP_NAME, version=__version__)))
 
     def open_settings(self, first_run: bool = False) -> None:
+        from .settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self, first_run=first_run)
         dialog.keyChanged.connect(self.session.connect_to_service)
         dialog.exec()

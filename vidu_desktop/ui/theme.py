@@ -58,26 +58,47 @@ def _dark_palette() -> QPalette:
     return palette
 
 
-def apply_theme(app: QApplication) -> None:
+def _system_is_dark() -> bool:
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_theme(app: QApplication, style_sheet: bool = True) -> None:
     """Fusion everywhere (same look on every OS); dark when the system says so, live.
+
+    `style_sheet=False`: the style and the palette only; apply_style_sheet() adds the sheet
+    later. Start-up builds the main window between the two: with an application style sheet
+    set, every widget added to a layout or splitter restyles its whole subtree again (about
+    half of the window's construction time), while setting the sheet once the window exists
+    styles each widget once. The result is the same.
 
     Safe to call again: the style is set once (setStyle restyles every widget alive, windows
     closed but not yet deleted included) and the scheme is followed through one connection."""
-    hints = QGuiApplication.styleHints()
-
-    def follow() -> None:
-        set_scheme(app, dark=hints.colorScheme() == Qt.ColorScheme.Dark)
-
     if not app.property(_THEMED):  # (app.style() is the style sheet's own style after the first time)
         app.setProperty(_THEMED, True)
         app.setStyle("Fusion")
-        hints.colorSchemeChanged.connect(lambda _: follow())
-    follow()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: set_scheme(app, _system_is_dark()))
+    if style_sheet:
+        set_scheme(app, _system_is_dark())
+    else:
+        _set_palette(app, _system_is_dark())
+
+
+def apply_style_sheet(app: QApplication) -> None:
+    """The style sheet of the current scheme (see apply_theme's `style_sheet`)."""
+    _set_style_sheet(app, _system_is_dark())
 
 
 def set_scheme(app: QApplication, dark: bool) -> None:
     """The light or the dark palette, with the app's style sheet."""
+    _set_palette(app, dark)
+    _set_style_sheet(app, dark)
+
+
+def _set_palette(app: QApplication, dark: bool) -> None:
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+
+
+def _set_style_sheet(app: QApplication, dark: bool) -> None:
     sheet = stylesheet(dark)
     if app.styleSheet() != sheet:  # a new style sheet restyles every widget: only when it changes
         app.setStyleSheet(sheet)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import secrets
 import shutil
 import threading
 import time
@@ -672,6 +671,8 @@ class JobEngine(QObject):
 
     @staticmethod
     def _draw_seed() -> int:
+        import secrets  # imported on use: not paid at start-up
+
         return secrets.randbelow(SEED_RANGE[1]) + 1
 
     @Slot(int)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import subprocess
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -93,6 +95,8 @@ class DemoSimulator:
             # Full-size videos (they take about a second to make) on a short clock.
             command += ["--port", "0", "--realistic", "--queued", "2", "--processing", "10",
                         "--parent-pid", str(os.getpid())]
+            import subprocess  # only in demo mode: the window's start-up does not pay for it
+
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                             stdin=subprocess.DEVNULL, text=True)
             timer = threading.Timer(timeout_s, self.process.kill)
@@ -111,6 +115,8 @@ class DemoSimulator:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
+            import subprocess
+
             self.process.terminate()
             try:
                 self.process.wait(1)
