@@ -43,7 +43,7 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 HTML = re.compile(r"<[^>]*>|&[a-z]+;")
 #: What a user typed or picked is theirs: the prompt, the image's file name, paths and links.
 USER_DATA = re.compile(r"(?:[A-Za-z]:)?[\w.\-~]*[/\\][^\s，。；：）)]*|https?://\S+|\S+\.(?:png|jpe?g|webp|mp4)\b"
-                       r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # and the server's task ids
+                       r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # server task ids
 
 
 def _model_texts(model: QAbstractItemModel) -> Iterator[str]:
