@@ -7,9 +7,8 @@ job, but both would poll and download into the same files).
 from __future__ import annotations
 
 import errno
-import hashlib
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QByteArray, QCryptographicHash, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from . import paths
@@ -17,7 +16,9 @@ from . import paths
 
 def _server_name() -> str:
     # Per data folder, so test runs and users with their own XDG dirs never meet.
-    return "vidu-desktop-" + hashlib.sha1(str(paths.data_dir()).encode()).hexdigest()[:12]
+    # SHA-1 by Qt's own hash: the same name as hashlib's, without loading OpenSSL's bindings at start-up.
+    digest = QCryptographicHash.hash(QByteArray(str(paths.data_dir()).encode()), QCryptographicHash.Algorithm.Sha1)
+    return "vidu-desktop-" + bytes(digest.toHex().data()).decode("ascii")[:12]
 
 
 def acquire_lock() -> QLockFile | None:
