@@ -399,3 +399,19 @@ def test_a_429_while_others_wait_keeps_its_place_at_the_front(watched, sim, imag
     assert waiting[0][1] == refused.id  # first in line again
     watched.wait(lambda: watched.count(JobState.DONE) == 3)
     assert sim.stats.submissions == 4 and len(sim.task_ids()) == 3
+
+
+def test_a_429_sends_the_jobs_admitted_behind_it_back_to_the_queue_in_order(watched, sim, images):
+    """Admitted together (limit 4), sent one at a time: after a 429 none of them says
+    "Submitting…" through Novita's wait; they wait in the queue, the refused one first."""
+    sim.faults.add("rate_limit", route="submit", count=1, retry_after=3)
+    watched.session.generate(orders(images[:3]))
+    watched.wait(lambda: any(job.error_kind == "RateLimited" for job in watched.jobs.values()), timeout=20_000)
+    watched.settle()
+    refused = next(job for job in watched.jobs.values() if job.error_kind == "RateLimited")
+    assert watched.count(JobState.SUBMITTING) == 0
+    line = [job_id for _, job_id in sorted((job.queue_position, job.id) for job in watched.jobs.values()
+                                           if job.state is JobState.WAITING)]
+    assert line == [refused.id, *sorted(set(watched.jobs) - {refused.id})]
+    watched.wait(lambda: watched.count(JobState.DONE) == 3)
+    assert sim.stats.submissions == 4 and len(sim.task_ids()) == 3

@@ -823,19 +823,26 @@ class JobEngine(QObject):
         log.info("job %s: rate limited; sending again in %.0f s (now at most %d a minute)",
                  job_id, delay, self.rate.limit)
         if self.store is not None:
+            # The jobs admitted behind it were not sent either: they wait in the queue again, in
+            # their order after it, rather than say "Submitting…" through the whole wait.
+            held = [entry[0] for entry in self._to_send if entry[0] != job_id]
+            self._to_send.clear()
             # Shown as a countdown on the job (eta_s from now), so a long wait is never silent.
             words = translate("engine", "Novita asked to slow down; sending again in {seconds} s.").format(
                 seconds=f"{delay:.0f}")
-            try:
-                job = self.store.requeue_front(job_id, note="refused by Novita (429): no task made",
-                                               eta_s=delay, error=words, error_kind="RateLimited")
-            except (KeyError, errors.IllegalTransition):
-                job = None  # deleted meanwhile, or no longer being sent
-            except Exception:
-                log.exception("job %s: could not put it back in the queue", job_id)
-                job = None
-            if job is not None:
-                self._announce(job)
+            for requeued, note, changes in [
+                    *((held_id, "held back: Novita asked to wait", {}) for held_id in reversed(held)),
+                    (job_id, "refused by Novita (429): no task made",
+                     {"eta_s": delay, "error": words, "error_kind": "RateLimited"})]:
+                try:
+                    job = self.store.requeue_front(requeued, note=note, **changes)
+                except (KeyError, errors.IllegalTransition):
+                    job = None  # deleted meanwhile, or no longer being sent
+                except Exception:
+                    log.exception("job %s: could not put it back in the queue", requeued)
+                    job = None
+                if job is not None:
+                    self._announce(job)
         self._send_due()
         self._schedule_admit()
 
