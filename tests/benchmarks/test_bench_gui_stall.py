@@ -156,6 +156,11 @@ def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot
         monkeypatch.setenv(name, str(root / name))
     monkeypatch.setenv("NOVITA_API_KEY", "bench")
     monkeypatch.setenv("NOVITA_API_BASE_URL", sim.base_url)
+    # 100 jobs open at Novita plus three new ones: the queue (at most 50 at Novita, Settings)
+    # would hold the three back. This figure is the GUI thread under that load: lift the limit.
+    from vidu_desktop import settings
+
+    monkeypatch.setattr(settings, "max_open_jobs", lambda: BACKGROUND_JOBS + VIDEOS)
 
     # 100 jobs already running when the window opens (the engine resumes them at once). The
     # database is written here before the session exists, and closed: from then on the
@@ -249,7 +254,7 @@ def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot
     made = new_jobs()
     for job in made:
         assert job.state is JobState.DONE, job.error
-        assert Path(job.video_path).stat().st_size == VIDEO_BYTES
+        assert VIDEO_BYTES < Path(job.video_path).stat().st_size < VIDEO_BYTES + 1024 * 1024  # + its tags
     names = ((JobState.QUEUED, "queued/processing"), (JobState.DOWNLOADING, "3 × 200 MiB downloads"))
     for job_state, name in names:
         phases.append((name, min(seen[job.id][job_state] for job in made)))

@@ -91,6 +91,10 @@ def test_polls_per_job(bench, sim, media, tmp_path, qapp, monkeypatch):
 
     monkeypatch.setenv("NOVITA_API_KEY", "bench")
     monkeypatch.setenv("NOVITA_API_BASE_URL", sim.base_url)
+    # All the jobs run in the same window as the pollers: no queue limit (4 by default) holds one back.
+    from vidu_desktop import settings
+
+    monkeypatch.setattr(settings, "max_open_jobs", lambda: JOBS)
     images = []
     for i in range(JOBS):  # one file per job: generate() makes one job per source
         images.append(tmp_path / f"photo-{i}.png")
