@@ -468,16 +468,6 @@ def test_the_status_bar_says_the_connection_briefly_and_the_rest_in_its_tooltip(
     assert label.sizeHint().width() < 300  # fits beside the balance at 1280 pixels
 
 
-def test_short_status_keeps_the_words_a_user_needs():
-    from vidu_desktop.ui.main_window import short_status
-
-    assert short_status("Demo mode · built-in simulator at http://127.0.0.1:5000") == "Demo mode"
-    assert short_status("Connected · Novita at http://x:1 · key from environment variable NOVITA_API_KEY") \
-        == "Connected · Novita"
-    assert short_status("Novita · key from keyring · checking the key…") == "Novita · checking the key…"
-    assert short_status("No API key: set NOVITA_API_KEY or add one in Settings.") == \
-        "No API key: set NOVITA_API_KEY or add one in Settings."
-
 
 
 def test_screenshot_in_chinese_at_1280(qtbot, chinese, seeded, artifacts_dir):

@@ -38,11 +38,14 @@ def test_a_slow_keyring_means_demo_mode_meanwhile_then_novita(qtbot, tmp_path: P
             with qtbot.waitSignal(session.modeChanged, timeout=30_000, check_params_cb=lambda m: m is Mode.DEMO):
                 start(qtbot, session, statuses)
             assert session.mode.can_generate and "Demo" in session.status
+            assert session.status_short == "Demo mode"  # what the status bar shows; the rest is its tooltip
             with qtbot.waitSignal(session.modeChanged, timeout=10_000, check_params_cb=lambda m: m is Mode.NOVITA):
                 answer.set()
             assert "checking the key" in session.status and "Connected" not in session.status
+            assert session.status_short == "Novita · checking the key…"
             qtbot.waitUntil(lambda: session.key_check is KeyCheck.ACCEPTED, timeout=10_000)
             assert session.status.startswith("Connected") and "keyring" in session.status
+            assert session.status_short == "Connected · Novita"
             assert sim.stats.balance_reads >= 1  # the authenticated answer that proved the key
             assert not [s for s in statuses[:statuses.index(session.status)] if "Connected" in s]
         finally:

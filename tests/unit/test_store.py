@@ -498,24 +498,9 @@ def test_settings_written_by_a_newer_app_are_read_tolerantly(store: JobStore):
 # -- v4: estimates and what was spent -------------------------------------------------------
 
 
-def _v3_database(path: Path) -> None:
-    """A version 3 database as the app shipped it: through the shipped v1..v3 migrations."""
-    db = sqlite3.connect(path, isolation_level=None)
-    for number, steps in enumerate(store_module._MIGRATIONS[:3], start=1):
-        for step in steps:
-            if isinstance(step, str):
-                db.execute(step)
-            else:
-                step(db)
-        db.execute(f"PRAGMA user_version = {number}")
-    db.execute("INSERT INTO jobs (created_at, updated_at, state, settings, task_id) "
-               "VALUES (1000.0, 1000.0, 'done', '{}', 'old-task')")
-    db.close()
-
-
 def test_migration_v4_adds_the_estimate_and_old_jobs_have_none(tmp_path: Path):
     path = tmp_path / "jobs.sqlite3"
-    _v3_database(path)
+    _database_at(path, 3)
     assert _user_version(path) == 3
     store = JobStore(path)
     assert _user_version(path) == JobStore.SCHEMA_VERSION >= 4
@@ -582,8 +567,12 @@ def _database_at(path: Path, version: int) -> None:
             else:
                 step(db)
         db.execute(f"PRAGMA user_version = {number}")
-    db.execute("INSERT INTO jobs (created_at, updated_at, state, settings, task_id, estimate_units) "
-               "VALUES (1000.0, 1000.0, 'queued', '{}', 'old-task', 975)")
+    if version >= 4:  # the estimate column came with v4
+        db.execute("INSERT INTO jobs (created_at, updated_at, state, settings, task_id, estimate_units) "
+                   "VALUES (1000.0, 1000.0, 'queued', '{}', 'old-task', 975)")
+    else:
+        db.execute("INSERT INTO jobs (created_at, updated_at, state, settings, task_id) "
+                   "VALUES (1000.0, 1000.0, 'done', '{}', 'old-task')")
     db.close()
 
 

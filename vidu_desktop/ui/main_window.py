@@ -83,15 +83,6 @@ def _is_file(text: str) -> bool:
         return False
 
 
-def short_status(words: str) -> str:
-    """"Demo mode · built-in simulator at http://…" → "Demo mode"; "Connected · Novita at http://…
-    · key from environment variable NOVITA_API_KEY" → "Connected · Novita": the parts a status bar
-    has room for (the rest goes in the tooltip)."""
-    parts = [part.split(" at http", 1)[0] for part in words.split(" · ")
-             if not part.startswith(("key from ", "built-in simulator"))]
-    return " · ".join(part for part in parts if part) or words
-
-
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, initial_sources: list[str] | None = None) -> None:
         super().__init__()
@@ -338,8 +329,7 @@ class MainWindow(QMainWindow):
     def _show_status(self, words: str) -> None:
         """The connection in a few words in the status bar; the whole of it (address, where the
         key comes from) in the tooltip."""
-        session = self.session
-        self.connection_label.setText(session.status_short if words == session.status else short_status(words))
+        self.connection_label.setText(self.session.status_short)  # the session words both at once
         self.connection_label.setToolTip(words)
         self.connection_label.setAccessibleDescription(words)
 
