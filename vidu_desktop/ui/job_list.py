@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import library
 from ..core.job import Job
 from ..core.lifecycle import JobState
 from .player import format_time
@@ -134,9 +135,8 @@ def format_when(at: float, now: float | None = None) -> str:
 
 
 def source_name(job: Job) -> str:
-    """The file name of the job's image (either slash), or the end of its link."""
-    source = job.image_source.rstrip("/\\")
-    return source.replace("\\", "/").rsplit("/", 1)[-1] or QCoreApplication.translate("JobList", "(no image)")
+    """The file name of the job's image, or the end of its link (core.library's reading)."""
+    return library.source_name(job.image_source) or QCoreApplication.translate("JobList", "(no image)")
 
 
 def one_line(text: str) -> str:
