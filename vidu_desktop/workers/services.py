@@ -1,4 +1,5 @@
-"""Small one-off background tasks (key lookup, demo server start, key test) in Qt's thread pool."""
+"""Small one-off background tasks (key lookup, demo server start, key test) in Qt's thread pool,
+and the scheduling that keeps background threads from taking the CPU from the GUI thread."""
 
 from __future__ import annotations
 
@@ -13,9 +14,43 @@ if TYPE_CHECKING:
     import subprocess
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+# How much lower than the GUI thread the engine's threads run (a nice increment, 0..19). Under
+# load (downloads on a two-core machine) the GUI thread otherwise waits for a core behind them.
+BACKGROUND_NICE = 10
+_LINUX = sys.platform.startswith("linux")
+
+
+def _set_batch(on: bool) -> None:
+    """Linux: SCHED_BATCH for the calling thread (its wake-ups never preempt another thread), or
+    back to SCHED_OTHER; both are allowed without privileges. Elsewhere nothing."""
+    if _LINUX:
+        try:
+            os.sched_setscheduler(0, os.SCHED_BATCH if on else os.SCHED_OTHER, os.sched_param(0))
+        except OSError:  # a sandbox that forbids it: the default scheduling is fine too
+            log.debug("could not change this thread's scheduling", exc_info=True)
+
+
+def run_as_background_thread(nice: int = BACKGROUND_NICE) -> None:
+    """Called on a thread of its own that lives as long as the app (the engine's): it yields the
+    CPU to the GUI thread. Linux: SCHED_BATCH (when a network reply wakes it, it does not take
+    the core from a running GUI thread) and `nice` more (a GUI thread that wakes takes the core
+    from it). Linux keeps these per thread: the process's other threads are unchanged. Elsewhere
+    Qt's low priority. One way only: without privileges a thread cannot be raised again."""
+    if not _LINUX:
+        thread = QThread.currentThread()
+        if thread is not None:
+            thread.setPriority(QThread.Priority.LowPriority)
+        return
+    _set_batch(True)
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except OSError:
+        log.debug("could not lower this thread's priority", exc_info=True)
 
 
 class _Relay(QObject):
@@ -61,6 +96,9 @@ class _Task(QRunnable):
         self.work, self.relay = work, relay
 
     def run(self) -> None:
+        # The pool's threads are Qt's, shared: batch scheduling only while our task runs (a
+        # nice value could not be undone).
+        _set_batch(True)
         try:
             result = self.work()
         except Exception as exc:
@@ -68,6 +106,8 @@ class _Task(QRunnable):
             self.relay.failed.emit(exc)
         else:
             self.relay.finished.emit(result)
+        finally:
+            _set_batch(False)
 
 
 def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],
