@@ -14,6 +14,14 @@ sleep 10 ms between rounds of events, which would show up as gaps of their own).
 Set BENCH_STALL_SAMPLER=1 to also sample what the GUI thread was doing during gaps over 20 ms
 (a diagnostic: the sampling thread itself competes for the GIL, so the figure is taken
 without it).
+
+Set BENCH_STALL_GAPS_FILE=path to append every gap over 12 ms to that file: its start (the
+CLOCK_MONOTONIC seconds that `perf record -k CLOCK_MONOTONIC` stamps events with), its length,
+its phase and the GUI thread's id. Under `perf record -a -e sched:sched_switch -e
+sched:sched_wakeup` this says whether the GUI thread ran, waited for a core (and behind
+which thread) or slept (and who woke it: another Python thread handing over the GIL, the X
+connection's thread, Mesa's llvmpipe threads) during each gap; the GUI thread's Python work
+is small, so the Python sampler alone cannot say.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ VIDEOS = 3
 VIDEO_BYTES = 200 * 1024 * 1024
 TICK_MS = 5
 STALL_NOTE_MS = 20  # gaps above this are listed with the phase they fell in
+GAPS_FILE_MS = 12  # gaps above this go to BENCH_STALL_GAPS_FILE
 
 
 class Ticker:
@@ -185,12 +194,13 @@ def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot
 
     slow = SlowCalls()
     if os.environ.get("BENCH_STALL_SAMPLER"):  # diagnostic: what the GUI thread's own slots cost
-        from vidu_desktop.ui.job_list import JobTableModel
+        from vidu_desktop.ui.job_list import JobListView, JobTableModel
         from vidu_desktop.ui.player import VideoPlayer
 
         for cls, name in ((JobTableModel, "update_job"), (JobTableModel, "add_page"),
                           (JobTableModel, "set_thumbnail"), (MainWindow, "_video_ready"),
-                          (VideoPlayer, "load"), (VideoPlayer, "load_backend")):
+                          (VideoPlayer, "load"), (VideoPlayer, "load_backend"), (MainWindow, "generate"),
+                          (MainWindow, "_job_changed"), (JobListView, "paintEvent")):
             monkeypatch.setattr(cls, name, slow.wrap(f"{cls.__name__}.{name}", getattr(cls, name)))
 
     apply_theme(QApplication.instance())
@@ -278,6 +288,11 @@ def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot
         return name
 
     gaps = ticker.gaps()
+    if os.environ.get("BENCH_STALL_GAPS_FILE"):  # diagnostic: to lay beside a `perf sched` trace
+        with open(os.environ["BENCH_STALL_GAPS_FILE"], "a", encoding="utf-8") as gaps_file:
+            for at, length in gaps:
+                if length > GAPS_FILE_MS:
+                    gaps_file.write(f"{at:.6f} {length:.1f} {phase_of(at)} tid={threading.get_native_id()}\n")
     lengths = [length for _, length in gaps]
     by_phase: dict[str, float] = {}
     for at, length in gaps:
