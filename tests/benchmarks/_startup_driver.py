@@ -84,7 +84,7 @@ class IdleProbe:
             stamp("ready", self.ready_at)
 
     def jobs_arrived(self, *_: object) -> None:
-        model = self.window.jobs_model
+        model = self.window.jobs.model
         if self.history_at is None and len(model.jobs()) >= self.history:
             self.history_at = time.monotonic()
             stamp("history", self.history_at)
@@ -165,8 +165,8 @@ def run_app(history: int) -> int:
                           history=min(history, job_list.PAGE_SIZE))
         self._bench_probe = probe
         self.session.modeChanged.connect(probe.ready)
-        self.jobs_model.rowsInserted.connect(probe.jobs_arrived)
-        self.jobs_model.modelReset.connect(probe.jobs_arrived)
+        self.jobs.model.rowsInserted.connect(probe.jobs_arrived)
+        self.jobs.model.modelReset.connect(probe.jobs_arrived)
         probe.jobs_arrived()
 
     window_class.show = show
