@@ -29,7 +29,14 @@ from ..core import errors
 from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
 from ..core.errors import translate
 from ..core.job import Job
-from ..core.library import destination_in, looks_like_mp4, move_into_place, source_name, video_filename
+from ..core.library import (
+    destination_in,
+    looks_like_mp4,
+    move_into_place,
+    placed_already,
+    source_name,
+    video_filename,
+)
 from ..core.lifecycle import RUNNING, JobState
 from ..core.mp4meta import (
     MetadataError,
@@ -392,6 +399,12 @@ class DownloadWorker(_NetworkWorker):
             # it is never used, the video is fetched again (a .part is only ever a prefix of
             # what the server sent, so it is resumed).
             target = destination_in(library, f".vidu-job-{job_id}.mp4")
+            filename = video_filename(job.image_source, job.created_at, job.settings)
+            placed = placed_already(target, library, filename)  # the crash came after the video was placed
+            if placed is not None:
+                target.unlink()
+                self.downloaded.emit(job_id, str(placed))
+                return
             for leftover in (target, scratch_path(target)):
                 leftover.unlink(missing_ok=True)
             link = job.video_link()
@@ -416,7 +429,7 @@ class DownloadWorker(_NetworkWorker):
                     break
                 if fetch == 1:
                     raise errors.DownloadError("the video was damaged twice while its tags were written")
-            target = move_into_place(target, library, video_filename(job.image_source, job.created_at, job.settings))
+            target = move_into_place(target, library, filename)
         except errors.Cancelled:
             return
         except errors.DownloadStalled:  # the partial file is kept: carry on later from there
