@@ -19,6 +19,7 @@ import pytest
 
 from tests.images import png_bytes
 from tests.integration.test_mp4meta import LAYOUTS, make_layout, stream_hash
+from vidu_desktop.core import errors
 from vidu_desktop.core.job import Job
 from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.core.mp4meta import VideoDamaged, read_metadata
@@ -195,3 +196,28 @@ def test_killed_after_the_video_was_placed_keeps_that_one(served, tmp_path: Path
     assert download(simulator, job, library) == first.resolve()
     assert simulator.stats.downloads == downloads  # nothing fetched
     assert_one_good_video(library, first, served_video, job)
+
+
+def test_a_stopped_download_keeps_on_disk_only_what_it_got_and_resumes(tmp_path: Path):
+    """The client reserves the whole video's blocks when it starts; stopped early, it gives back
+    the rest (a .part kept for later must not hold the full size), and the resume completes."""
+    video = b"\0\0\0\x0cftypmp42" + bytes(range(256)) * (32 * 1024)  # 8 MiB: several reads
+
+    def renderer(image, destination, **_):
+        destination.write_bytes(video)
+
+    with Simulator(SimulatorConfig(queued_s=0.0, processing_s=0.1, renderer=renderer)) as simulator:
+        job = finished_job(simulator)
+        client = NovitaClient("sk-test", base_url=simulator.base_url)
+        target = tmp_path / "v.mp4"
+        got: list[int] = []
+        with pytest.raises(errors.Cancelled):
+            client.download(job.video_url or "", target, progress=lambda done, _total: got.append(done),
+                            should_stop=lambda: bool(got))
+        part = target.with_name(target.name + ".part")
+        kept = part.stat()
+        assert 0 < kept.st_size < len(video)
+        if hasattr(kept, "st_blocks"):
+            assert kept.st_blocks * 512 < kept.st_size + 1024 * 1024, (kept.st_blocks, kept.st_size)
+        client.download(job.video_url or "", target)
+        assert target.read_bytes() == video and not part.exists()

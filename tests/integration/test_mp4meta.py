@@ -244,3 +244,13 @@ def test_a_failed_write_leaves_every_layout_as_it_was_or_says_it_is_damaged(laid
     with pytest.raises(MetadataError):
         write_metadata(video, META)
     assert video.read_bytes() == before and not list(video.parent.glob("*tagging*"))
+
+
+def test_a_faststart_file_is_rewritten_without_copy_file_range_too(plain_video: Path, tmp_path: Path, monkeypatch):
+    """Where the system has no copy_file_range (macOS, Windows) the media is copied by reads and writes."""
+    video = make_layout(plain_video, "faststart", tmp_path / "v.mp4")
+    before = stream_hash(video)
+    monkeypatch.delattr(os, "copy_file_range", raising=False)
+    write_metadata(video, META)
+    assert read_metadata(video) == META and stream_hash(video) == before
+    assert kinds(video).index(b"moov") < kinds(video).index(b"mdat")

@@ -494,6 +494,10 @@ class NovitaClient:
                         raise errors.Cancelled("download stopped")
             except OSError as exc:
                 raise _storage_error(exc, partial) from exc
+            finally:
+                if total is not None and received < total and not out.closed:
+                    with contextlib.suppress(OSError, ValueError):  # best effort, like the reservation
+                        out.truncate(received)  # gives back the blocks reserved for the rest
         return received
 
 
@@ -503,7 +507,7 @@ def _reserve(fd: int, offset: int, count: int) -> None:
     change). On ext4 the writes then skip delayed allocation, about a sixth of the time a
     large download spends writing. Best effort: a refusal (another system, a file system
     without it, not enough space yet) changes nothing; the writes themselves say when the
-    disk is full."""
+    disk is full. A download that stops early gives back what it did not use (_stream_to)."""
     fallocate = _fallocate()
     if fallocate is not None and count > 0:
         fallocate(fd, 1, offset, count)  # 1: FALLOC_FL_KEEP_SIZE; the answer is not needed
