@@ -191,7 +191,7 @@ def test_more_than_the_balance_asks_and_a_refused_submit_fails_with_the_top_up_l
     assert job.state is JobState.FAILED and job.state is not JobState.UNCERTAIN
     assert job.error_kind == "BalanceError" and errors.TOP_UP_URL in job.error
     assert job.task_id is None and simulator.account.charges() == []
-    model = window.jobs_model
+    model = window.jobs.model
     row = model.row_of(job.id)
     assert model.data(model.index(row, 1)).startswith("Failed: Your Novita balance is too low")
     assert errors.TOP_UP_URL in model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
