@@ -266,32 +266,8 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>正在检查：{count}</translation>
     </message>
     <message>
-        <source>sound</source>
-        <translation type="vanished">有声音</translation>
-    </message>
-    <message>
-        <source>silent</source>
-        <translation type="vanished">无声音</translation>
-    </message>
-    <message>
-        <source>seed {seed}</source>
-        <translation type="vanished">种子 {seed}</translation>
-    </message>
-    <message>
-        <source>sound type {kind}</source>
-        <translation type="vanished">声音类型 {kind}</translation>
-    </message>
-    <message>
-        <source>sound follows motion</source>
-        <translation type="vanished">声音跟随画面动作</translation>
-    </message>
-    <message>
         <source>sound free of motion</source>
         <translation>声音不跟随画面动作</translation>
-    </message>
-    <message>
-        <source>off-peak</source>
-        <translation type="vanished">错峰</translation>
     </message>
     <message>
         <source>at once</source>
@@ -600,23 +576,7 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
-    <message>
-        <source>Generate</source>
-        <translation>生成</translation>
-    </message>
-    <message>
-        <source>Make one video per image (Ctrl+Return)</source>
-        <translation>每张图片生成一个视频（Ctrl+Return）</translation>
-    </message>
-    <message>
-        <source>Add your Novita API key</source>
-        <translation>添加你的 Novita API 密钥</translation>
-    </message>
-    <message>
-        <source>Open Settings to add your key and make real videos</source>
-        <translation>打开“设置”添加你的密钥，生成真正的视频</translation>
-    </message>
+    <name>JobsPanel</name>
     <message>
         <source>Show jobs</source>
         <translation>显示任务</translation>
@@ -724,6 +684,165 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Play the video that just finished</source>
         <translation>播放刚完成的视频</translation>
+    </message>
+    <message>
+        <source>That job is not in the list as filtered: choose “All” and clear the search.</source>
+        <translation>该任务不在当前筛选后的列表中：请选择“全部”并清除搜索。</translation>
+    </message>
+    <message>
+        <source>The video from {name} is ready.</source>
+        <translation>来自 {name} 的视频已就绪。</translation>
+    </message>
+    <message>
+        <source>Send again?</source>
+        <translation>再次发送？</translation>
+    </message>
+    <message>
+        <source>This job may already have started on Novita (and been charged). Send it again anyway?</source>
+        <translation>此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>再次发送</translation>
+    </message>
+    <message>
+        <source>Don&apos;t send</source>
+        <translation>不发送</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Top up on novita.ai…</source>
+        <translation>在 novita.ai 充值…</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>另存副本…</translation>
+    </message>
+    <message>
+        <source>Re-run (new seed)</source>
+        <translation>重新生成（新种子）</translation>
+    </message>
+    <message>
+        <source>Continue from last frame</source>
+        <translation>从最后一帧继续</translation>
+    </message>
+    <message>
+        <source>Edit again (image and settings to the form)</source>
+        <translation>再次编辑（将图片和设置放回表单）</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>使用这些设置</translation>
+    </message>
+    <message>
+        <source>Reuse its seed</source>
+        <translation>重用其种子</translation>
+    </message>
+    <message>
+        <source>Copy task id</source>
+        <translation>复制任务 ID</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Re-running “{name}” with a new seed.</source>
+        <translation>正在以新种子重新生成“{name}”。</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>保存副本</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>A job that is being sent or downloaded cannot be deleted yet; try again in a moment.</source>
+        <translation>正在发送或下载的任务暂时无法删除；请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Delete {count} jobs</source>
+        <translation>删除 {count} 个任务</translation>
+    </message>
+    <message>
+        <source>Delete the job</source>
+        <translation>删除此任务</translation>
+    </message>
+    <message>
+        <source>Delete {count} job(s)?</source>
+        <translation>删除 {count} 个任务？</translation>
+    </message>
+    <message>
+        <source>{files} video file(s) are deleted with them. This cannot be undone.</source>
+        <translation>将同时删除 {files} 个视频文件。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>This cannot be undone.</source>
+        <translation>此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Resume queue</source>
+        <translation>恢复队列</translation>
+    </message>
+    <message>
+        <source>Pause queue</source>
+        <translation>暂停队列</translation>
+    </message>
+    <message>
+        <source>Waiting jobs are not sent while the queue is paused; jobs already at Novita go on (Ctrl+P)</source>
+        <translation>队列暂停时不会发送等待中的任务；已提交到 Novita 的任务会继续进行（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Queue paused: waiting jobs are not sent</source>
+        <translation>队列已暂停：不会发送等待中的任务</translation>
+    </message>
+    <message>
+        <source>Queue running</source>
+        <translation>队列运行中</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Make one video per image (Ctrl+Return)</source>
+        <translation>每张图片生成一个视频（Ctrl+Return）</translation>
+    </message>
+    <message>
+        <source>Add your Novita API key</source>
+        <translation>添加你的 Novita API 密钥</translation>
+    </message>
+    <message>
+        <source>Open Settings to add your key and make real videos</source>
+        <translation>打开“设置”添加你的密钥，生成真正的视频</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Connection</source>
@@ -914,14 +1033,6 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>这里没有可用的内容：请粘贴或拖入图片文件、图片数据或指向图片的 http(s) 链接。</translation>
     </message>
     <message>
-        <source>That job is not in the list as filtered: choose “All” and clear the search.</source>
-        <translation>该任务不在当前筛选后的列表中：请选择“全部”并清除搜索。</translation>
-    </message>
-    <message>
-        <source>“{name}” is ready.</source>
-        <translation type="vanished">“{name}”已就绪。</translation>
-    </message>
-    <message>
         <source>A video is ready: {name}</source>
         <translation>视频已就绪：{name}</translation>
     </message>
@@ -938,140 +1049,12 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>此任务还没有视频。</translation>
     </message>
     <message>
-        <source>Send again?</source>
-        <translation>再次发送？</translation>
-    </message>
-    <message>
-        <source>This job may already have started on Novita (and been charged). Send it again anyway?</source>
-        <translation>此任务可能已在 Novita 上开始（并已扣费）。仍要再次发送吗？</translation>
-    </message>
-    <message>
-        <source>Send again</source>
-        <translation>再次发送</translation>
-    </message>
-    <message>
-        <source>Show in folder</source>
-        <translation>在文件夹中显示</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <source>Top up on novita.ai…</source>
-        <translation>在 novita.ai 充值…</translation>
-    </message>
-    <message>
-        <source>Save a copy…</source>
-        <translation>另存副本…</translation>
-    </message>
-    <message>
-        <source>Re-run (new seed)</source>
-        <translation>重新生成（新种子）</translation>
-    </message>
-    <message>
-        <source>Continue from last frame</source>
-        <translation>从最后一帧继续</translation>
-    </message>
-    <message>
-        <source>Edit again (image and settings to the form)</source>
-        <translation>再次编辑（将图片和设置放回表单）</translation>
-    </message>
-    <message>
-        <source>Use these settings</source>
-        <translation>使用这些设置</translation>
-    </message>
-    <message>
-        <source>Reuse its seed</source>
-        <translation>重用其种子</translation>
-    </message>
-    <message>
-        <source>Copy task id</source>
-        <translation>复制任务 ID</translation>
-    </message>
-    <message>
-        <source>Delete…</source>
-        <translation>删除…</translation>
-    </message>
-    <message>
-        <source>Re-running “{name}” with a new seed.</source>
-        <translation>正在以新种子重新生成“{name}”。</translation>
-    </message>
-    <message>
         <source>Taking the last frame of “{name}”…</source>
         <translation>正在截取“{name}”的最后一帧…</translation>
     </message>
     <message>
         <source>The frame was added as a new image: {path}</source>
         <translation>该画面已添加为新图片：{path}</translation>
-    </message>
-    <message>
-        <source>Save a copy</source>
-        <translation>保存副本</translation>
-    </message>
-    <message>
-        <source>MP4 video (*.mp4)</source>
-        <translation>MP4 视频 (*.mp4)</translation>
-    </message>
-    <message>
-        <source>Saved {path}</source>
-        <translation>已保存 {path}</translation>
-    </message>
-    <message>
-        <source>A job that is being sent or downloaded cannot be deleted yet; try again in a moment.</source>
-        <translation>正在发送或下载的任务暂时无法删除；请稍后再试。</translation>
-    </message>
-    <message>
-        <source>Delete {count} jobs</source>
-        <translation>删除 {count} 个任务</translation>
-    </message>
-    <message>
-        <source>Delete the job</source>
-        <translation>删除此任务</translation>
-    </message>
-    <message>
-        <source>Delete {count} job(s)?</source>
-        <translation>删除 {count} 个任务？</translation>
-    </message>
-    <message>
-        <source>{files} video file(s) are deleted with them. This cannot be undone.</source>
-        <translation>将同时删除 {files} 个视频文件。此操作无法撤销。</translation>
-    </message>
-    <message>
-        <source>This cannot be undone.</source>
-        <translation>此操作无法撤销。</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Keep</source>
-        <translation>保留</translation>
-    </message>
-    <message>
-        <source>The queue cannot do that in this version.</source>
-        <translation type="vanished">此版本的队列无法执行此操作。</translation>
-    </message>
-    <message>
-        <source>Resume queue</source>
-        <translation>恢复队列</translation>
-    </message>
-    <message>
-        <source>Pause queue</source>
-        <translation>暂停队列</translation>
-    </message>
-    <message>
-        <source>Waiting jobs are not sent while the queue is paused; jobs already at Novita go on (Ctrl+P)</source>
-        <translation>队列暂停时不会发送等待中的任务；已提交到 Novita 的任务会继续进行（Ctrl+P）</translation>
-    </message>
-    <message>
-        <source>Queue paused: waiting jobs are not sent</source>
-        <translation>队列已暂停：不会发送等待中的任务</translation>
-    </message>
-    <message>
-        <source>Queue running</source>
-        <translation>队列运行中</translation>
     </message>
     <message>
         <source>Open a folder of images</source>
@@ -1084,10 +1067,6 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Batch files (*.csv);;All files (*)</source>
         <translation>批量文件 (*.csv);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Saving a batch is not available in this version.</source>
-        <translation type="vanished">此版本无法保存批量。</translation>
     </message>
     <message>
         <source>Save the batch as CSV</source>
@@ -1266,10 +1245,6 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>退出</translation>
     </message>
     <message>
-        <source>The video from {name} is ready.</source>
-        <translation>来自 {name} 的视频已就绪。</translation>
-    </message>
-    <message>
         <source>Keep open</source>
         <translation>保持打开</translation>
     </message>
@@ -1343,18 +1318,6 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Make dialogue and background sound together with the video.</source>
         <translation>随视频一起生成对白和背景声音。</translation>
-    </message>
-    <message>
-        <source>Speech and sound effects</source>
-        <translation type="vanished">语音和音效</translation>
-    </message>
-    <message>
-        <source>Speech only</source>
-        <translation type="vanished">仅语音</translation>
-    </message>
-    <message>
-        <source>Sound effects only</source>
-        <translation type="vanished">仅音效</translation>
     </message>
     <message>
         <source>Which kind of sound to make (only when sound is on).</source>
@@ -1950,22 +1913,6 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>Defaults from the price table shipped with the app. Novita publishes no price API.</source>
         <translation>默认值来自应用自带的价格表。Novita 没有公开价格 API。</translation>
-    </message>
-    <message>
-        <source>the price table</source>
-        <translation type="vanished">价格表</translation>
-    </message>
-    <message>
-        <source>Defaults from {where}, taken {date}.</source>
-        <translation type="vanished">默认值来自{where}，获取于 {date}。</translation>
-    </message>
-    <message>
-        <source>Defaults from {where}.</source>
-        <translation type="vanished">默认值来自{where}。</translation>
-    </message>
-    <message>
-        <source>Novita publishes no price API.</source>
-        <translation type="vanished">Novita 没有提供价格 API。</translation>
     </message>
     <message>
         <source>Reset to defaults</source>
@@ -2635,10 +2582,6 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
     <message>
         <source>{count} of these jobs were already sent to Novita and cannot be cancelled: Novita&apos;s API has no way to stop a task, so they run to their end and are charged. Their videos are still saved.</source>
         <translation>其中 {count} 个任务已发送到 Novita，无法取消：Novita 的 API 无法停止任务，因此它们会运行到结束并扣费。其视频仍会保存。</translation>
-    </message>
-    <message>
-        <source>%n of these jobs were already sent to Novita and cannot be cancelled: Novita&apos;s API has no way to stop a task, so they run to their end and are charged. Their videos are still saved.</source>
-        <translation type="vanished">其中 %n 个任务已发送到 Novita，无法取消：Novita 的 API 无法停止任务，因此它们会运行到结束并扣费。其视频仍会保存。</translation>
     </message>
     <message>
         <source>Could not change the queue&apos;s order: {reason}</source>

@@ -7,6 +7,11 @@ time stamps wrapped around the steps it calls. Nothing is replaced, only observe
 `python -m tests.benchmarks._startup_driver bare`: the baseline, a bare PySide6 script that
 shows an empty QMainWindow (at the app's default size, so both paint the same area).
 
+`python -m tests.benchmarks._startup_driver floor QtCore.Qt QtWidgets.QLabel ...`: the bare script
+that first touches the Qt classes named (the test passes every class the app's modules import
+at load): what PySide alone charges for them (it builds each class, and a Python enum for every
+enum in it, the first time the class is touched), before any of the app's own code runs.
+
 Both print lines "STAMP <name> <time.monotonic()>" (CLOCK_MONOTONIC is shared by all processes,
 so the parent can subtract its own launch time) and then close their window and exit.
 
@@ -79,7 +84,7 @@ class IdleProbe:
             stamp("ready", self.ready_at)
 
     def jobs_arrived(self, *_: object) -> None:
-        model = self.window.jobs_model
+        model = self.window.jobs.model
         if self.history_at is None and len(model.jobs()) >= self.history:
             self.history_at = time.monotonic()
             stamp("history", self.history_at)
@@ -92,6 +97,8 @@ class IdleProbe:
             return
         self.checker.stop()
         stamp("idle", max(self.ready_at, self.history_at, self.painted_at))
+        # Which of the app's modules start-up loaded: the floor run touches their Qt classes.
+        print("LOADED", *sorted(name for name in sys.modules if name.startswith("vidu_desktop")), flush=True)
         self.window.close()
 
 
@@ -158,17 +165,22 @@ def run_app(history: int) -> int:
                           history=min(history, job_list.PAGE_SIZE))
         self._bench_probe = probe
         self.session.modeChanged.connect(probe.ready)
-        self.jobs_model.rowsInserted.connect(probe.jobs_arrived)
-        self.jobs_model.modelReset.connect(probe.jobs_arrived)
+        self.jobs.model.rowsInserted.connect(probe.jobs_arrived)
+        self.jobs.model.modelReset.connect(probe.jobs_arrived)
         probe.jobs_arrived()
 
     window_class.show = show
     return app_module.main(["vidu-desktop"])
 
 
-def run_bare() -> int:
+def run_bare(touch: list[str]) -> int:
+    import importlib
+
     from PySide6.QtWidgets import QApplication, QMainWindow
 
+    for name in touch:
+        module, _, attribute = name.partition(".")
+        getattr(importlib.import_module(f"PySide6.{module}"), attribute)
     stamp("imported")
     app = QApplication(sys.argv)
     window = QMainWindow()
@@ -181,4 +193,4 @@ def run_bare() -> int:
 
 if __name__ == "__main__":
     sys.exit(run_app(int(sys.argv[2]) if len(sys.argv) > 2 else 0) if sys.argv[1] == "app"
-             else run_bare())
+             else run_bare(sys.argv[2:] if sys.argv[1] == "floor" else []))

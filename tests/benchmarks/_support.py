@@ -39,6 +39,8 @@ class Target:
 TARGETS: dict[str, Target] = {
     "startup_ratio": Target(1.5, "lower", "×", "issue 10: start-up with 1,000 jobs stored"),
     "startup_ratio_10k": Target(1.6, "lower", "×", "issue 10: start-up with 10,000 jobs stored"),
+    "startup_floor_ratio": Target(None, "lower", "×", "what PySide charges for the Qt classes the app "
+                                  "imports, before any app code: the least any startup_ratio can be"),
     "max_gui_stall_ms": Target(16, "lower", "ms", "issue 10: one frame at 60 Hz"),
     "gui_latency_p99_ms": Target(16, "lower", "ms", "99 % of event-loop turns within one frame at 60 Hz"),
     # 0.53 = the 0.48 measured before the refactor plus 10 %: the figure moves by more than

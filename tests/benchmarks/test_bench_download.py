@@ -42,10 +42,13 @@ def test_download(bench, sim, tmp_path):
 
     def app_download() -> float:
         """DownloadWorker.download, called directly (it normally runs in its QThread): the
-        client's streaming download to a .part file, a progress signal every 0.25 s (the engine
-        shows it; nothing is written to the store until the state changes), the MP4 check, the
-        tags written into the video (on a copy that replaces it) and the rename. The worker
-        reports through signals, here delivered directly."""
+        client's streaming download to a .part file (its blocks reserved up front), a progress
+        signal every 0.25 s (the engine shows it; nothing is written to the store until the
+        state changes), the MP4 check, the tags written into the still-private video (mutagen
+        changes a copy of the moov box only; this video's moov lies after the media with the
+        200 MiB free box behind it, so the new moov is appended and the old one becomes free:
+        the media is not copied) and the rename. The worker reports through signals, here
+        delivered directly."""
         job = Job(id=1, created_at=time.time(), state=JobState.DOWNLOADING,
                   settings=VideoSettings(prompt="bench"), task_id=task_id, video_url=url,
                   video_url_expires_at=time.time() + 3000)
@@ -89,8 +92,9 @@ def test_download(bench, sim, tmp_path):
         "download_ratio", median(app_times) / median(curl_times), "×",
         f"median time to download a 200 MiB video from the simulator over loopback through the "
         f"app's download path (DownloadWorker.download: NovitaClient.download streaming to a .part "
-        f"file, progress signals every 0.25 s, MP4 check, tags written on a copy that replaces the "
-        f"file, rename), divided by curl's median "
+        f"file with its blocks reserved up front, progress signals every 0.25 s, MP4 check, tags "
+        f"written in place into the private file (a new moov box appended, the old one freed: "
+        f"the media is not copied), rename), divided by curl's median "
         f"for the same link; {RUNS} runs each, interleaved, after a warm-up of each. App "
         f"{median(app_times) * 1000:.0f} ms ({mib / median(app_times):.0f} MiB/s), curl "
         f"{median(curl_times) * 1000:.0f} ms ({mib / median(curl_times):.0f} MiB/s).",

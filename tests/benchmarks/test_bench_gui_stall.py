@@ -210,7 +210,7 @@ def one_run(run: int, root: Path, sim: SimProcess, png: Path, monkeypatch, qtbot
     qtbot.addWidget(window)
     window.show()
     session.start()
-    model = window.jobs_model
+    model = window.jobs.model
     run_loop(lambda: session.mode is Mode.NOVITA and len(model.jobs()) >= BACKGROUND_JOBS, 20,
              "the window to connect and list the 100 running jobs")
     # Start-up is over (it has its own benchmark) once the player has loaded QtMultimedia and

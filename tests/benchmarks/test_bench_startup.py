@@ -1,8 +1,14 @@
 """startup_ratio, startup_ratio_10k: process start to main window shown and idle, against a bare
-PySide6 window, each run a fresh process with fresh config/data folders (offscreen platform)."""
+PySide6 window, each run a fresh process with fresh config/data folders (offscreen platform).
+
+startup_floor_ratio (reported, not judged): the bare script that first touches every Qt class
+the app's start-up modules import, against the bare script. PySide builds a class, and a Python
+enum for each enum in it, the first time the class is touched; that price is paid by any window
+made of these widgets, before a line of the app's own code runs."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import socket
 import subprocess
@@ -26,8 +32,25 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def launch(mode: str, root: Path, history: Path | None, count: int = 0) -> dict[str, float]:
-    """One fresh process; returns its stamps in ms after the launch."""
+def qt_classes_imported(modules: list[str]) -> list[str]:
+    """"QtCore.Qt", "QtWidgets.QLabel"...: what the modules import from PySide6 at load (the
+    top-level imports; those inside functions run later, if ever)."""
+    names = set()
+    for module in modules:
+        path = REPO.joinpath(*module.split("."))
+        source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if not source.is_file():  # a name without a file of its own (a namespace)
+            continue
+        for node in ast.parse(source.read_text()).body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("PySide6.Qt"):
+                names.update(f"{node.module.removeprefix('PySide6.')}.{alias.name}" for alias in node.names)
+    return sorted(names)
+
+
+def launch(mode: str, root: Path, history: Path | None, count: int = 0,
+           extra: list[str] | None = None, loaded: list[str] | None = None) -> dict[str, float]:
+    """One fresh process; returns its stamps in ms after the launch (and fills `loaded` with
+    the app's modules it reported)."""
     env = isolated_env(root, QT_QPA_PLATFORM="offscreen", NOVITA_API_KEY="bench",
                        NOVITA_API_BASE_URL=f"http://127.0.0.1:{closed_port()}")
     if history is not None:
@@ -35,7 +58,8 @@ def launch(mode: str, root: Path, history: Path | None, count: int = 0) -> dict[
         database.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(history, database)
     start = time.monotonic()
-    process = subprocess.run([sys.executable, "-m", "tests.benchmarks._startup_driver", mode, str(count)],
+    process = subprocess.run([sys.executable, "-m", "tests.benchmarks._startup_driver", mode,
+                              *(extra if extra is not None else [str(count)])],
                              cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert process.returncode == 0, process.stderr[-3000:]
     stamps = {}
@@ -43,6 +67,8 @@ def launch(mode: str, root: Path, history: Path | None, count: int = 0) -> dict[
         if line.startswith("STAMP "):
             _, name, when = line.split()
             stamps[name] = (float(when) - start) * 1000
+        elif line.startswith("LOADED ") and loaded is not None:
+            loaded.extend(line.split()[1:])
     assert "idle" in stamps, process.stdout + process.stderr[-3000:]
     return stamps
 
@@ -54,14 +80,22 @@ def test_startup(bench, tmp_path):
         histories[key] = tmp_path / f"history-{count}.sqlite3"
         make_history(histories[key], count)
 
-    samples: dict[str, list[dict[str, float]]] = {"bare": [], **{key: [] for key in HISTORIES}}
-    order = ["bare", *HISTORIES]
+    loaded: list[str] = []
+    launch("app", tmp_path / "probe", histories["startup_ratio"], HISTORIES["startup_ratio"], loaded=loaded)
+    qt_classes = qt_classes_imported(loaded)
+    assert "QtCore.Qt" in qt_classes and len(qt_classes) > 50, (loaded, qt_classes)
+
+    samples: dict[str, list[dict[str, float]]] = {"bare": [], "floor": [], **{key: [] for key in HISTORIES}}
+    order = ["bare", "floor", *HISTORIES]
     for round_number in range(ROUNDS + 1):
-        # Interleaved, and the order rotates: drift on the machine hits all three alike.
-        for mode in order[round_number % 3:] + order[:round_number % 3]:
+        # Interleaved, and the order rotates: drift on the machine hits all of them alike.
+        turn = round_number % len(order)
+        for mode in order[turn:] + order[:turn]:
             root = tmp_path / f"run-{round_number}-{mode}"
-            stamps = launch("bare" if mode == "bare" else "app", root, histories.get(mode),
-                            HISTORIES.get(mode, 0))
+            if mode in ("bare", "floor"):
+                stamps = launch(mode, root, None, extra=qt_classes if mode == "floor" else [])
+            else:
+                stamps = launch("app", root, histories[mode], HISTORIES[mode])
             if round_number:  # round 0 warms the page cache and Python's bytecode cache
                 samples[mode].append(stamps)
             shutil.rmtree(root, ignore_errors=True)
@@ -88,3 +122,14 @@ def test_startup(bench, tmp_path):
                  "app_phases_median_ms": phases,
                  "bare_phases_median_ms": {name: median([s[name] for s in samples["bare"]])
                                            for name in samples["bare"][0]}})
+    floor = [s["idle"] for s in samples["floor"]]
+    bench.record(
+        "startup_floor_ratio", median(floor) / median(bare), "×",
+        f"median time from launching the process to an empty QMainWindow shown and idle, after "
+        f"first touching the {len(qt_classes)} Qt classes the app's start-up modules import, "
+        f"divided by the bare script's: what PySide charges for those classes (and a Python enum "
+        f"per Qt enum in them) before any of the app's own code runs; {ROUNDS} interleaved runs. "
+        f"Floor median {median(floor):.0f} ms, baseline median {median(bare):.0f} ms.",
+        baseline=median(bare), baseline_unit="ms",
+        baseline_meaning="the bare PySide6 script of startup_ratio",
+        runs=ROUNDS, raw={"floor_idle_ms": floor, "bare_idle_ms": bare, "qt_classes": qt_classes})

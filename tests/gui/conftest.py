@@ -78,7 +78,7 @@ def window(window_factory_env):
 
 def jobs_shown(window) -> list:
     """The jobs the window knows, newest first: what a user can see in the list."""
-    return sorted(window.jobs_model.jobs(), key=lambda job: (-job.created_at, -job.id))
+    return sorted(window.jobs.model.jobs(), key=lambda job: (-job.created_at, -job.id))
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def generate_paused(qtbot, window, tmp_path: Path, count: int) -> list:
     from tests.images import png_bytes
     from vidu_desktop.core.lifecycle import JobState
 
-    window.pause_button.click()
+    window.jobs.pause_button.click()
     qtbot.waitUntil(lambda: window.session.queue_paused, timeout=5000)
     for index in range(count):
         path = tmp_path / f"queued-{index}.png"

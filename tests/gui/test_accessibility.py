@@ -109,7 +109,7 @@ def demo_window(qtbot, open_window, tmp_path):
     the search field."""
     window = open_window(timeout=30_000)
     add_one_image(qtbot, window, tmp_path)
-    window.search.setText("harbour")  # shows the search field's clear button
+    window.jobs.search.setText("harbour")  # shows the search field's clear button
     return window
 
 
@@ -129,7 +129,7 @@ def test_tab_reaches_the_main_controls_in_reading_order(demo_window):
     stops = {name: _first_visit(chain, widget) for name, widget in (
         ("demo banner (Add your Novita API key)", window.demo_banner), ("images", window.images),
         ("prompt", window.form.prompt), ("Generate", window.generate_button),
-        ("player", window.player), ("job list", window.jobs_view))}
+        ("player", window.player), ("job list", window.jobs.view))}
     order = "\n".join(f"  {type(w).__name__} {w.objectName()!r} {w.accessibleName()!r}" for w in chain)
     missed = [name for name, at in stops.items() if at is None]
     assert not missed, f"Tab never reaches: {', '.join(missed)}; it visits:\n{order}"

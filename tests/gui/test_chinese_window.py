@@ -128,8 +128,8 @@ def test_no_english_word_is_left_in_the_chinese_window(qtbot, chinese, window_fa
     window.resize(1280, 800)
     left: dict[str, None] = {}
     for row in range(2):  # the details pane of the done job, then of the failed one
-        flags = window.jobs_view.selectionModel().SelectionFlag
-        window.jobs_view.selectionModel().select(window.jobs_model.index(row, 0),
+        flags = window.jobs.view.selectionModel().SelectionFlag
+        window.jobs.view.selectionModel().select(window.jobs.model.index(row, 0),
                                                  flags.Rows | flags.ClearAndSelect)
         qtbot.wait(150)
         left.update({f"{where}: {text!r} ({', '.join(words)})": None for where, text in visible_texts(window)

@@ -18,7 +18,7 @@ ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRo
 
 
 def every_cell(window) -> list:
-    model = window.jobs_model
+    model = window.jobs.model
     return [model.data(model.index(row, column), role) for row in range(model.rowCount())
             for column in range(model.columnCount()) for role in ROLES]
 
@@ -33,12 +33,12 @@ def test_absurd_numbers_from_the_server_are_shown_sanely_and_survive_a_restart(
     [job] = jobs_shown(window)
     assert job.eta_s == 48 * 3600 and job.progress == 100.0  # read into range, not believed beyond it
     every_cell(window)  # painting the row raised OverflowError here once
-    assert "48:00:00" in window.jobs_model.data(window.jobs_model.index(0, 1)) or \
-        "47:59:5" in window.jobs_model.data(window.jobs_model.index(0, 1))
+    assert "48:00:00" in window.jobs.model.data(window.jobs.model.index(0, 1)) or \
+        "47:59:5" in window.jobs.model.data(window.jobs.model.index(0, 1))
     window.close()
     window.session.shutdown()
     again = window_factory_env()  # once, every later start crashed
-    qtbot.waitUntil(lambda: again.jobs_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: again.jobs.model.rowCount() == 1, timeout=5000)
     every_cell(again)
     qtbot.waitUntil(lambda: jobs_shown(again)[0].state is JobState.DONE, timeout=30_000)
 
@@ -51,10 +51,10 @@ def test_absurd_numbers_already_stored_do_not_break_the_list(qtbot, window_facto
     store.update(job.id or 0, state=JobState.PROCESSING, eta_s=1e308, progress=1e12)
     store.close()
     window = window_factory_env()
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 1, timeout=5000)
-    state = window.jobs_model.data(window.jobs_model.index(0, 1))
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 1, timeout=5000)
+    state = window.jobs.model.data(window.jobs.model.index(0, 1))
     assert state.startswith("Processing 100%") and "left" in state
-    window.jobs_model._tick()  # the countdown's repaint
+    window.jobs.model._tick()  # the countdown's repaint
     every_cell(window)
 
 
@@ -84,7 +84,7 @@ def rate_limited_row(qtbot, window, simulator, tmp_path: Path, retry_after: int)
     window.generate()
     qtbot.waitUntil(lambda: bool(jobs_shown(window)) and jobs_shown(window)[0].error_kind == "RateLimited",
                     timeout=10_000)
-    return window.jobs_model.data(window.jobs_model.index(0, 1))
+    return window.jobs.model.data(window.jobs.model.index(0, 1))
 
 
 def test_a_429_on_submit_counts_down_and_sends_again_once(qtbot, window, simulator, tmp_path):
@@ -124,13 +124,13 @@ def test_a_garbled_answer_to_a_submit_is_uncertain_and_retry_asks_first(
             return reply
         return ask
 
-    flags = window.jobs_view.selectionModel().SelectionFlag
-    window.jobs_view.selectionModel().select(window.jobs_model.index(0, 0), flags.Rows | flags.Select)
+    flags = window.jobs.view.selectionModel().SelectionFlag
+    window.jobs.view.selectionModel().select(window.jobs.model.index(0, 0), flags.Rows | flags.Select)
     monkeypatch.setattr(dialogs, "ask", answer(False))
-    window.retry_selected()  # Ctrl+R: paid twice once, without a question
+    window.jobs.retry_selected()  # Ctrl+R: paid twice once, without a question
     assert len(asked) == 1 and "charged" in asked[0]
     assert simulator.stats.submissions == 1
     monkeypatch.setattr(dialogs, "ask", answer(True))
-    window.retry_selected()
+    window.jobs.retry_selected()
     qtbot.waitUntil(lambda: jobs_shown(window)[0].state is JobState.DONE, timeout=60_000)
     assert simulator.stats.submissions == 2

@@ -219,10 +219,10 @@ def test_image_panel_controls_have_names(qtbot, panel, tmp_path):
 def test_takes_per_image_are_remembered_and_in_the_estimate(qtbot, form):
     from vidu_desktop.core.request import ImageOrder
 
-    assert form.takes() == 1 and form.estimate.text() == "≈ $0.20 per video, estimate"
+    assert form.takes() == 1 and form.estimate.text() == "≈ $0.195 per video, estimate"
     form.takes_box.setValue(3)
     assert form.takes() == 3
-    assert form.estimate.text().splitlines() == ["≈ $0.20 per video, estimate", "× 3 takes: ≈ $0.59 per image"]
+    assert form.estimate.text().splitlines() == ["≈ $0.195 per video, estimate", "× 3 takes: ≈ $0.59 per image"]
     assert settings.takes_per_image() == 3
     orders = [ImageOrder("a.png", form.settings(), form.takes()), ImageOrder("b.png", form.settings(), 1)]
     assert form.estimate_orders(orders) == 4 * form.estimate_units()

@@ -54,7 +54,7 @@ def seed_jobs(database: Path, folder: Path) -> dict[str, Job]:
 def seeded(window_factory_env, database, tmp_path):
     jobs = seed_jobs(database, tmp_path)
     window = window_factory_env()
-    qtbot_wait(window, lambda: window.jobs_model.rowCount() == len(jobs))
+    qtbot_wait(window, lambda: window.jobs.model.rowCount() == len(jobs))
     return window, jobs
 
 
@@ -67,7 +67,7 @@ def qtbot_wait(window, condition, timeout_s: float = 10.0) -> None:
 
 
 def row_texts(window) -> list[str]:
-    model = window.jobs_model
+    model = window.jobs.model
     return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
 
 
@@ -95,7 +95,7 @@ def answer_next_dialog(button_text: str, seen: dict | None = None, check: str = 
 
 
 def select(window, *job_ids: int) -> None:
-    view, model = window.jobs_view, window.jobs_model
+    view, model = window.jobs.view, window.jobs.model
     view.selectionModel().clearSelection()
     for job_id in job_ids:
         view.selectionModel().select(model.index(model.row_of(job_id), 0),
@@ -106,7 +106,7 @@ def test_rows_show_file_prompt_settings_short_state_and_time_at_one_height(qtbot
     from vidu_desktop.ui.job_list import ROW_HEIGHT
 
     window, jobs = seeded
-    model = window.jobs_model
+    model = window.jobs.model
     failed_row = model.row_of(jobs["failed"].id)
     assert model.data(model.index(failed_row, 0)) == "kite.png"
     spoken = model.data(model.index(failed_row, 0), Qt.ItemDataRole.AccessibleTextRole)
@@ -119,9 +119,9 @@ def test_rows_show_file_prompt_settings_short_state_and_time_at_one_height(qtbot
     assert model.data(model.index(model.row_of(jobs["done"].id), 2)) == time.strftime(
         "%H:%M", time.localtime(jobs["done"].created_at))
     for job in jobs.values():  # thumbnails are asked for as rows come into sight
-        window.jobs_view.scrollTo(model.index(model.row_of(job.id), 0))
+        window.jobs.view.scrollTo(model.index(model.row_of(job.id), 0))
         qtbot.waitUntil(lambda job=job: model._thumbs.get(job.id) is not None, timeout=5000)
-    heights = {window.jobs_view.visualRect(model.index(row, 0)).height() for row in range(model.rowCount())}
+    heights = {window.jobs.view.visualRect(model.index(row, 0)).height() for row in range(model.rowCount())}
     assert heights == {ROW_HEIGHT}  # thumbnails of three shapes, one row height
 
 
@@ -129,17 +129,17 @@ def test_search_matches_file_name_prompt_state_and_task_id_and_says_when_nothing
     window, jobs = seeded
     for needle, expected in (("HARBOUR.jpg", "harbour.jpg"), ("mist between", "forest.jpg"),
                              ("task-street", "street.webp"), ("failed", "kite.png"), ("cancelled", "desert.jpg")):
-        window.search.setText(needle)
+        window.jobs.search.setText(needle)
         qtbot.waitUntil(lambda expected=expected: row_texts(window) == [expected], timeout=5000)
-    window.search.setText("zebra")
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 0 and not window.jobs_model.loading, timeout=5000)
-    assert window.jobs_view.empty_text() == "No job matches “zebra”"
-    window.jobs_view.setFocus()
-    window.search.setFocus()
-    qtbot.keyClick(window.search, Qt.Key.Key_Escape)  # Esc clears the search
-    assert window.search.text() == ""
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == len(jobs), timeout=5000)
-    assert window.jobs_view.empty_text() == ""
+    window.jobs.search.setText("zebra")
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 0 and not window.jobs.model.loading, timeout=5000)
+    assert window.jobs.view.empty_text() == "No job matches “zebra”"
+    window.jobs.view.setFocus()
+    window.jobs.search.setFocus()
+    qtbot.keyClick(window.jobs.search, Qt.Key.Key_Escape)  # Esc clears the search
+    assert window.jobs.search.text() == ""
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == len(jobs), timeout=5000)
+    assert window.jobs.view.empty_text() == ""
 
 
 def test_filters_are_exact(qtbot, seeded):
@@ -147,31 +147,31 @@ def test_filters_are_exact(qtbot, seeded):
     expected = {"Waiting": ["forest.jpg"], "Running": ["street.webp"], "Done": ["harbour.jpg"],
                 "Failed or uncertain": ["kite.png"], "Cancelled": ["desert.jpg"]}
     for label, names in expected.items():
-        window.state_filter.setCurrentText(label)
+        window.jobs.state_filter.setCurrentText(label)
         qtbot.waitUntil(lambda names=names: row_texts(window) == names, timeout=5000)
-    window.state_filter.setCurrentText("Running")
+    window.jobs.state_filter.setCurrentText("Running")
     qtbot.waitUntil(lambda: row_texts(window) == ["street.webp"], timeout=5000)
     # A running job that finishes leaves the "Running" list at once.
-    window.jobs_model.update_job(Job(**{**jobs["processing"].__dict__, "state": JobState.DONE,
+    window.jobs.model.update_job(Job(**{**jobs["processing"].__dict__, "state": JobState.DONE,
                                         "updated_at": time.time()}))
-    assert window.jobs_model.rowCount() == 0
-    assert "No job in this state" in window.jobs_view.empty_text()
+    assert window.jobs.model.rowCount() == 0
+    assert "No job in this state" in window.jobs.view.empty_text()
 
 
 def test_an_empty_list_says_what_to_do(qtbot, window):
-    qtbot.waitUntil(lambda: not window.jobs_model.loading, timeout=5000)
-    assert window.jobs_view.empty_text() == "No jobs yet: drop an image here, or open one with Ctrl+O"
+    qtbot.waitUntil(lambda: not window.jobs.model.loading, timeout=5000)
+    assert window.jobs.view.empty_text() == "No jobs yet: drop an image here, or open one with Ctrl+O"
 
 
 def test_keys_delete_with_a_verb_select_all_and_the_details_pane(qtbot, seeded, monkeypatch):
     window, jobs = seeded
-    view = window.jobs_view
+    view = window.jobs.view
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(view.selected_job_ids()) == len(jobs)
-    assert not window.details.play_button.isVisible()  # several selected: no single job's details
+    assert not window.jobs.details.play_button.isVisible()  # several selected: no single job's details
     select(window, jobs["failed"].id)
-    details = window.details
+    details = window.jobs.details
     assert details.isVisible() and details.error.toPlainText() == LONG_ERROR
     details.copy_error.click()
     assert QGuiApplication.clipboard().text() == LONG_ERROR
@@ -184,12 +184,12 @@ def test_keys_delete_with_a_verb_select_all_and_the_details_pane(qtbot, seeded, 
     seen = answer_next_dialog("Keep")
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert seen["buttons"] == ["Delete the job", "Keep"]
-    assert window.jobs_model.job(jobs["done"].id) is not None
+    assert window.jobs.model.job(jobs["done"].id) is not None
     select(window, jobs["cancelled"].id, jobs["failed"].id)
     seen = answer_next_dialog("Delete 2 jobs")
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert "Delete 2 jobs" in seen["buttons"]
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == len(jobs) - 2, timeout=5000)
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == len(jobs) - 2, timeout=5000)
 
 
 def test_the_countdown_moves_every_second_without_a_poll(qtbot):
@@ -208,7 +208,7 @@ def test_the_countdown_moves_every_second_without_a_poll(qtbot):
 
 def test_drag_a_finished_video_out_as_a_file(seeded):
     window, jobs = seeded
-    model = window.jobs_model
+    model = window.jobs.model
     index = model.index(model.row_of(jobs["done"].id), 0)
     assert model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
     mime = model.mimeData([index])
@@ -225,21 +225,21 @@ def test_a_finished_job_never_takes_over_the_player(qtbot, window, simulator, tm
     first = jobs_shown(window)[0]
     qtbot.waitUntil(lambda: window.player.media_player() is not None and window.player.media_player()
                     .playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=15_000)
-    assert window.jobs_model.data(window.jobs_model.index(0, 0)).startswith("▶ ")  # the playing job is marked
+    assert window.jobs.model.data(window.jobs.model.index(0, 0)).startswith("▶ ")  # the playing job is marked
     assert window.images.images  # the images stay after Generate
     window.form.prompt.setPlainText("another try")
     window.generate()
     qtbot.waitUntil(lambda: len(jobs_shown(window)) == 2 and jobs_shown(window)[0].state is JobState.DONE,
                     timeout=60_000)
     second = jobs_shown(window)[0]
-    qtbot.waitUntil(lambda: second.id in window.jobs_model.ready_ids, timeout=5000)
+    qtbot.waitUntil(lambda: second.id in window.jobs.model.ready_ids, timeout=5000)
     assert window.player.current_path() == Path(first.video_path)  # still the first video
-    assert window.ready_notice.isVisible()
-    assert window.ready_text.text() == f"The video from {Path(second.image_source).name} is ready."
-    assert window.jobs_model.data(window.jobs_model.index(0, 1)).endswith("ready: Play")
-    window.ready_play.click()
+    assert window.jobs.ready_notice.isVisible()
+    assert window.jobs.ready_text.text() == f"The video from {Path(second.image_source).name} is ready."
+    assert window.jobs.model.data(window.jobs.model.index(0, 1)).endswith("ready: Play")
+    window.jobs.ready_play.click()
     assert window.player.current_path() == Path(second.video_path)
-    assert window.jobs_model.playing_id == second.id and not window.ready_notice.isVisible()
+    assert window.jobs.model.playing_id == second.id and not window.jobs.ready_notice.isVisible()
 
 
 def test_generate_keeps_the_images_and_offers_to_leave_out_invalid_ones(qtbot, window, simulator, tmp_path):
@@ -269,19 +269,19 @@ def test_rerun_sends_the_same_image_and_settings_linked_to_its_parent(qtbot, win
                     timeout=60_000)
     parent = jobs_shown(window)[0]
     select(window, parent.id)
-    window.details.rerun_button.click()
+    window.jobs.details.rerun_button.click()
     qtbot.waitUntil(lambda: len(jobs_shown(window)) == 2, timeout=10_000)
     child = jobs_shown(window)[0]
     assert child.settings.prompt == "the parent" and child.image_source == parent.image_source
     assert (child.parent_id, child.relation) == (parent.id, "rerun")
     assert child.settings.seed != parent.settings.seed  # a new take, not the same video again
     select(window, child.id)  # the details pane links the two both ways
-    qtbot.waitUntil(lambda: f"job:{parent.id}" in window.details.fields["parent"].text(), timeout=5000)
-    assert "re-run of" in window.details.fields["parent"].text()
+    qtbot.waitUntil(lambda: f"job:{parent.id}" in window.jobs.details.fields["parent"].text(), timeout=5000)
+    assert "re-run of" in window.jobs.details.fields["parent"].text()
     select(window, parent.id)
-    qtbot.waitUntil(lambda: f"job:{child.id}" in window.details.fields["children"].text(), timeout=5000)
-    window.details.fields["children"].linkActivated.emit(f"job:{child.id}")  # following the link selects it
-    assert window.jobs_view.currentIndex().row() == window.jobs_model.row_of(child.id)
+    qtbot.waitUntil(lambda: f"job:{child.id}" in window.jobs.details.fields["children"].text(), timeout=5000)
+    window.jobs.details.fields["children"].linkActivated.emit(f"job:{child.id}")  # following the link selects it
+    assert window.jobs.view.currentIndex().row() == window.jobs.model.row_of(child.id)
 
 
 def test_quitting_with_jobs_running_says_so_once(qtbot, seeded):
@@ -304,7 +304,7 @@ def test_show_in_folder_without_a_file_manager_shows_the_path_to_copy(qtbot, see
     window, jobs = seeded
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)  # no file manager answers
     select(window, jobs["done"].id)
-    window.details.folder_button.click()
+    window.jobs.details.folder_button.click()
     [dialog] = [d for d in window.findChildren(PathDialog) if d.isVisible()]
     assert dialog.path_field.text() == str(Path(jobs["done"].video_path).parent)
     dialog.copy_button.click()
@@ -315,19 +315,20 @@ def test_show_in_folder_without_a_file_manager_shows_the_path_to_copy(qtbot, see
 def test_controls_have_names_and_generate_is_the_accented_default(window):
     from PySide6.QtWidgets import QAbstractButton
 
-    assert window.search.accessibleName() == "Search jobs"
-    assert window.state_filter.accessibleName() == "Show jobs"
+    assert window.jobs.search.accessibleName() == "Search jobs"
+    assert window.jobs.state_filter.accessibleName() == "Show jobs"
     assert window.generate_button.isDefault() and window.generate_button.objectName() == "generate"
     assert "QPushButton#generate" in QApplication.instance().styleSheet()
-    mine = [window.details, window.search, window.state_filter, window.jobs_view, window.pause_button,
-            window.cancel_button, window.up_button, window.down_button, window.ready_play, window.demo_link,
-            *window.details.findChildren(QAbstractButton)]
+    jobs = window.jobs
+    mine = [jobs.details, jobs.search, jobs.state_filter, jobs.view, jobs.pause_button, jobs.cancel_button,
+            jobs.up_button, jobs.down_button, jobs.ready_play, window.demo_link,
+            *jobs.details.findChildren(QAbstractButton)]
     for widget in mine:
-        assert widget.accessibleName() and (widget.toolTip() or widget is window.details), widget
-    assert QAccessible.queryAccessibleInterface(window.search).text(QAccessible.Text.Name) == "Search jobs"
+        assert widget.accessibleName() and (widget.toolTip() or widget is window.jobs.details), widget
+    assert QAccessible.queryAccessibleInterface(window.jobs.search).text(QAccessible.Text.Name) == "Search jobs"
     # A combo box is announced by its value ("All"): its label names it, through a relation.
     labels = [face.text(QAccessible.Text.Name) for face, _relation in
-              QAccessible.queryAccessibleInterface(window.state_filter).relations(QAccessible.Relation.Label)]
+              QAccessible.queryAccessibleInterface(window.jobs.state_filter).relations(QAccessible.Relation.Label)]
     assert "Show jobs" in labels
     margins = window.centralWidget().layout().contentsMargins()
     assert min(margins.left(), margins.right(), margins.top()) >= 8  # the job table keeps off the edge
@@ -355,33 +356,33 @@ def test_screenshots_light_and_dark_at_two_sizes(qtbot, seeded, artifacts_dir):
 
 def test_queue_controls_pause_cancel_and_move(qtbot, window, simulator, tmp_path):
     generate_paused(qtbot, window, tmp_path, 3)
-    assert window.pause_button.text() == "Resume queue" and "paused" in window.queue_label.text()
+    assert window.jobs.pause_button.text() == "Resume queue" and "paused" in window.jobs.queue_label.text()
     assert window.pause_action.isChecked()
     assert simulator.stats.submissions == 0  # paused: nothing is sent
-    window.state_filter.setCurrentText("Waiting")
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 3, timeout=5000)
+    window.jobs.state_filter.setCurrentText("Waiting")
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 3, timeout=5000)
     newest = jobs_shown(window)[0]
     select(window, newest.id)
-    assert window.cancel_button.isEnabled() and window.up_button.isEnabled()
+    assert window.jobs.cancel_button.isEnabled() and window.jobs.up_button.isEnabled()
     before = newest.queue_position
-    window.up_button.click()
-    qtbot.waitUntil(lambda: window.jobs_model.job(newest.id).queue_position != before, timeout=5000)
-    window.cancel_button.click()
-    qtbot.waitUntil(lambda: window.jobs_model.job(newest.id).state is JobState.CANCELLED, timeout=5000)
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 2, timeout=5000)  # left the "Waiting" list
+    window.jobs.up_button.click()
+    qtbot.waitUntil(lambda: window.jobs.model.job(newest.id).queue_position != before, timeout=5000)
+    window.jobs.cancel_button.click()
+    qtbot.waitUntil(lambda: window.jobs.model.job(newest.id).state is JobState.CANCELLED, timeout=5000)
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 2, timeout=5000)  # left the "Waiting" list
     # Dragging a waiting row onto another moves it before that one in the queue.
     first, second = sorted((job for job in jobs_shown(window) if job.state is JobState.WAITING),
                            key=lambda job: job.queue_position)
-    model = window.jobs_model
+    model = window.jobs.model
     mime = model.mimeData([model.index(model.row_of(second.id), 0)])
     target = model.index(model.row_of(first.id), 0)
     assert model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
     model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
     qtbot.waitUntil(lambda: model.job(second.id).queue_position < model.job(first.id).queue_position,
                     timeout=5000)
-    window.pause_button.click()
+    window.jobs.pause_button.click()
     qtbot.waitUntil(lambda: not window.session.queue_paused, timeout=5000)
-    assert window.pause_button.text() == "Pause queue"
+    assert window.jobs.pause_button.text() == "Pause queue"
     qtbot.waitUntil(lambda: simulator.stats.submissions == 2, timeout=20_000)
 
 
@@ -397,7 +398,7 @@ def test_continue_from_last_frame_adds_the_frame_with_the_jobs_settings(qtbot, w
     window.images.clear()
     window.form.prompt.setPlainText("")
     select(window, parent.id)
-    window.details.continue_button.click()
+    window.jobs.details.continue_button.click()
     qtbot.waitUntil(lambda: bool(window.images.images) and not window.images.images[0].pending, timeout=20_000)
     [frame] = window.images.images
     assert Path(frame.source).parent == paths.frames_dir() and frame.source.endswith(".png")
@@ -434,7 +435,7 @@ def test_tab_goes_from_generate_through_the_job_list_in_order(window):
     for _ in range(3):
         widget = next_focusable(widget)
         order.append(widget)
-    assert order == [window.state_filter, window.search, window.jobs_view]
+    assert order == [window.jobs.state_filter, window.jobs.search, window.jobs.view]
 
 
 def test_the_file_menu_opens_images_folders_batches_and_videos(window):
@@ -451,7 +452,7 @@ def test_the_file_menu_opens_images_folders_batches_and_videos(window):
 
 def test_waiting_jobs_show_no_time_and_running_ones_their_elapsed_time(seeded):
     window, jobs = seeded
-    model = window.jobs_model
+    model = window.jobs.model
 
     def time_shown(name: str) -> str:
         return model.data(model.index(model.row_of(jobs[name].id), 2))
@@ -479,7 +480,7 @@ def test_screenshot_in_chinese_at_1280(qtbot, chinese, seeded, artifacts_dir):
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=10_000)
     qtbot.wait(150)
     assert window.generate_button.text().startswith("生成")
-    for button in (window.generate_button, window.pause_button, window.up_button, window.down_button,
-                   window.cancel_button):
+    for button in (window.generate_button, window.jobs.pause_button, window.jobs.up_button, window.jobs.down_button,
+                   window.jobs.cancel_button):
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text()), button.text()
     assert window.grab().save(str(artifacts_dir / "job-list-zh_CN-1280x800.png"))

@@ -29,8 +29,8 @@ def add_images(qtbot, window, tmp_path: Path, count: int) -> list[str]:
 
 
 def select_row(window, row: int) -> None:
-    flags = window.jobs_view.selectionModel().SelectionFlag
-    window.jobs_view.selectionModel().select(window.jobs_model.index(row, 0), flags.Rows | flags.Select)
+    flags = window.jobs.view.selectionModel().SelectionFlag
+    window.jobs.view.selectionModel().select(window.jobs.model.index(row, 0), flags.Rows | flags.Select)
 
 
 def wait_finished(qtbot, window, count: int, timeout: int = 60_000) -> list:
@@ -52,7 +52,7 @@ def test_several_images_make_one_job_each_with_the_same_settings(qtbot, window, 
     assert [j.state for j in jobs] == [JobState.DONE] * 3
     assert {j.settings.duration for j in jobs} == {1}
     assert simulator.stats.submissions == 3
-    assert window.jobs_model.rowCount() == 3
+    assert window.jobs.model.rowCount() == 3
 
 
 def test_a_failed_task_shows_the_reason_in_plain_words(qtbot, window, simulator, tmp_path):
@@ -61,10 +61,10 @@ def test_a_failed_task_shows_the_reason_in_plain_words(qtbot, window, simulator,
     window.generate()
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.FAILED
-    qtbot.waitUntil(lambda: window.jobs_model.data(window.jobs_model.index(0, 1)) ==
+    qtbot.waitUntil(lambda: window.jobs.model.data(window.jobs.model.index(0, 1)) ==
                     "Failed: Novita could not make this video: content moderation failed", timeout=5000)
-    assert "Novita could not make this video: content moderation failed." in window.jobs_model.data(
-        window.jobs_model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "Novita could not make this video: content moderation failed." in window.jobs.model.data(
+        window.jobs.model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_low_balance_says_what_to_do(qtbot, window, simulator, tmp_path):
@@ -75,7 +75,7 @@ def test_low_balance_says_what_to_do(qtbot, window, simulator, tmp_path):
     assert job.error.startswith("Your Novita balance is too low for this job, so it was not started and "
                                 "nothing was charged — top up at novita.ai")
     select_row(window, 0)
-    window.retry_selected()  # topped up: Retry sends it again and it finishes
+    window.jobs.retry_selected()  # topped up: Retry sends it again and it finishes
     qtbot.waitUntil(lambda: jobs_shown(window)[0].state is not JobState.FAILED, timeout=5000)
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.DONE and simulator.stats.submissions == 2
@@ -88,7 +88,7 @@ def test_a_submit_whose_answer_is_lost_is_uncertain_and_not_resent(qtbot, window
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.UNCERTAIN and "may or may not have started" in job.error
     assert simulator.stats.submissions == 1
-    qtbot.waitUntil(lambda: "Sent? Unknown" in window.jobs_model.data(window.jobs_model.index(0, 1)),
+    qtbot.waitUntil(lambda: "Sent? Unknown" in window.jobs.model.data(window.jobs.model.index(0, 1)),
                     timeout=5000)
 
 
@@ -130,15 +130,15 @@ def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, t
     jobs = wait_finished(qtbot, window, 2)
     done = next(j for j in jobs if j.state is JobState.DONE)
 
-    window.search.setText("KITE")
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 1, timeout=5000)
-    assert window.jobs_model.job_at(0).settings.prompt == "a red kite over the hills"
-    window.search.clear()
-    window.state_filter.setCurrentText("Failed or uncertain")
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 1 and
-                    window.jobs_model.job_at(0).settings.prompt == "a blue boat", timeout=5000)
-    window.state_filter.setCurrentText("All")
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 2, timeout=5000)
+    window.jobs.search.setText("KITE")
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 1, timeout=5000)
+    assert window.jobs.model.job_at(0).settings.prompt == "a red kite over the hills"
+    window.jobs.search.clear()
+    window.jobs.state_filter.setCurrentText("Failed or uncertain")
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 1 and
+                    window.jobs.model.job_at(0).settings.prompt == "a blue boat", timeout=5000)
+    window.jobs.state_filter.setCurrentText("All")
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 2, timeout=5000)
 
     window.images.clear()
     window.form.prompt.setPlainText("")
@@ -151,15 +151,15 @@ def test_history_filters_searches_reruns_and_deletes(qtbot, window, simulator, t
 
     window.play_job(done.id)
     video = Path(done.video_path)
-    row = window.jobs_model.row_of(done.id)
-    window.jobs_view.selectionModel().clearSelection()
+    row = window.jobs.model.row_of(done.id)
+    window.jobs.view.selectionModel().clearSelection()
     select_row(window, row)
     QTimer.singleShot(0, lambda: next(b for b in QApplication.activeModalWidget().buttons()
                                       if b.text() == "Delete the job").click())
-    window.delete_selected()
-    qtbot.waitUntil(lambda: window.jobs_model.job(done.id) is None, timeout=5000)
+    window.jobs.delete_selected()
+    qtbot.waitUntil(lambda: window.jobs.model.job(done.id) is None, timeout=5000)
     assert not video.exists()
-    assert window.jobs_model.rowCount() == 1 and window.player.current_path() is None
+    assert window.jobs.model.rowCount() == 1 and window.player.current_path() is None
 
 
 def test_an_expired_link_is_refreshed_before_downloading(qtbot, window, simulator, tmp_path):
@@ -189,7 +189,7 @@ def test_an_unwritable_library_is_explained_and_the_link_kept(qtbot, window, sim
     assert "could not be saved" in job.error and "press Retry" in job.error
     settings.set_value("library/folder", str(tmp_path / "Library"))
     select_row(window, 0)
-    window.retry_selected()  # no new submission: the same task's video is fetched
+    window.jobs.retry_selected()  # no new submission: the same task's video is fetched
     qtbot.waitUntil(lambda: jobs_shown(window)[0].state is not JobState.FAILED, timeout=5000)
     [job] = wait_finished(qtbot, window, 1)
     assert job.state is JobState.DONE and Path(job.video_path).parent == (tmp_path / "Library").resolve()
@@ -208,10 +208,10 @@ def test_a_long_history_arrives_page_by_page_and_search_reaches_all_of_it(qtbot,
                       image_source=f"/photos/harbour-{index}.jpg", server="elsewhere"))
     store.close()
     window = window_factory_env()
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == PAGE_SIZE, timeout=5000)
-    assert window.jobs_model.job_at(0).settings.prompt == f"harbour at dawn {PAGE_SIZE * 3 - 1}"  # newest first
-    window.jobs_view.scrollToBottom()  # the view asks for more as the end comes into sight
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() > PAGE_SIZE, timeout=5000)
-    window.search.setText("harbour-7.jpg")  # the oldest pages were never loaded: the search still finds it
-    qtbot.waitUntil(lambda: window.jobs_model.rowCount() == 1, timeout=5000)
-    assert window.jobs_model.job_at(0).settings.prompt == "harbour at dawn 7"
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == PAGE_SIZE, timeout=5000)
+    assert window.jobs.model.job_at(0).settings.prompt == f"harbour at dawn {PAGE_SIZE * 3 - 1}"  # newest first
+    window.jobs.view.scrollToBottom()  # the view asks for more as the end comes into sight
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() > PAGE_SIZE, timeout=5000)
+    window.jobs.search.setText("harbour-7.jpg")  # the oldest pages were never loaded: the search still finds it
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 1, timeout=5000)
+    assert window.jobs.model.job_at(0).settings.prompt == "harbour at dawn 7"

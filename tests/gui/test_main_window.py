@@ -135,21 +135,21 @@ def test_generate_progress_and_the_video_plays(qtbot, window, simulator, tmp_pat
     states = set()
 
     def done() -> bool:
-        job = window.jobs_model.job(job_id)
+        job = window.jobs.model.job(job_id)
         states.add(job.state)
         assert job.state is not JobState.FAILED, job.error
         return job.state is JobState.DONE
 
     qtbot.waitUntil(done, timeout=60_000)
     assert JobState.DONE in states
-    job = window.jobs_model.job(job_id)
+    job = window.jobs.model.job(job_id)
     assert Path(job.video_path).is_file() and Path(job.video_path).parent == settings.library_dir().resolve()
     player = window.player.media_player()
     qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=15_000)
     with qtbot.waitSignal(window.player.video_sink().videoFrameChanged, timeout=10_000,
                           check_params_cb=lambda frame: frame.isValid()):
         pass
-    assert window.jobs_model.data(window.jobs_model.index(0, 1)).startswith("Done")
+    assert window.jobs.model.data(window.jobs.model.index(0, 1)).startswith("Done")
     assert simulator.stats.submissions == 1
     save_screenshot(qtbot, window, artifacts_dir / "main-window-finished-job.png")
 

@@ -53,7 +53,7 @@ def balance_shown(window) -> str:
 def test_the_estimate_and_the_generate_label_follow_the_form(qtbot, window, artifacts_dir):
     form = window.form
     window.images.add_sources([URL])
-    assert form.estimate.text() == "≈ $0.20 per video, estimate"
+    assert form.estimate.text() == "≈ $0.195 per video, estimate"
     assert window.generate_button.text() == "Generate · ≈ $0.20"
     form.duration.setValue(10)
     assert form.estimate.text() == "≈ $0.39 per video, estimate"
@@ -191,7 +191,7 @@ def test_more_than_the_balance_asks_and_a_refused_submit_fails_with_the_top_up_l
     assert job.state is JobState.FAILED and job.state is not JobState.UNCERTAIN
     assert job.error_kind == "BalanceError" and errors.TOP_UP_URL in job.error
     assert job.task_id is None and simulator.account.charges() == []
-    model = window.jobs_model
+    model = window.jobs.model
     row = model.row_of(job.id)
     assert model.data(model.index(row, 1)).startswith("Failed: Your Novita balance is too low")
     assert errors.TOP_UP_URL in model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
@@ -289,7 +289,7 @@ def test_money_settings_overrides_threshold_and_cap(qtbot, window):
     window.money_settings_changed()
     assert window.form.estimate.text() == "≈ $0.25 per video, estimate"
     window.form.off_peak.setChecked(True)
-    assert window.form.estimate.text() == "≈ $0.06 per video, estimate"  # 0.25 × $0.25
+    assert window.form.estimate.text() == "≈ $0.063 per video, estimate"  # 0.25 × $0.25
 
     again = SettingsDialog(window)
     qtbot.addWidget(again)
@@ -300,7 +300,7 @@ def test_money_settings_overrides_threshold_and_cap(qtbot, window):
     assert settings.price_overrides() == {} and settings.monthly_cap_units() is None
     window.money_settings_changed()
     window.form.off_peak.setChecked(False)
-    assert window.form.estimate.text() == "≈ $0.20 per video, estimate"
+    assert window.form.estimate.text() == "≈ $0.195 per video, estimate"
 
 
 def test_submits_read_the_balance_at_most_once_a_minute(qtbot, window, simulator, tmp_path):

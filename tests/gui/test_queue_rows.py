@@ -13,7 +13,7 @@ from vidu_desktop.ui.job_list import COL_STATE, state_text
 
 
 def state_words(window, job_id: int) -> str:
-    model = window.jobs_model
+    model = window.jobs.model
     return model.data(model.index(model.row_of(job_id), COL_STATE))
 
 
@@ -23,11 +23,11 @@ def test_waiting_rows_show_their_place_in_the_queue_and_it_follows_a_move(qtbot,
     assert [state_words(window, job.id) for job in (first, second, third)] == [
         "Waiting · #1", "Waiting · #2", "Waiting · #3"]
     select(window, third.id)
-    window.up_button.click()
+    window.jobs.up_button.click()
     qtbot.waitUntil(lambda: state_words(window, third.id) == "Waiting · #2", timeout=5000)
     assert state_words(window, second.id) == "Waiting · #3" and state_words(window, first.id) == "Waiting · #1"
     select(window, first.id)
-    window.cancel_button.click()
+    window.jobs.cancel_button.click()
     qtbot.waitUntil(lambda: state_words(window, third.id) == "Waiting · #1", timeout=5000)
     assert state_words(window, second.id) == "Waiting · #2"
 
@@ -60,7 +60,7 @@ def test_lowering_the_queue_limit_in_settings_applies_at_once(qtbot, window, tmp
         most_open[0] = max(most_open[0], sum(1 for state in states.values() if state.open_at_novita))
 
     window.session.jobChanged.connect(changed)
-    window.pause_button.click()  # resume: the new limit holds from the first send
+    window.jobs.pause_button.click()  # resume: the new limit holds from the first send
     qtbot.waitUntil(lambda: sum(1 for state in states.values() if state is JobState.DONE) >= 2, timeout=60_000)
     assert most_open[0] == 1
 

@@ -53,7 +53,7 @@ def test_an_unanswered_submit_shows_as_uncertain_at_once(qtbot, window_factory_e
     window = window_factory_env()
     qtbot.waitUntil(lambda: bool(jobs_shown(window)), timeout=5000)
     assert jobs_shown(window)[0].state is JobState.UNCERTAIN
-    assert window.jobs_model.data(window.jobs_model.index(0, 1)).startswith("Sent? Unknown")
+    assert window.jobs.model.data(window.jobs.model.index(0, 1)).startswith("Sent? Unknown")
     assert simulator.stats.submissions == 0
 
 

@@ -79,10 +79,10 @@ def test_a_series_folder_takes_and_a_continued_take(qtbot, open_window, tmp_path
     # Continue one harbour take from its last frame.
     parent = next(job for job in jobs if Path(job.image_source).stem == "harbour")
     window.images.clear()
-    row = window.jobs_model.row_of(parent.id)
-    window.jobs_view.setCurrentIndex(window.jobs_model.index(row, 0))
-    qtbot.waitUntil(lambda: window.details.continue_button.isEnabled(), timeout=5_000)
-    window.details.continue_button.click()
+    row = window.jobs.model.row_of(parent.id)
+    window.jobs.view.setCurrentIndex(window.jobs.model.index(row, 0))
+    qtbot.waitUntil(lambda: window.jobs.details.continue_button.isEnabled(), timeout=5_000)
+    window.jobs.details.continue_button.click()
     qtbot.waitUntil(lambda: len(window.images.images) == 1 and window.images.images[0].valid, timeout=30_000)
     frame = window.images.images[0]
     video = next(s for s in probe(parent.video_path)["streams"] if s["codec_type"] == "video")
@@ -94,7 +94,7 @@ def test_a_series_folder_takes_and_a_continued_take(qtbot, open_window, tmp_path
     qtbot.waitUntil(lambda: len(jobs_shown(window)) == 13, timeout=10_000)
     child = next(job for job in jobs_shown(window) if job.parent_id == parent.id)
     assert child.relation == "continue" and child.settings.prompt == parent.settings.prompt
-    qtbot.waitUntil(lambda: window.jobs_model.job(child.id).state is JobState.DONE, timeout=120_000)
+    qtbot.waitUntil(lambda: window.jobs.model.job(child.id).state is JobState.DONE, timeout=120_000)
     with qtbot.waitSignal(window.session.familyReady, timeout=5_000,
                           check_params_cb=lambda job_id, *_: job_id == parent.id) as family:
         window.session.request_family(parent.id)

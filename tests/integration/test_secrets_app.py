@@ -232,13 +232,13 @@ def run_one_failing_job(qtbot, tmp_path: Path, monkeypatch, base_url: str) -> tu
         session.generate([ImageOrder(str(image), VideoSettings(duration=5))])
 
         def failed() -> bool:
-            jobs = window.jobs_model.jobs()
+            jobs = window.jobs.model.jobs()
             return len(jobs) == 1 and jobs[0].state is JobState.FAILED
 
         qtbot.waitUntil(failed, timeout=20_000)
-        [job] = window.jobs_model.jobs()
-        shown = " ".join(str(window.jobs_model.data(window.jobs_model.index(0, column)))
-                         for column in range(window.jobs_model.columnCount()))
+        [job] = window.jobs.model.jobs()
+        shown = " ".join(str(window.jobs.model.data(window.jobs.model.index(0, column)))
+                         for column in range(window.jobs.model.columnCount()))
     finally:
         window.close()
         session.shutdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from vidu_desktop.core.library import (
     destination_in,
     move_into_place,
+    placed_already,
     source_stem,
     unique_destination,
     video_filename,
@@ -45,6 +47,20 @@ def test_names_are_made_unique_in_the_folder(tmp_path: Path):
         made.write_bytes(b"video")
         placed = move_into_place(made, tmp_path.resolve(), name)
         assert placed.name == expected and placed.read_bytes() == b"video" and not made.exists()
+
+
+def test_a_move_cut_short_after_its_link_is_found(tmp_path: Path):
+    """A crash between move_into_place's link and its unlink: the video is in place already,
+    under its name or a numbered one; the private name is its second name."""
+    library = tmp_path.resolve()
+    name = "harbour_2026-11-24_1530_720p_5s.mp4"
+    (library / name).write_bytes(b"someone else's video")
+    private = library / ".vidu-job-3.mp4"
+    private.write_bytes(b"video")
+    assert placed_already(private, library, name) is None  # not placed yet: one name only
+    os.link(private, library / "harbour_2026-11-24_1530_720p_5s-2.mp4")
+    assert placed_already(private, library, name) == library / "harbour_2026-11-24_1530_720p_5s-2.mp4"
+    assert placed_already(library / "missing.mp4", library, name) is None
 
 
 @given(st.text(max_size=400), st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10**20, 10**20),

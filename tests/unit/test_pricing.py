@@ -169,6 +169,29 @@ def test_formatting_rounds_half_up_to_the_cent(units):
     assert text.startswith("-") == (units < 0 and cents > 0)
 
 
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.integers(1, 8))
+def test_a_unit_price_times_the_count_is_the_total_shown(units, count):
+    """"≈ $0.195 per video" beside "Generate 4 videos · ≈ $0.78": a per-video price keeps its
+    tenth of a cent, so multiplying what is shown gives the total to the cent."""
+    text = format_usd(units, unit_price=True)
+    if abs(units) < 10 and units % 100:
+        assert text in ("<$0.01", "$0.00")
+        return
+    shown = Decimal(text.replace("$", "").replace(",", "").replace("-", ""))
+    assert shown == (abs(Decimal(units)) / 10).to_integral_value(rounding="ROUND_HALF_UP") / 1000
+    if abs(units) % 10 == 0:  # prices are whole tenths of a cent: the product is exact
+        total = Decimal(format_usd(abs(units) * count).replace("$", "").replace(",", ""))
+        assert (shown * count).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP") == total
+
+
+@pytest.mark.parametrize("units, text", [
+    (1950, "$0.195"), (2000, "$0.20"), (5850, "$0.585"), (123450, "$12.345"), (-1950, "-$0.195"), (5, "<$0.01"),
+    (None, "—"),
+])
+def test_unit_prices_keep_a_tenth_of_a_cent(units, text):
+    assert format_usd(units, unit_price=True) == text
+
+
 @pytest.mark.parametrize("units, text", [
     (0, "$0.00"), (1, "<$0.01"), (49, "<$0.01"), (50, "$0.01"), (5850, "$0.59"), (5849, "$0.58"),
     (123456, "$12.35"), (1_000_000_000, "$100,000.00"), (-12345, "-$1.23"), (-49, "$0.00"),

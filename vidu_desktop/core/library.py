@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import time
@@ -92,6 +93,22 @@ def move_into_place(source: Path, library: Path, filename: str) -> Path:
         source.unlink()
         return target
     raise FileExistsError(f"no free name for {filename!r} in {library}")
+
+
+def placed_already(source: Path, library: Path, filename: str) -> Path | None:
+    """Where an interrupted move_into_place (a crash between its link and its unlink) already
+    put `source`: the name from `filename` (or a numbered one) that is the same file. None when
+    `source` has no second name there."""
+    try:
+        if source.stat().st_nlink < 2:
+            return None
+        stem, _dot, extension = filename.rpartition(".")
+        for candidate in library.glob(f"{glob.escape(stem)}*.{glob.escape(extension)}"):
+            if candidate != source and os.path.samefile(candidate, source):
+                return destination_in(library, candidate.name)
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def destination_in(library: Path, filename: str) -> Path:

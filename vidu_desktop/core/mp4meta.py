@@ -3,14 +3,19 @@ the app's version, inside the MP4 itself (mutagen writes the tags).
 
 Standard iTunes-style tags that players and ffprobe show (title, comment, description,
 encoder, date), plus one freeform tag (JOB_TAG) holding the rest as JSON. Only the movie's
-metadata box changes: the video and audio samples stay byte-identical to what Novita sent.
+metadata box changes (it may move to the end of the file): the video and audio samples stay
+byte-identical to what Novita sent, and are not copied unless the moov box comes before them.
 
 Reading is total: a file without these tags, or a hostile one (no moov, a huge or deeply
-nested one, bad JSON), gives None; writing raises MetadataError, and the caller keeps the video.
+nested one, bad JSON), gives None; writing raises MetadataError with the video as it was (or
+VideoDamaged, see write_metadata), and the caller keeps the video.
 """
 
 from __future__ import annotations
 
+import errno
+import io
+import itertools
 import json
 import math
 import os
@@ -18,7 +23,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, BinaryIO, TypeGuard
 
 from .files import NotAFile, open_regular
 from .request import SEED_RANGE, VideoSettings
@@ -27,6 +32,9 @@ JOB_TAG = "----:io.github.vidu_desktop:job"
 SCHEMA = 1
 MAX_MOOV_BYTES = 16 * 1024 * 1024  # the metadata box of a short clip is a few hundred kB at most
 MAX_TOP_LEVEL_BOXES = 10_000
+MAX_FTYP_BYTES = 64 * 1024  # a list of brands: tens of bytes in any real file
+COPY_PIECE_BYTES = 64 * 1024 * 1024
+READ_PIECE_BYTES = 1024 * 1024
 MAX_JSON_BYTES = 64 * 1024  # the job tag holds a prompt of at most 5000 characters and a few fields
 MAX_TEXT = 5000
 TITLE_CHARS = 120
@@ -82,42 +90,249 @@ class VideoMetadata:
 
 
 def write_metadata(path: Path, meta: VideoMetadata) -> None:
-    """Write the standard tags and the JSON job tag into the MP4 at `path`. Done on a copy that
-    then replaces the file, so a failure (a full disk, a crash) leaves the video as it was.
-    Raises MetadataError; the samples are never touched."""
+    """Write the standard tags and the JSON job tag into the MP4 at `path`, without copying the
+    media when the movie box comes after it. mutagen changes only a copy of the moov box (in
+    memory, seen at its place in the file); how the new moov gets into the file depends on the
+    layout, and the media samples never change:
+
+    - moov is the last box: the new one overwrites it;
+    - moov after the media but followed by other boxes (free, uuid...): the new one is appended
+      at the end of the file and the old one becomes a free box (4 bytes written last);
+    - moov before the media (a "faststart" file): the file is rewritten beside itself (the
+      kernel copies the media, shifted by the moov's growth; mutagen shifted the chunk offsets)
+      and the copy replaces it. A fragmented MP4 is tagged on a whole copy by mutagen.
+
+    A failure puts the file back as it was and raises MetadataError. In the first two layouts
+    the file is changed in place: if putting it back fails too (the disk refused a write it
+    allowed a moment before), VideoDamaged; and a crash (kill -9, power) while the few kB are
+    written may leave it damaged. So tag a file that is private (not in its final place yet),
+    as the download does: after a crash it fetches the video again."""
+    boxes = top_level_boxes(path)
+    if boxes is None or not _moov_is_reasonable(boxes) or boxes[0][1] > MAX_FTYP_BYTES:
+        raise MetadataError(f"{path.name} is not an MP4 whose metadata can be changed safely")
+    kinds = [kind for kind, _size in boxes]
+    starts = list(itertools.accumulate((size for _kind, size in boxes), initial=0))
+    index = kinds.index(b"moov")
+    at, length, end = starts[index], boxes[index][1], starts[-1]
+    after = set(kinds[index + 1:])
+    try:
+        if b"moof" in kinds:  # fragment headers hold offsets too: mutagen must see the whole file
+            _tag_whole_copy(path, meta)
+            return
+        with open(path, "rb") as f:
+            ftyp = f.read(boxes[0][1])
+            f.seek(at)
+            old = f.read(length)
+        if len(old) != length or old[:4] == b"\0\0\0\0":  # changed meanwhile, or "up to the end"
+            raise MetadataError(f"{path.name} changed while its tags were written, or its moov is open-ended")
+        new = _tagged_moov(ftyp, at, old, meta)
+        if b"mdat" in after:
+            _rewrite_with(path, at, length, new)
+        elif not after:
+            _change_in_place(path, [(at, new)], at + len(new), undo=[(at, old)], size_before=end)
+        else:
+            _change_in_place(path, [(end, new), (at + 4, b"free")], end + len(new), undo=[(at + 4, b"moov")],
+                              size_before=end)
+    except (MetadataError, VideoDamaged):
+        raise
+    except Exception as exc:  # MutagenError, OSError, or whatever a hostile file makes mutagen do
+        raise MetadataError(f"could not write the tags into {path.name}: {exc}") from exc
+
+
+class VideoDamaged(Exception):
+    """Writing the tags failed and so did putting the file back: it is damaged (fetch it again)."""
+
+
+def scratch_path(path: Path) -> Path:
+    """The private name write_metadata rewrites `path` under (a faststart or fragmented file);
+    removed after, but a crash may leave it behind."""
+    return path.with_name(f".{path.name}.tagging")
+
+
+def _set_tags(video: Any, meta: VideoMetadata) -> None:
     from mutagen.mp4 import MP4FreeForm
 
     freeform: Any = MP4FreeForm
-    if not _moov_is_reasonable(path):
-        raise MetadataError(f"{path.name} is not an MP4 whose metadata can be changed safely")
-    copy = path.with_name(f".{path.name}.tagging")
+    if video.tags is None:
+        video.add_tags()
+    tags = video.tags
+    title = " ".join(meta.prompt.split())[:TITLE_CHARS] or meta.source_name or "Vidu video"
+    tags["\xa9nam"] = [title]
+    if meta.prompt:
+        tags["\xa9cmt"] = [meta.prompt]
+        tags["desc"] = [meta.prompt]
+    tags["\xa9too"] = [f"Vidu Desktop {meta.app_version}".strip()]
+    tags["\xa9day"] = [_iso_date(meta.created_at)]
+    tags[JOB_TAG] = [freeform(meta.to_json().encode("utf-8"))]
+
+
+def _tagged_moov(ftyp: bytes, at: int, moov: bytes, meta: VideoMetadata) -> bytes:
+    """The moov box `moov` (at offset `at` of its file) with the tags in it. mutagen shifts the
+    chunk offsets that point past the place it grows the box, as it would in the whole file."""
+    window = _MoovWindow(ftyp, at, moov)
+    video = _mp4(window)
+    _set_tags(video, meta)
+    video.save(window)
+    return window.moov()
+
+
+class _MoovWindow:
+    """A file as mutagen sees it: the ftyp box, one free box standing for everything up to the
+    moov box, then the moov box (in memory) at its real offset. mutagen reads only the headers
+    of the first two and changes only the moov, so no media is read or copied."""
+
+    def __init__(self, ftyp: bytes, at: int, moov: bytes) -> None:
+        gap = at - len(ftyp)
+        filler = (b"" if gap == 0 else gap.to_bytes(4, "big") + b"free" if gap < 1 << 32
+                  else (1).to_bytes(4, "big") + b"free" + gap.to_bytes(8, "big"))
+        self._before = ftyp + filler  # then zeros up to `at`
+        self._at = at
+        self._moov = io.BytesIO(moov)
+        self._pos = 0
+
+    def moov(self) -> bytes:
+        return self._moov.getvalue()
+
+    def _size(self) -> int:
+        return self._at + self._moov.getbuffer().nbytes
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size()}[whence]
+        if base + offset < 0:
+            raise OSError(errno.EINVAL, "seek before the start")
+        self._pos = base + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = self._size() if size is None or size < 0 else min(self._size(), self._pos + size)
+        data = b""
+        if self._pos < min(end, self._at):
+            stop = min(end, self._at)
+            if stop - self._pos > len(self._before) + 64 * 1024:  # mutagen reads headers, not media
+                raise OSError(errno.EINVAL, "a read outside the metadata")
+            data = self._before[self._pos:stop].ljust(stop - self._pos, b"\0")
+            self._pos = stop
+        if self._pos < end:
+            self._moov.seek(self._pos - self._at)
+            data += self._moov.read(end - self._pos)
+            self._pos = end
+        return data
+
+    def write(self, data: bytes) -> int:
+        if not data:
+            return 0
+        if self._pos < self._at:
+            raise OSError(errno.EINVAL, "a write outside the moov box")
+        self._moov.seek(self._pos - self._at)
+        written = self._moov.write(data)
+        self._pos += written
+        return written
+
+    def truncate(self, size: int | None = None) -> int:
+        size = self._pos if size is None else size
+        if size < self._at:
+            raise OSError(errno.EINVAL, "a cut into the media")
+        self._moov.truncate(size - self._at)
+        return size
+
+    def flush(self) -> None:
+        pass
+
+
+def _change_in_place(path: Path, writes: list[tuple[int, bytes]], size: int, *,
+                     undo: list[tuple[int, bytes]], size_before: int) -> None:
+    """Make `writes` (offset, bytes) in order and cut the file to `size`; on a failure, make
+    `undo`, cut the file back to `size_before` and raise MetadataError (VideoDamaged if that
+    fails too)."""
+    with open(path, "r+b", buffering=0) as f:
+        try:
+            for offset, data in writes:
+                _write_at(f, offset, data)
+            f.truncate(size)
+        except OSError as exc:
+            try:
+                f.truncate(size_before)
+                for offset, data in undo:
+                    _write_at(f, offset, data)
+            except OSError as again:
+                raise VideoDamaged(f"{path.name} could not be put back after {exc}: {again}") from again
+            raise MetadataError(f"could not write the tags into {path.name}: {exc}") from exc
+
+
+def _write_at(f: BinaryIO, offset: int, data: bytes) -> None:
+    f.seek(offset)
+    view = memoryview(data)
+    while view:
+        written = f.write(view)
+        if not written:
+            raise OSError(errno.EIO, "nothing written")
+        view = view[written:]
+
+
+def _rewrite_with(path: Path, at: int, length: int, moov: bytes) -> None:
+    """Replace `path` by a copy whose moov box (at `at`, `length` bytes) is `moov`: the rest is
+    copied by the kernel where it can. The original is untouched until the copy replaces it."""
+    scratch = scratch_path(path)
     try:
-        shutil.copyfile(path, copy)
-        video = _mp4(copy)
-        if video.tags is None:
-            video.add_tags()
-        tags = video.tags
-        title = " ".join(meta.prompt.split())[:TITLE_CHARS] or meta.source_name or "Vidu video"
-        tags["\xa9nam"] = [title]
-        if meta.prompt:
-            tags["\xa9cmt"] = [meta.prompt]
-            tags["desc"] = [meta.prompt]
-        tags["\xa9too"] = [f"Vidu Desktop {meta.app_version}".strip()]
-        tags["\xa9day"] = [_iso_date(meta.created_at)]
-        tags[JOB_TAG] = [freeform(meta.to_json().encode("utf-8"))]
-        video.save()
-        os.replace(copy, path)
-    except Exception as exc:  # MutagenError, OSError, or whatever a hostile file makes mutagen do
-        raise MetadataError(f"could not write the tags into {path.name}: {exc}") from exc
+        with open(path, "rb") as source, open(scratch, "wb") as target:
+            total = os.fstat(source.fileno()).st_size
+            _copy_range(source, target, 0, at)
+            _write_at(target, at, moov)
+            _copy_range(source, target, at + length, total - at - length)
+        os.replace(scratch, path)
     finally:
-        copy.unlink(missing_ok=True)
+        scratch.unlink(missing_ok=True)
+
+
+def _copy_range(source: BinaryIO, target: BinaryIO, start: int, count: int) -> None:
+    """Append `count` bytes of `source` from `start` to `target` (copy_file_range where the
+    system has it: no trip through Python, a reflink on some file systems)."""
+    target.flush()
+    target.seek(0, os.SEEK_END)
+    copy_range = getattr(os, "copy_file_range", None)
+    while count > 0:
+        if copy_range is not None:
+            try:
+                done = copy_range(source.fileno(), target.fileno(), min(count, COPY_PIECE_BYTES), start)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                    raise
+                copy_range = None
+                continue
+            target.seek(0, os.SEEK_END)
+        else:
+            source.seek(start)
+            block = source.read(min(count, READ_PIECE_BYTES))
+            target.write(block)
+            done = len(block)
+        if not done:
+            raise OSError(errno.EIO, "the file ended early")
+        start += done
+        count -= done
+    target.flush()
+
+
+def _tag_whole_copy(path: Path, meta: VideoMetadata) -> None:
+    """mutagen on a full copy of `path` that then replaces it (for what the moov window cannot do)."""
+    scratch = scratch_path(path)
+    try:
+        shutil.copyfile(path, scratch)
+        video = _mp4(scratch)
+        _set_tags(video, meta)
+        video.save()
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def read_metadata(path: Path) -> VideoMetadata | None:
     """The metadata a Vidu Desktop video carries; None for any other file (a plain MP4, not an
     MP4, a damaged or hostile one). Never raises."""
     try:
-        if not _moov_is_reasonable(path):
+        if not _moov_is_reasonable(top_level_boxes(path)):
             return None
         video = _mp4(path)
         values = video.tags.get(JOB_TAG) if video.tags is not None else None
@@ -129,17 +344,17 @@ def read_metadata(path: Path) -> VideoMetadata | None:
         return None
 
 
-def _mp4(path: Path) -> Any:
-    """mutagen's MP4 of `path` (mutagen has no type hints)."""
+def _mp4(source: Path | _MoovWindow) -> Any:
+    """mutagen's MP4 of a file or a moov window (mutagen has no type hints)."""
     from mutagen.mp4 import MP4
 
     opener: Any = MP4
-    return opener(str(path))
+    return opener(str(source) if isinstance(source, Path) else source)
 
 
-def _moov_is_reasonable(path: Path) -> bool:
-    """An MP4 (ftyp first) with one moov box of a bounded size: what mutagen may be given."""
-    boxes = top_level_boxes(path)
+def _moov_is_reasonable(boxes: list[tuple[bytes, int]] | None) -> bool:
+    """An MP4's top-level boxes (top_level_boxes) with one moov box of a bounded size: what
+    mutagen may be given."""
     moovs = [size for kind, size in boxes or () if kind == b"moov"]
     return len(moovs) == 1 and moovs[0] <= MAX_MOOV_BYTES
 

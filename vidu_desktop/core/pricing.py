@@ -66,13 +66,16 @@ def usd(units: int) -> Decimal:
 _FORMAT_LIMIT = 10**16  # units: a trillion dollars
 
 
-def format_usd(units: object) -> str:
+def format_usd(units: object, *, unit_price: bool = False) -> str:
     """An amount in units of 0.0001 USD for people: "$0.59", "$1,234.50", "-$3.00".
 
     Rounded half up to the cent (123456 -> "$12.35", 5850 -> "$0.59"); a positive amount
     under half a cent is "<$0.01" (never "$0.00" for something that costs). Total: None or
     anything that is not a whole number gives UNKNOWN, and it never raises. Saying that a
     figure is an estimate ("≈") is the caller's job.
+
+    unit_price: a price per item keeps a tenth of a cent when it has one (1950 -> "$0.195"),
+    so that the price times the count is the total shown beside it ("4 videos · $0.78").
     """
     if isinstance(units, bool) or not isinstance(units, int):
         return UNKNOWN
@@ -81,6 +84,10 @@ def format_usd(units: object) -> str:
     if units <= -_FORMAT_LIMIT:
         return translate("pricing", "less than -$1,000,000,000,000")
     sign = "-" if units < 0 else ""
+    if unit_price and abs(units) % 100 and abs(units) >= 10:
+        mills = (Decimal(abs(units)) / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        dollars, rest = divmod(int(mills), 1000)
+        return f"{sign}${dollars:,}.{rest:03d}"
     cents = (Decimal(abs(units)) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if cents == 0:  # under half a cent: something that costs is never shown as free
         return "<$0.01" if units > 0 else "$0.00"

@@ -292,7 +292,7 @@ class ParameterForm(QWidget):
             return
         chosen = self.settings()
         takes = self.takes()
-        words = self.tr("≈ {price} per video, estimate").format(price=format_usd(units))
+        words = self.tr("≈ {price} per video, estimate").format(price=format_usd(units, unit_price=True))
         if takes > 1:
             words += "\n" + self.tr("× {takes} takes: ≈ {price} per image").format(
                 takes=takes, price=format_usd(units * takes))

@@ -7,15 +7,13 @@ the connection; the window renders job snapshots and sends intents to the sessio
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QSignalBlocker, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QMimeData, QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -24,26 +22,20 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QImage,
-    QKeyEvent,
     QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QFileDialog,
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QSystemTrayIcon,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,18 +43,18 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__, paths, settings
 from ..core import errors
 from ..core.batch import BatchItem
+from ..core.files import is_regular_file
 from ..core.job import Job
-from ..core.lifecycle import JobState
 from ..core.pricing import cap_problem, format_usd
 from ..core.request import ImageOrder, is_web_url
 from ..media.frames import FrameGrabber, save_frame
 from ..session import Mode, Session
 from ..workers.services import run_in_background
 from . import dialogs
-from .details import JobDetails
 from .form import ParameterForm
 from .image_panel import ChosenImage, ImagePanel, save_clipboard_image, sources_from_urls
-from .job_list import JobListView, JobTableModel, source_name
+from .job_list import source_name
+from .jobs_panel import JobsPanel, image_of
 from .link_button import LinkButton
 from .player import VideoPlayer
 
@@ -71,16 +63,7 @@ if TYPE_CHECKING:  # both dialogs are imported when first opened: start-up does 
 
 log = logging.getLogger(__name__)
 PLAYER_BACKEND_DELAY_MS = 1000
-READY_NAME_PX = 220  # the ready notice names the source, elided in the middle beyond this
-# "Running": the app or Novita is working on it now (waiting jobs have their own filter).
-RUNNING_AT_NOVITA = [JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING, JobState.DOWNLOADING]
 
-
-def _is_file(text: str) -> bool:
-    try:
-        return Path(text).is_file()
-    except (OSError, ValueError):  # prose, not a path (too long, NUL bytes…)
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -134,95 +117,10 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.generate_button)
 
         self.player = VideoPlayer(lazy=True)  # QtMultimedia is loaded after the first frame
-        self.jobs_model = JobTableModel(session.request_page, session.request_thumbnail, self)
-        self.jobs_view = JobListView(self.jobs_model)
-        self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.details = JobDetails()
-        self.state_filter = QComboBox()
-        self.state_filter.setAccessibleName(self.tr("Show jobs"))
-        self.state_filter.setToolTip(self.tr("Show only jobs in this state"))
-        for label, states in ((self.tr("All"), None), (self.tr("Waiting"), [JobState.WAITING]),
-                              (self.tr("Running"), RUNNING_AT_NOVITA), (self.tr("Done"), [JobState.DONE]),
-                              (self.tr("Failed or uncertain"), [JobState.FAILED, JobState.UNCERTAIN]),
-                              (self.tr("Cancelled"), [JobState.CANCELLED])):
-            self.state_filter.addItem(label, states)
-        filter_label = QLabel(self.tr("Show &jobs"))
-        filter_label.setBuddy(self.state_filter)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search file name, prompt, state or task id"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(self.tr("Search jobs"))
-        self.search.setToolTip(self.tr("Show only jobs whose file name, prompt, state or task id contains "
-                                       "this text (Ctrl+F; Esc clears)"))
-        self.search.installEventFilter(self)  # Esc clears it
-        for button in self.search.findChildren(QToolButton):  # the clear button
-            button.setAccessibleName(self.tr("Clear the search"))
-            button.setToolTip(self.tr("Clear the search (Esc)"))
-        filter_row = QHBoxLayout()
-        filter_row.setContentsMargins(0, 0, 0, 0)
-        filter_row.addWidget(filter_label)
-        filter_row.addWidget(self.state_filter)
-        filter_row.addWidget(self.search, 1)
-
-        self.pause_button = QPushButton()
-        self.pause_button.setCheckable(True)
-        self.pause_button.toggled.connect(self.set_queue_paused)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setAccessibleName(self.tr("Cancel selected waiting jobs"))
-        self.cancel_button.setToolTip(self.tr("Take the selected waiting jobs out of the queue (nothing is "
-                                              "sent or charged)"))
-        self.cancel_button.clicked.connect(self.cancel_selected)
-        self.up_button = QPushButton(self.tr("Move up"))
-        self.up_button.setAccessibleName(self.tr("Move up in the queue"))
-        self.up_button.setToolTip(self.tr("Send the selected waiting jobs sooner (Ctrl+Up)"))
-        self.up_button.clicked.connect(lambda: self.move_selected(-1))
-        self.down_button = QPushButton(self.tr("Move down"))
-        self.down_button.setAccessibleName(self.tr("Move down in the queue"))
-        self.down_button.setToolTip(self.tr("Send the selected waiting jobs later (Ctrl+Down)"))
-        self.down_button.clicked.connect(lambda: self.move_selected(1))
-        self.queue_label = QLabel()
-        self.queue_label.setObjectName("queueState")
-        self.queue_label.setAccessibleName(self.tr("Queue"))
-        self.queue_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        queue_row = QHBoxLayout()
-        queue_row.setContentsMargins(0, 0, 0, 0)
-        queue_row.addWidget(self.pause_button)
-        queue_row.addWidget(self.queue_label, 1)
-        queue_row.addWidget(self.up_button)
-        queue_row.addWidget(self.down_button)
-        queue_row.addWidget(self.cancel_button)
-
-        self.ready_notice = QFrame()
-        self.ready_notice.setObjectName("readyNotice")
-        self.ready_text = QLabel()
-        self.ready_text.setWordWrap(True)
-        self.ready_play = QPushButton(self.tr("Play"))
-        self.ready_play.setAccessibleName(self.tr("Play the video that is ready"))
-        self.ready_play.setToolTip(self.tr("Play the video that just finished"))
-        self.ready_play.clicked.connect(self.play_ready)
-        notice_layout = QHBoxLayout(self.ready_notice)
-        notice_layout.setContentsMargins(8, 4, 8, 4)
-        notice_layout.addWidget(self.ready_text, 1)
-        notice_layout.addWidget(self.ready_play)
-        self.ready_notice.hide()
-
-        jobs_area = QWidget()
-        jobs_layout = QVBoxLayout(jobs_area)
-        jobs_layout.setContentsMargins(0, 6, 0, 0)
-        jobs_layout.addLayout(filter_row)
-        jobs_layout.addWidget(self.ready_notice)
-        jobs_layout.addWidget(self.jobs_view, 1)
-        jobs_layout.addLayout(queue_row)
-        self.jobs_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.jobs_splitter.addWidget(jobs_area)
-        self.jobs_splitter.addWidget(self.details)
-        self.jobs_splitter.setStretchFactor(0, 3)
-        self.jobs_splitter.setStretchFactor(1, 2)
-        self.jobs_splitter.setChildrenCollapsible(False)
-        self.jobs_splitter.setSizes([560, 340])
+        self.jobs = JobsPanel(session)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.addWidget(self.player)
-        self.right_splitter.addWidget(self.jobs_splitter)
+        self.right_splitter.addWidget(self.jobs)
         self.right_splitter.setStretchFactor(0, 1)
         self.right_splitter.setStretchFactor(1, 1)
         self.right_splitter.setSizes([420, 380])
@@ -260,59 +158,37 @@ class MainWindow(QMainWindow):
         session.openFailed.connect(self._job_list_damaged)
         session.problem.connect(self._show_problem)
         self.damage_dialog: QMessageBox | None = None
-        session.opened.connect(self.jobs_model.reload)
-        session.pageReady.connect(self.jobs_model.add_page)
-        session.jobChanged.connect(self.jobs_model.update_job)
-        session.jobChanged.connect(self._job_changed)
-        session.jobRemoved.connect(self.jobs_model.remove_job)
-        session.thumbnailReady.connect(self.jobs_model.set_thumbnail)
         session.videoReady.connect(self._video_ready)
-        session.queuePausedChanged.connect(self._show_queue_paused)
-        session.familyReady.connect(self._family_ready)
         session.importFinished.connect(self._import_finished)
-        self.jobs_view.playRequested.connect(self.play_job)
-        self.jobs_view.deleteRequested.connect(self.delete_selected)
-        self.jobs_view.customContextMenuRequested.connect(self._job_menu)
-        self.jobs_view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.jobs_model.modelReset.connect(self._selection_changed)
-        self.jobs_model.moveRequested.connect(self._move_before)
-        self.details.playRequested.connect(self.play_job)
-        self.details.showInFolderRequested.connect(self.show_job_in_folder)
-        self.details.retryRequested.connect(lambda _job_id: self.retry_selected())
-        self.details.rerunRequested.connect(self.rerun_job)
-        self.details.continueRequested.connect(self.continue_job)
-        self.details.jobChosen.connect(self.select_job)
+        jobs = self.jobs
+        jobs.playRequested.connect(self.play_job)
+        jobs.playReadyRequested.connect(self.play_ready)
+        jobs.continueRequested.connect(self.continue_job)
+        jobs.editRequested.connect(self.rerun)
+        jobs.settingsRequested.connect(lambda job: self.form.set_settings(job.settings))
+        jobs.seedRequested.connect(self.form.seed.setValue)
+        jobs.aboutToDelete.connect(self._release_videos)
+        jobs.queuePausedShown.connect(self._show_queue_paused)
+        jobs.message.connect(self.statusBar().showMessage)
         self.player.errorOccurred.connect(lambda words: self.statusBar().showMessage(words, 10000))
         self.player.frameChosen.connect(self._frame_grabbed)  # the player's "Use this frame"
         self.player.nowPlayingChanged.connect(self._now_playing)
-        self.state_filter.currentIndexChanged.connect(self._apply_filter)
-        self.search.textChanged.connect(self._apply_filter)
-
         self._set_tab_order()
         self._restore_state()
         self._show_status(session.status)
         self._mode_changed(session.mode)
         self._show_balance()
         self._show_queue_paused(session.queue_paused)
-        self._selection_changed()
         session.watch_balance()
         if initial_sources:
             self.images.add_sources(initial_sources)
         # QtMultimedia and its video surface cost tens of milliseconds: once the window is up.
         QTimer.singleShot(PLAYER_BACKEND_DELAY_MS, self.player.load_backend)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() == Qt.Key.Key_Escape and self.search.text():
-            self.search.clear()
-            return True
-        return super().eventFilter(watched, event)
-
     def _set_tab_order(self) -> None:
         """Left to right, top to bottom: the banner's link, images, form, Generate, then the jobs."""
         QWidget.setTabOrder(self.demo_link, self.images.list)
-        chain = [self.generate_button, self.state_filter, self.search, self.jobs_view, self.pause_button,
-                 self.up_button, self.down_button, self.cancel_button, self.details]
+        chain = [self.generate_button, *self.jobs.focus_chain()]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
 
@@ -562,7 +438,7 @@ class MainWindow(QMainWindow):
         sources = sources_from_urls(mime.urls()) if mime.hasUrls() else []
         if not sources and mime.hasText():
             text = mime.text().strip()
-            if is_web_url(text) or _is_file(text):
+            if is_web_url(text) or is_regular_file(text):
                 sources = [text]
         if sources:
             self.images.add_sources(sources)
@@ -589,50 +465,15 @@ class MainWindow(QMainWindow):
 
     # -- jobs ----------------------------------------------------------------------------------
 
-    def _apply_filter(self) -> None:
-        self.jobs_model.set_filter(self.state_filter.currentData(), self.search.text())
-
-    def _selection_changed(self, *_: object) -> None:
-        jobs = self._selected_jobs()
-        job = jobs[0] if len(jobs) == 1 else None
-        self.details.set_job(job)
-        if job is not None and job.id:
-            self.session.request_family(job.id)
-        waiting = [j for j in jobs if j.state is JobState.WAITING]
-        for button in (self.cancel_button, self.up_button, self.down_button):
-            button.setEnabled(bool(waiting))
-
-    def _job_changed(self, job: Job) -> None:
-        if self.details.job is not None and self.details.job.id == job.id:
-            self.details.set_job(job)
-        self._selection_changed()
-
-    def _family_ready(self, job_id: int, parent: object, children: object) -> None:
-        kids = tuple(children) if isinstance(children, tuple | list) else ()
-        self.details.set_family(job_id, parent if isinstance(parent, Job | int) else None, kids)
-
-    def select_job(self, job_id: int) -> None:
-        """Select a job's row (a parent or child link in the details); search for it when hidden."""
-        row = self.jobs_model.row_of(job_id)
-        if row < 0:
-            self.statusBar().showMessage(self.tr("That job is not in the list as filtered: choose “All” "
-                                                 "and clear the search."), 6000)
-            return
-        self.jobs_view.setCurrentIndex(self.jobs_model.index(row, 0))
-        self.jobs_view.scrollTo(self.jobs_model.index(row, 0))
-
     def _video_ready(self, job_id: int, path: str) -> None:
         """A finished video plays by itself when the player is empty; else it waits for "Play"
         (in the notice above the list, its row and the notification): playback is never interrupted."""
-        job = self.jobs_model.job(job_id)
+        job = self.jobs.model.job(job_id)
         name = source_name(job) if job else Path(path).name
         if self.player.current_path() not in (None, Path(path)):
             self._ready_job = job_id
-            self.jobs_model.mark_ready(job_id)
-            short = self.ready_text.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, READY_NAME_PX)
-            self.ready_text.setText(self.tr("The video from {name} is ready.").format(name=short))
-            self.ready_text.setToolTip(name)
-            self.ready_notice.show()
+            self.jobs.model.mark_ready(job_id)
+            self.jobs.show_ready(name)
         elif job_id > self._autoplayed_job:  # the newest finished video plays by itself
             self._autoplayed_job = job_id
             log.info("job %s finished; playing %s", job_id, path)
@@ -648,15 +489,15 @@ class MainWindow(QMainWindow):
 
     def _now_playing(self, path: str) -> None:
         """Mark the job whose video is in the player (however it got there), or none."""
-        job = next((j for j in self.jobs_model.jobs() if path and j.video_path and Path(j.video_path) == Path(path)),
+        job = next((j for j in self.jobs.model.jobs() if path and j.video_path and Path(j.video_path) == Path(path)),
                    None)
-        self.jobs_model.set_playing(job.id or 0 if job else 0)
+        self.jobs.model.set_playing(job.id or 0 if job else 0)
 
     def _load_video(self, job_id: int, path: Path) -> None:
         self.player.load(path)
-        self.jobs_model.set_playing(job_id)
-        if self._ready_job == job_id or not self.jobs_model.ready_ids:
-            self.ready_notice.hide()
+        self.jobs.model.set_playing(job_id)
+        if self._ready_job == job_id or not self.jobs.model.ready_ids:
+            self.jobs.hide_ready()
 
     def _notify(self, title: str, text: str) -> None:
         """A desktop notification where the system has a tray, else the taskbar's attention."""
@@ -673,82 +514,22 @@ class MainWindow(QMainWindow):
         self.play_ready()
 
     def play_job(self, job_id: int | None) -> None:
-        job = self.jobs_model.job(job_id) if job_id else None
+        job = self.jobs.model.job(job_id) if job_id else None
         if job and job.video_path:
             self._load_video(job.id or 0, Path(job.video_path))
         elif job:
             self.statusBar().showMessage(self.tr("This job has no video yet."), 4000)
 
-    def _selected_jobs(self) -> list[Job]:
-        return [job for job in map(self.jobs_model.job, self.jobs_view.selected_job_ids()) if job]
-
-    def retry_selected(self) -> None:
-        for job in self._selected_jobs():
-            if job.state is JobState.UNCERTAIN and not dialogs.ask(
-                    self, self.tr("Send again?"),
-                    self.tr("This job may already have started on Novita (and been charged). Send it again anyway?"),
-                    self.tr("Send again"), self.tr("Don't send")):
-                continue
-            if job.state in (JobState.FAILED, JobState.UNCERTAIN):
-                self.session.retry(job.id or 0)
-
-    def show_job_in_folder(self, job_id: int) -> None:
-        job = self.jobs_model.job(job_id)
-        if job and job.video_path:
-            dialogs.open_folder(self, Path(job.video_path).parent, self.tr("Show in folder"))
-
-    def _job_menu(self, position: QPoint) -> None:
-        jobs = self._selected_jobs()
-        if not jobs:
-            return
-        job = jobs[0]
-        job_id = job.id or 0
-        menu = QMenu(self)
-        menu.addAction(self.tr("Play"), lambda: self.play_job(job_id)).setEnabled(bool(job.video_path))
-        menu.addAction(self.tr("Show in folder"), lambda: self.show_job_in_folder(job_id)).setEnabled(
-            bool(job.video_path))
-        menu.addAction(self.tr("Retry"), self.retry_selected).setEnabled(
-            job.state in (JobState.FAILED, JobState.UNCERTAIN))
-        if job.error_kind == "BalanceError":
-            menu.addAction(self.tr("Top up on novita.ai…"),
-                           lambda: QDesktopServices.openUrl(QUrl(errors.TOP_UP_URL)))
-        menu.addAction(self.tr("Save a copy…"), lambda: self.save_copy(job)).setEnabled(bool(job.video_path))
-        menu.addAction(self.tr("Re-run (new seed)"), lambda: self.rerun_job(job_id))
-        menu.addAction(self.tr("Continue from last frame"), lambda: self.continue_job(job_id)).setEnabled(
-            job.state is JobState.DONE and bool(job.video_path))
-        menu.addAction(self.tr("Edit again (image and settings to the form)"), lambda: self.rerun(job))
-        menu.addAction(self.tr("Use these settings"), lambda: self.form.set_settings(job.settings))
-        menu.addAction(self.tr("Reuse its seed"), lambda: self.form.seed.setValue(job.seed or 0)).setEnabled(
-            bool(job.seed))
-        menu.addAction(self.tr("Copy task id"), lambda: QGuiApplication.clipboard().setText(job.task_id or "")
-                       ).setEnabled(bool(job.task_id))
-        menu.addSeparator()
-        menu.addAction(self.tr("Cancel"), self.cancel_selected).setEnabled(
-            any(j.state is JobState.WAITING for j in jobs))
-        menu.addAction(self.tr("Delete…"), self.delete_selected)
-        menu.exec(self.jobs_view.viewport().mapToGlobal(position))
-
-    def _image_of(self, job: Job) -> str:
-        source = job.image_source
-        if not is_web_url(source) and not _is_file(source) and job.image_file:
-            source = job.image_file  # the original moved: the copy that was sent is kept
-        return source
+    def _release_videos(self, files: list[str]) -> None:
+        """Jobs with these videos are about to be deleted: the player lets go of its file."""
+        playing = self.player.current_path()
+        if playing is not None and playing in {Path(file) for file in files}:
+            self.player.unload()
 
     def rerun(self, job: Job) -> None:
         """Load a job's image and settings back into the form, ready to edit and generate."""
         self.form.set_settings(job.settings)
-        self.images.add_sources([self._image_of(job)])
-
-    def rerun_job(self, job_id: int) -> None:
-        """Send the job's image and settings again as a new job (a new seed), linked to it."""
-        job = self.jobs_model.job(job_id)
-        if job is None:
-            return
-        order = ImageOrder(self._image_of(job), replace(job.settings, seed=0), 1, parent_id=job_id,
-                           relation="rerun")
-        self.session.generate([order], {})
-        self.statusBar().showMessage(self.tr("Re-running “{name}” with a new seed.").format(
-            name=source_name(job)), 5000)
+        self.images.add_sources([image_of(job)])
 
     # -- continuing from a frame ---------------------------------------------------------------
 
@@ -763,7 +544,7 @@ class MainWindow(QMainWindow):
     def continue_job(self, job_id: int) -> None:
         """"Continue from last frame": the video's last frame (full size) becomes a new image
         with the job's settings and prompt, ready to edit and generate."""
-        job = self.jobs_model.job(job_id)
+        job = self.jobs.model.job(job_id)
         grabber = self._grabber()
         if job is None or not job.video_path:
             return
@@ -777,7 +558,7 @@ class MainWindow(QMainWindow):
         in the app's data folder, written off the GUI thread, then a new image with the job's
         settings and prompt, linked to the job as its continuation."""
         job = self._continuing.pop(video_path, None) or next(
-            (j for j in self.jobs_model.jobs() if j.video_path and Path(j.video_path) == Path(video_path)), None)
+            (j for j in self.jobs.model.jobs() if j.video_path and Path(j.video_path) == Path(video_path)), None)
         folder = paths.frames_dir()
 
         def save() -> str:
@@ -798,91 +579,9 @@ class MainWindow(QMainWindow):
         run_in_background(save, saved, lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
                           owner=self)
 
-    def save_copy(self, job: Job) -> None:
-        if not job.video_path:
-            return
-        source = job.video_path
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save a copy"), str(Path.home() / Path(source).name),
-                                                self.tr("MP4 video (*.mp4)"))
-        if target:
-            run_in_background(lambda: shutil.copyfile(source, target),
-                              lambda _: self.statusBar().showMessage(self.tr("Saved {path}").format(path=target),
-                                                                     5000),
-                              lambda exc: self.statusBar().showMessage(errors.describe(exc), 10000),
-                              owner=self)
-
-    def delete_selected(self) -> None:
-        jobs = self._selected_jobs()
-        if any(Session.is_busy(job) for job in jobs):
-            self.statusBar().showMessage(self.tr("A job that is being sent or downloaded cannot be deleted "
-                                                 "yet; try again in a moment."), 8000)
-            return
-        if not jobs:
-            return
-        with_files = [job for job in jobs if job.video_path]
-        verb = (self.tr("Delete {count} jobs").format(count=len(jobs)) if len(jobs) > 1
-                else self.tr("Delete the job"))
-        text = self.tr("Delete {count} job(s)?").format(count=len(jobs))
-        detail = (self.tr("{files} video file(s) are deleted with them. This cannot be undone.").format(
-            files=len(with_files)) if with_files else self.tr("This cannot be undone."))
-        if dialogs.ask(self, self.tr("Delete"), text, verb, self.tr("Keep"), detail=detail,
-                       icon=QMessageBox.Icon.Warning):
-            self.delete_jobs([job.id or 0 for job in jobs])
-
-    def delete_jobs(self, job_ids: list[int]) -> None:
-        playing = self.player.current_path()
-        for job_id in job_ids:
-            job = self.jobs_model.job(job_id)
-            if job and job.video_path and playing == Path(job.video_path):
-                self.player.unload()  # release the file first (Windows locks open files)
-        self.session.delete(job_ids)
-
-    # -- the queue -----------------------------------------------------------------------------
-
-    def _selected_waiting(self) -> list[int]:
-        return [job.id for job in self._selected_jobs() if job.state is JobState.WAITING and job.id]
-
-    def cancel_selected(self) -> None:
-        """Take the selected waiting jobs out of the queue; a job already at Novita keeps going
-        (the API has no cancel), and the session says so."""
-        jobs = self._selected_jobs()
-        waiting = self._selected_waiting()
-        sent = [job for job in jobs if job.state.running and job.state is not JobState.WAITING]
-        if waiting:
-            self.session.cancel(waiting)
-        if sent:  # the session refuses those and says so through `problem`
-            self.session.cancel([job.id for job in sent if job.id])
-
-    def move_selected(self, steps: int) -> None:
-        waiting = self._selected_waiting()
-        if waiting:
-            self.session.move_in_queue(waiting, steps)
-
-    def _move_before(self, job_ids: list[int], target_id: int) -> None:
-        """Waiting rows dropped on a waiting job go before it in the queue."""
-        queue = sorted((job for job in self.jobs_model.jobs() if job.state is JobState.WAITING and job.id),
-                       key=lambda job: (job.queue_position or 0, job.id or 0))
-        order = [job.id for job in queue if job.id not in job_ids]
-        if target_id in order:
-            self.session.move_to(job_ids, order.index(target_id))
-
-    def set_queue_paused(self, paused: bool) -> None:
-        if self.session.queue_paused != paused:
-            self.session.set_queue_paused(paused)  # queuePausedChanged shows it once kept
-        self._show_queue_paused(paused)
-
     def _show_queue_paused(self, paused: bool) -> None:
-        with QSignalBlocker(self.pause_button):
-            self.pause_button.setChecked(paused)
         with QSignalBlocker(self.pause_action):
             self.pause_action.setChecked(paused)
-        words = self.tr("Resume queue") if paused else self.tr("Pause queue")
-        self.pause_button.setText(words)
-        self.pause_button.setAccessibleName(words)
-        self.pause_button.setToolTip(self.tr("Waiting jobs are not sent while the queue is paused; jobs "
-                                             "already at Novita go on (Ctrl+P)"))
-        self.queue_label.setText(self.tr("Queue paused: waiting jobs are not sent") if paused
-                                 else self.tr("Queue running"))
 
     # -- images and files in -------------------------------------------------------------------
 
@@ -926,10 +625,6 @@ class MainWindow(QMainWindow):
             words += " " + self.tr("Not imported: {problems}").format(problems="; ".join(map(str, issues[:3])))
         self.statusBar().showMessage(words, 15000)
 
-    def find_in_jobs(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def bring_to_front(self, sources: list[str] | None = None) -> None:
         """Show the window in front (a notification was clicked, or a second start handed over images)."""
         if sources:
@@ -970,7 +665,7 @@ class MainWindow(QMainWindow):
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.images.list.addAction(remove)
         action(file_menu, self.tr("&Clear images"), self.images.clear)
-        action(file_menu, self.tr("&Find in jobs"), self.find_in_jobs, QKeySequence.StandardKey.Find)
+        action(file_menu, self.tr("&Find in jobs"), self.jobs.focus_search, QKeySequence.StandardKey.Find)
         file_menu.addSeparator()
         action(file_menu, self.tr("&Settings…"), self.open_settings, "Ctrl+,")
         file_menu.addSeparator()
@@ -978,19 +673,19 @@ class MainWindow(QMainWindow):
         jobs_menu = self.menuBar().addMenu(self.tr("&Jobs"))
         self.generate_action = action(jobs_menu, self.tr("&Generate"), self.generate, "Ctrl+Return")
         self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        action(jobs_menu, self.tr("&Retry selected"), self.retry_selected, "Ctrl+R")
+        action(jobs_menu, self.tr("&Retry selected"), self.jobs.retry_selected, "Ctrl+R")
         jobs_menu.addSeparator()
         self.pause_action = action(jobs_menu, self.tr("&Pause queue"), lambda: None, "Ctrl+P",
                                    self.tr("Waiting jobs are not sent while the queue is paused"))
         self.pause_action.setCheckable(True)
-        self.pause_action.toggled.connect(self.set_queue_paused)
-        action(jobs_menu, self.tr("&Cancel selected waiting jobs"), self.cancel_selected)
+        self.pause_action.toggled.connect(self.jobs.set_queue_paused)
+        action(jobs_menu, self.tr("&Cancel selected waiting jobs"), self.jobs.cancel_selected)
         for words, steps, key in ((self.tr("Move &up in the queue"), -1, "Ctrl+Up"),
                                   (self.tr("Move &down in the queue"), 1, "Ctrl+Down")):
-            move = action(jobs_menu, words, partial(self.move_selected, steps), key)
+            move = action(jobs_menu, words, partial(self.jobs.move_selected, steps), key)
             move.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.jobs_view.addAction(move)
-        delete = action(jobs_menu, self.tr("&Delete selected jobs…"), self.delete_selected)
+            self.jobs.view.addAction(move)
+        delete = action(jobs_menu, self.tr("&Delete selected jobs…"), self.jobs.delete_selected)
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         jobs_menu.addSeparator()
         self.spending_action = action(jobs_menu, self.tr("&Spending…"), self.open_spending, "Ctrl+Shift+S",
@@ -1035,7 +730,7 @@ class MainWindow(QMainWindow):
         self._splitter_states = [(splitter, settings.value(key, QByteArray(), QByteArray))
                                  for key, splitter in (("window/main_splitter", self.main_splitter),
                                                        ("window/right_splitter", self.right_splitter),
-                                                       ("window/jobs_splitter", self.jobs_splitter))]
+                                                       ("window/jobs_splitter", self.jobs.splitter))]
         self.form.set_settings(settings.last_video_settings())
         self.player.set_volume(settings.value("player/volume", 80, int))
         self.player.set_muted(settings.value("player/muted", False, bool))
@@ -1049,7 +744,7 @@ class MainWindow(QMainWindow):
         self._splitter_states = []
 
     def running_jobs(self) -> list[Job]:
-        return [job for job in self.jobs_model.jobs() if job.state.running]
+        return [job for job in self.jobs.model.jobs() if job.state.running]
 
     def request_quit(self) -> None:
         """Quit (Ctrl+Q, or the window's close button): with jobs running, say once what happens
@@ -1079,7 +774,7 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/main_splitter", self.main_splitter.saveState())
         store.setValue("window/right_splitter", self.right_splitter.saveState())
-        store.setValue("window/jobs_splitter", self.jobs_splitter.saveState())
+        store.setValue("window/jobs_splitter", self.jobs.splitter.saveState())
         store.setValue("form/last_settings", self.form.settings().to_json())
         store.setValue("player/volume", self.player.volume())
         store.setValue("player/muted", self.player.muted())

@@ -29,9 +29,23 @@ from ..core import errors
 from ..core.backoff import POLL_AFTER_FAILURE, RATE_LIMITED, READS
 from ..core.errors import translate
 from ..core.job import Job
-from ..core.library import destination_in, looks_like_mp4, move_into_place, source_name, video_filename
+from ..core.library import (
+    destination_in,
+    looks_like_mp4,
+    move_into_place,
+    placed_already,
+    source_name,
+    video_filename,
+)
 from ..core.lifecycle import RUNNING, JobState
-from ..core.mp4meta import MetadataError, VideoMetadata, read_metadata, write_metadata
+from ..core.mp4meta import (
+    MetadataError,
+    VideoDamaged,
+    VideoMetadata,
+    read_metadata,
+    scratch_path,
+    write_metadata,
+)
 from ..core.novita import NovitaClient, TaskStatus
 from ..core.polling import PollSchedule, next_delay
 from ..core.pricing import SpendingSummary, cap_problem
@@ -379,28 +393,43 @@ class DownloadWorker(_NetworkWorker):
         job_id = job.id or 0
         try:
             library = paths.ensure(self.library_dir())
-            # Fetched under a name of its own (stable, so a stopped download resumes), tagged, then
-            # given its readable, unique name.
+            # Fetched under a name of its own (stable, so a stopped download resumes from its
+            # .part), tagged in place while it is still private, then given its readable, unique
+            # name. A private video left by a crash may have been cut short while it was tagged:
+            # it is never used, the video is fetched again (a .part is only ever a prefix of
+            # what the server sent, so it is resumed).
             target = destination_in(library, f".vidu-job-{job_id}.mp4")
+            filename = video_filename(job.image_source, job.created_at, job.settings)
+            placed = placed_already(target, library, filename)  # the crash came after the video was placed
+            if placed is not None:
+                target.unlink()
+                self.downloaded.emit(job_id, str(placed))
+                return
+            for leftover in (target, scratch_path(target)):
+                leftover.unlink(missing_ok=True)
             link = job.video_link()
             url = link.url if link and not link.expired() else None
-            for attempt in range(3):
-                if url is None:
-                    url = self._fresh_link(job)
-                try:
-                    self.client().download(
-                        url, target, progress=lambda got, total: self._progress(job_id, got, total),
-                        should_stop=lambda: self.stopping.is_set() or self.cancelled(job_id))
+            for fetch in range(2):  # the second only when tagging damaged the first
+                for attempt in range(3):
+                    if url is None:
+                        url = self._fresh_link(job)
+                    try:
+                        self.client().download(
+                            url, target, progress=lambda got, total: self._progress(job_id, got, total),
+                            should_stop=lambda: self.stopping.is_set() or self.cancelled(job_id))
+                        break
+                    except errors.LinkExpiredError:
+                        url = None
+                        if attempt == 2:
+                            raise
+                if not looks_like_mp4(target):
+                    target.unlink(missing_ok=True)
+                    raise errors.DownloadError("the file is not a complete MP4 video")
+                if self._tag(job, target):
                     break
-                except errors.LinkExpiredError:
-                    url = None
-                    if attempt == 2:
-                        raise
-            if not looks_like_mp4(target):
-                target.unlink(missing_ok=True)
-                raise errors.DownloadError("the file is not a complete MP4 video")
-            self._tag(job, target)
-            target = move_into_place(target, library, video_filename(job.image_source, job.created_at, job.settings))
+                if fetch == 1:
+                    raise errors.DownloadError("the video was damaged twice while its tags were written")
+            target = move_into_place(target, library, filename)
         except errors.Cancelled:
             return
         except errors.DownloadStalled:  # the partial file is kept: carry on later from there
@@ -422,8 +451,9 @@ class DownloadWorker(_NetworkWorker):
         self.downloaded.emit(job_id, str(target))
 
     @staticmethod
-    def _tag(job: Job, video: Path) -> None:
-        """Write what made the video into it; a failure is logged and the video kept as it is."""
+    def _tag(job: Job, video: Path) -> bool:
+        """Write what made the video into it; a failure is logged and the video kept as it is.
+        False when the video could not be put back after a failed write: it is deleted."""
         meta = VideoMetadata(prompt=job.settings.prompt, settings=job.settings,
                              seed=job.seed if job.seed is not None else (job.settings.seed or None),
                              task_id=job.task_id or "", source_name=source_name(job.image_source),
@@ -432,6 +462,12 @@ class DownloadWorker(_NetworkWorker):
             write_metadata(video, meta)
         except MetadataError:
             log.warning("job %s: the video is kept without its tags", job.id, exc_info=True)
+        except VideoDamaged:
+            log.warning("job %s: the video was damaged while its tags were written; fetching it again", job.id,
+                        exc_info=True)
+            video.unlink(missing_ok=True)
+            return False
+        return True
 
     def _fresh_link(self, job: Job) -> str:
         result = self.client().task_result(job.task_id or "")
