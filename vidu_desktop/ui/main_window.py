@@ -501,7 +501,8 @@ class MainWindow(QMainWindow):
 
     def _notify(self, title: str, text: str) -> None:
         """A desktop notification where the system has a tray, else the taskbar's attention."""
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        # Asking whether there is a tray is a blocking D-Bus call: once the icon exists, it has one.
+        if self._tray is not None or QSystemTrayIcon.isSystemTrayAvailable():
             if self._tray is None:
                 self._tray = QSystemTrayIcon(self.windowIcon(), self)
                 self._tray.messageClicked.connect(self._notification_clicked)
