@@ -124,3 +124,48 @@ def looks_like_mp4(path: Path) -> bool:
     """A complete download of an MP4: it starts with an ftyp box, its top-level boxes tile the
     file (at most mp4meta.MAX_TOP_LEVEL_BOXES of them) and one of them is moov."""
     return any(kind == b"moov" for kind, _size in top_level_boxes(path) or ())
+
+
+# The app's private files in the library while a video downloads: ".vidu-job-<id>.mp4", its
+# ".part", and the copy tagging may rewrite it under (mp4meta.scratch_path).
+_PRIVATE_DOWNLOAD = re.compile(r"\.\.?vidu-job-(\d{1,18})\.mp4(?:\.part|\.tagging)?")
+MAX_ENTRIES_LOOKED_AT = 200_000  # a library folder holding more is looked at that far
+
+
+def download_leftovers(library: Path, downloading: set[int]) -> list[Path]:
+    """Private download files of jobs that are not downloading any more (finished, failed,
+    deleted or cancelled while their download ran): nothing will resume them."""
+    found = []
+    try:
+        with os.scandir(library) as entries:
+            for number, entry in enumerate(entries):
+                if number >= MAX_ENTRIES_LOOKED_AT:
+                    break
+                match = _PRIVATE_DOWNLOAD.fullmatch(entry.name)
+                if match and int(match[1]) not in downloading and entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+    except OSError:  # no library folder yet, or not readable: nothing to tidy
+        return []
+    return found
+
+
+def unused_frames(folder: Path, in_use: set[str], older_than_s: float, now: float | None = None) -> list[Path]:
+    """Frames taken from videos that no job was made from, older than `older_than_s` (a newer
+    one may still wait in the image list to be sent), and half-written ones left by a crash."""
+    now = time.time() if now is None else now
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            for number, entry in enumerate(entries):
+                if number >= MAX_ENTRIES_LOOKED_AT:
+                    break
+                try:
+                    if not entry.is_file(follow_symlinks=False) or entry.path in in_use:
+                        continue
+                    if now - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
+                        found.append(Path(entry.path))
+                except OSError:
+                    continue
+    except OSError:
+        return []
+    return found

@@ -451,6 +451,15 @@ class JobStore:
         rows = cursor.execute(f"SELECT id FROM jobs{where}{self._order(newest_first)}", args).fetchall()
         return [row[0] for row in rows]
 
+    def files_in_use(self) -> set[str]:
+        """Every image a job was made from, or the copy of it that was sent: files to keep."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        used: set[str] = set()
+        for source, sent in cursor.execute("SELECT image_source, image_file FROM jobs"):
+            used.update(path for path in (source, sent) if path)
+        return used
+
     def spending(self, since: float) -> builtins.list[tuple[float, int | None]]:
         """(created_at, estimate_units) of every job added at or after `since` that counts as
         spent: one the server accepted (it has a task id), whatever became of it since,

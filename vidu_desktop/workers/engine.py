@@ -31,10 +31,12 @@ from ..core.errors import translate
 from ..core.job import Job
 from ..core.library import (
     destination_in,
+    download_leftovers,
     looks_like_mp4,
     move_into_place,
     placed_already,
     source_name,
+    unused_frames,
     video_filename,
 )
 from ..core.lifecycle import RUNNING, JobState
@@ -62,6 +64,8 @@ SPACE_CHECK_S = 15.0  # how often a download waiting for disk space looks again
 STALLED_RETRY_S = 120.0  # a download slower than the client's minimum rate resumes after this
 IMPORTED = "imported"  # Job.server of a video imported from a file: deleting the job keeps the file
 RATE_LIMIT_RESENDS = 3  # a 429 created no task: waiting and sending again is safe
+TIDY_AFTER_MS = 20_000  # leftovers are looked for once start-up and the first polls are over
+FRAME_KEPT_S = 24 * 3600  # a frame no job was made from is kept this long (it may wait in the image list)
 # Submits per minute. Novita publishes 2-20 a minute for other video models and nothing for
 # Vidu: start at the top of that range; a 429 halves it at once (a refused submit makes no
 # task, so the optimistic start costs at most one refused request), and it grows back by one
@@ -517,6 +521,7 @@ class JobEngine(QObject):
                  stopping: threading.Event) -> None:
         super().__init__()
         self.database = database
+        self.library_dir = library_dir
         self.store: JobStore | None = None
         self.stopping = stopping
         self.connection: Connection | None = None
@@ -597,6 +602,29 @@ class JobEngine(QObject):
         self.opened.emit()
         self.pendingChanged.emit(self._pending_count())
         self._schedule_admit()
+        QTimer.singleShot(TIDY_AFTER_MS, self.tidy)
+
+    @Slot()
+    def tidy(self) -> None:
+        """Remove what nothing will use again: the private download files of jobs that are no
+        longer downloading (cancelled, deleted, or left by a crash), and frames taken from videos
+        that no job was made from. Here, on the store's thread, the job states cannot change
+        while the folders are looked at."""
+        if self.store is None or self.stopping.is_set():
+            return
+        try:
+            leftovers = download_leftovers(self.library_dir(), set(self.store.ids([JobState.DOWNLOADING])))
+            leftovers += unused_frames(paths.frames_dir(), self.store.files_in_use(), FRAME_KEPT_S)
+        except Exception:  # tidying is a nicety: the store or a folder may be gone
+            log.warning("could not look for leftover files", exc_info=True)
+            return
+        for path in leftovers:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                log.warning("could not remove %s", path, exc_info=True)
+        if leftovers:
+            log.info("removed %d leftover file(s): %s", len(leftovers), ", ".join(p.name for p in leftovers[:10]))
 
     def _carry_over_refusal(self, store: JobStore) -> None:
         """A job refused with 429 before the app stopped waits out what is left of that wait."""
