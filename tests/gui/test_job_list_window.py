@@ -206,6 +206,39 @@ def test_the_countdown_moves_every_second_without_a_poll(qtbot):
     qtbot.waitUntil(lambda: any(text != first for text in changed), timeout=2500)
 
 
+def test_a_queued_job_without_a_percent_shows_a_bar_that_moves_not_a_full_one(qtbot):
+    """The state column's busy bar: a piece that moves along the bar every second; never the whole
+    bar filled, which reads as "done"."""
+    from PySide6.QtGui import QColor
+
+    from vidu_desktop.ui.job_list import COL_STATE, JobListView, JobTableModel
+
+    model = JobTableModel(lambda *_: None, lambda _id: None)
+    view = JobListView(model)
+    qtbot.addWidget(view)
+    view.resize(700, 200)
+    now = time.time()
+    model.update_job(Job(id=1, state=JobState.QUEUED, created_at=now, updated_at=now, image_source="a.png"))
+    view.show()
+    qtbot.waitExposed(view)
+    cell = view.visualRect(model.index(0, COL_STATE))
+    highlight = view.palette().highlight().color()
+
+    def bar_fill() -> tuple[int, int]:
+        """How many pixels across the bar's row are the highlight colour, and where they start."""
+        image = view.viewport().grab(cell).toImage()
+        best = (0, -1)
+        for y in range(image.height()):
+            lit = [x for x in range(image.width()) if QColor(image.pixel(x, y)) == highlight]
+            if len(lit) > best[0]:
+                best = (len(lit), lit[0])
+        return best
+
+    filled, start = bar_fill()
+    assert 0 < filled < cell.width() / 2, (filled, cell.width())
+    qtbot.waitUntil(lambda: bar_fill()[1] != start, timeout=3000)
+
+
 def test_drag_a_finished_video_out_as_a_file(seeded):
     window, jobs = seeded
     model = window.jobs.model

@@ -537,6 +537,17 @@ class _JobDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+BUSY_STEPS = 6  # places along the bar the busy piece visits, there and back
+
+
+def busy_piece(bar: QRect, now: float) -> QRect:
+    """Where the busy piece is at `now` (seconds): a quarter of the bar, one place a second."""
+    width = max(1, bar.width() // 4)
+    phase = int(now) % (2 * BUSY_STEPS - 2)
+    place = phase if phase < BUSY_STEPS else 2 * BUSY_STEPS - 2 - phase
+    return QRect(bar.left() + place * (bar.width() - width) // (BUSY_STEPS - 1), bar.top(), width, bar.height())
+
+
 class _ProgressDelegate(QStyledItemDelegate):
     """State column: the words, and under them a slim progress bar while a job runs (a busy bar
     without a percent). The bar carries no text of its own: words over a bar are hard to read."""
@@ -567,12 +578,18 @@ class _ProgressDelegate(QStyledItemDelegate):
         painter.restore()
         bar = QStyleOptionProgressBar()
         bar.rect = QRect(rect.left(), top + line + 4, rect.width(), bar_height)
-        bar.minimum, bar.maximum = (0, 100) if progress >= 0 else (0, 0)
+        bar.minimum, bar.maximum = 0, 100
         bar.progress = int(progress) if progress >= 0 else 0
         bar.textVisible = False
         bar.state = (option.state | QStyle.StateFlag.State_Horizontal) & ~QStyle.StateFlag.State_Selected
         bar.palette = option.palette
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
+        if progress < 0:
+            # Busy, no percent: a piece that moves along the empty bar at every tick (running rows
+            # are repainted each second). The style's own busy bar needs a QProgressBar widget
+            # to move; drawn in a list it stands still and full, as if the job were done.
+            painter.fillRect(busy_piece(bar.rect.adjusted(1, 1, -1, -1), time.monotonic()),
+                             option.palette.highlight())
 
 
 class JobListView(QTreeView):
