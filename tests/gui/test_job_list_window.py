@@ -218,7 +218,9 @@ def test_a_queued_job_without_a_percent_shows_a_bar_that_moves_not_a_full_one(qt
     qtbot.addWidget(view)
     view.resize(700, 200)
     now = time.time()
-    model.update_job(Job(id=1, state=JobState.QUEUED, created_at=now, updated_at=now, image_source="a.png"))
+    # A server's percent for a job still in its queue (here an absurd one) does not fill the bar.
+    model.update_job(Job(id=1, state=JobState.QUEUED, created_at=now, updated_at=now, image_source="a.png",
+                         progress=100.0, eta_s=172_799.0))
     view.show()
     qtbot.waitExposed(view)
     cell = view.visualRect(model.index(0, COL_STATE))

@@ -264,7 +264,9 @@ class JobTableModel(QAbstractTableModel):
             return font
         if role == ProgressRole and column == COL_STATE and job.state in (
                 JobState.PROCESSING, JobState.DOWNLOADING, JobState.QUEUED):
-            return min(100.0, max(0.0, job.progress)) if job.progress is not None else -1
+            # A queued job has not started, whatever percent the server says: busy, like its words.
+            busy = job.progress is None or job.state is JobState.QUEUED
+            return -1 if busy else min(100.0, max(0.0, job.progress or 0.0))
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE and job.state in (
                 JobState.FAILED, JobState.UNCERTAIN):
             return QColor(220, 60, 50)
