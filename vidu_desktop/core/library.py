@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -132,20 +133,26 @@ _PRIVATE_DOWNLOAD = re.compile(r"\.\.?vidu-job-(\d{1,18})\.mp4(?:\.part|\.taggin
 MAX_ENTRIES_LOOKED_AT = 200_000  # a library folder holding more is looked at that far
 
 
+def _entries(folder: Path) -> Iterator[os.DirEntry[str]]:
+    """The folder's first MAX_ENTRIES_LOOKED_AT entries; none, or fewer, when it cannot be read."""
+    try:
+        with os.scandir(folder) as entries:
+            yield from itertools.islice(entries, MAX_ENTRIES_LOOKED_AT)
+    except OSError:  # no such folder yet, or not readable: nothing to look at
+        return
+
+
 def download_leftovers(library: Path, downloading: set[int]) -> list[Path]:
     """Private download files of jobs that are not downloading any more (finished, failed,
     deleted or cancelled while their download ran): nothing will resume them."""
     found = []
-    try:
-        with os.scandir(library) as entries:
-            for number, entry in enumerate(entries):
-                if number >= MAX_ENTRIES_LOOKED_AT:
-                    break
-                match = _PRIVATE_DOWNLOAD.fullmatch(entry.name)
-                if match and int(match[1]) not in downloading and entry.is_file(follow_symlinks=False):
-                    found.append(Path(entry.path))
-    except OSError:  # no library folder yet, or not readable: nothing to tidy
-        return []
+    for entry in _entries(library):
+        match = _PRIVATE_DOWNLOAD.fullmatch(entry.name)
+        try:
+            if match and int(match[1]) not in downloading and entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+        except OSError:
+            continue
     return found
 
 
@@ -154,18 +161,11 @@ def unused_frames(folder: Path, in_use: set[str], older_than_s: float, now: floa
     one may still wait in the image list to be sent), and half-written ones left by a crash."""
     now = time.time() if now is None else now
     found = []
-    try:
-        with os.scandir(folder) as entries:
-            for number, entry in enumerate(entries):
-                if number >= MAX_ENTRIES_LOOKED_AT:
-                    break
-                try:
-                    if not entry.is_file(follow_symlinks=False) or entry.path in in_use:
-                        continue
-                    if now - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
-                        found.append(Path(entry.path))
-                except OSError:
-                    continue
-    except OSError:
-        return []
+    for entry in _entries(folder):
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.path not in in_use \
+                    and now - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
+                found.append(Path(entry.path))
+        except OSError:
+            continue
     return found
