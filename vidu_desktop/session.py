@@ -89,7 +89,7 @@ class Session(QObject):
     spendingChanged = Signal(object)  # SpendingSummary (estimates)
     queuePausedChanged = Signal(bool)  # read .queue_paused; also once when the job list opens
     familyReady = Signal(int, object, object)  # job id, parent Job or None, tuple of child Jobs
-    importFinished = Signal(int, object)  # videos added, list[str] of what was not added and why
+    importFinished = Signal(object, object)  # tuple of the jobs added (ids), list[str] of what was not and why
 
     # Intents, queued to the engine's thread.
     _generate = Signal(object, object, object, object)
@@ -109,6 +109,7 @@ class Session(QObject):
     _set_queue_limit = Signal(int)
     _family = Signal(int)
     _import = Signal(object)
+    _set_thumbnail = Signal(int, QImage)
 
     def __init__(self, database: Path | None = None, *, allow_demo: bool = True,
                  library_dir: Callable[[], Path] = settings.library_dir,
@@ -131,6 +132,7 @@ class Session(QObject):
         self._resume.connect(engine.resume)
         self._connect.connect(engine.set_connection)
         self._thumbnail.connect(engine.load_thumbnail)
+        self._set_thumbnail.connect(engine.set_thumbnail)
         self._catch_up.connect(engine.catch_up)
         engine.caughtUp.connect(self._caught_up)  # a method: it runs on this object's thread
         engine.openFailed.connect(self.openFailed)
@@ -519,7 +521,7 @@ class Session(QObject):
     def import_videos(self, paths: Sequence[str | Path]) -> None:
         """Rebuild history entries from videos this app saved (their tags say how they were
         made): each becomes a DONE job where the file is. Files already in the list are skipped.
-        importFinished(added, problems) follows; deleting such a job keeps the file."""
+        importFinished(added job ids, problems) follows; deleting such a job keeps the file."""
         self._import.emit([str(path) for path in paths])
 
     def start_fresh_job_list(self) -> None:
@@ -541,6 +543,10 @@ class Session(QObject):
 
     def request_thumbnail(self, job_id: int) -> None:
         self._thumbnail.emit(job_id)
+
+    def set_thumbnail(self, job_id: int, frame: QImage) -> None:
+        """Keep a frame of the job's video as its thumbnail (thumbnailReady follows)."""
+        self._set_thumbnail.emit(job_id, frame)
 
     def after_queued(self, then: Callable[[], None]) -> None:
         """Call `then` (on this thread) once the engine has handled every intent sent so far."""

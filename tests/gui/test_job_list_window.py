@@ -519,3 +519,28 @@ def test_screenshot_in_chinese_at_1280(qtbot, chinese, seeded, artifacts_dir):
                    window.jobs.cancel_button):
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text()), button.text()
     assert window.grab().save(str(artifacts_dir / "job-list-zh_CN-1280x800.png"))
+
+
+def test_an_imported_video_gets_its_first_frame_as_thumbnail(qtbot, window, tmp_path):
+    """A video imported from a file has no image it was made from: its row shows its first frame
+    (the red of the picture the video was made of)."""
+    from vidu_desktop.core.mp4meta import VideoMetadata, write_metadata
+    from vidu_desktop.simulator.video import render_video
+    from vidu_desktop.ui.job_list import COL_JOB
+
+    video = tmp_path / "imported.mp4"
+    render_video(png_bytes(320, 240, (220, 30, 30)), video, duration_s=1, height=240, audio=False, fast=True)
+    write_metadata(video, VideoMetadata(prompt="red", settings=VideoSettings(duration=1), seed=3,
+                                        task_id="task-import-thumb", source_name="red.png"))
+    with qtbot.waitSignal(window.session.importFinished, timeout=20_000):
+        window.session.import_videos([video])
+    model = window.jobs.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+
+    def thumbnail():
+        return model.data(model.index(0, COL_JOB), Qt.ItemDataRole.DecorationRole)
+
+    qtbot.waitUntil(lambda: thumbnail() is not None, timeout=20_000)
+    image = thumbnail().toImage()
+    middle = image.pixelColor(image.width() // 2, image.height() // 2)
+    assert middle.red() > 150 and middle.green() < 100 and middle.blue() < 100, middle.name()

@@ -95,7 +95,7 @@ def test_import_of_hostile_files_answers_for_each_and_keeps_one_entry_per_video(
     with qtbot.waitSignal(watched.session.importFinished, timeout=20_000) as answer:
         watched.session.import_videos(given)
     added, problems = answer.args
-    assert added == 2 and len(problems) == 5, problems
+    assert len(added) == 2 and len(problems) == 5, problems
     watched.wait(lambda: len(watched.jobs) == 2, timeout=5000)
     strange = next(job for job in watched.jobs.values() if job.task_id == "task-review-2")
     assert strange.seed is None and strange.settings.problems() == [] and len(strange.settings.prompt) <= 5000

@@ -62,7 +62,7 @@ from .qtmessages import complaints, decoder_messages
 
 __all__ = [
     "DECODE_BUDGET", "ImageCheck", "ImageRejected", "PreparedImage",
-    "check_image", "inspect_image", "prepare_image", "prepare_image_bytes", "thumbnail_png",
+    "check_image", "inspect_image", "prepare_image", "prepare_image_bytes", "thumbnail_of", "thumbnail_png",
 ]
 
 # What is sent stays below the inline limit with room to spare.
@@ -159,7 +159,7 @@ def inspect_image(path: Path, size: int = THUMBNAIL_SIZE) -> tuple[ImageCheck, b
         check, problem = look.check, _decode_problem(image, complaints)
         if problem and not look.layout.damage:  # the walk's words say it already
             check = _with_problem(check, problem)
-        return check, (_thumbnail(image, size) if not image.isNull() else b"")
+        return check, (thumbnail_of(image, size) if not image.isNull() else b"")
 
 
 def thumbnail_png(path: Path, size: int = THUMBNAIL_SIZE) -> bytes:
@@ -507,7 +507,7 @@ def _as_it_is(label: str, data: bytes, check: ImageCheck) -> PreparedImage:
         problem = _decode_problem(image, complaints)
         if problem:
             raise ImageRejected(_sentence(label, [problem]))
-        thumb = _thumbnail(image, THUMBNAIL_SIZE)
+        thumb = thumbnail_of(image)
     return PreparedImage(data, info.media_type, check.width, check.height, "", thumb)
 
 
@@ -541,7 +541,7 @@ def _fit(source: _Source, look: _Look, info: ImageInfo, needed_short_side: int) 
         changes.append(translate("images", "re-encoded as {format}").format(format=_FORMAT_NAMES[fmt]))
     changes.append(format_size(len(data)))
     return PreparedImage(data, MEDIA_TYPES[fmt], sent.width(), sent.height(),
-                         ", ".join(changes), _thumbnail(sent, THUMBNAIL_SIZE))
+                         ", ".join(changes), thumbnail_of(sent))
 
 
 def _encode_to_fit(base: QImage, floor: int, transparent: bool, label: str
@@ -631,7 +631,8 @@ def _flatten(image: QImage) -> QImage:
 # --------------------------------------------------------------------- thumbnails
 
 
-def _thumbnail(image: QImage, size: int) -> bytes:
+def thumbnail_of(image: QImage, size: int = THUMBNAIL_SIZE) -> bytes:
+    """A PNG of `image` with its longest side `size` px at most (a list's thumbnail)."""
     dims = _fit_box(image.width(), image.height(), size)
     if dims != (image.width(), image.height()):
         image = image.scaled(*dims, Qt.AspectRatioMode.IgnoreAspectRatio,

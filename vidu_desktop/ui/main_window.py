@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
         self._quitting = False  # the question about running jobs was answered
         self.monthly_cap = settings.monthly_cap_units()  # read again when Settings close
         self.frame_grabber: FrameGrabber | None = None  # made on first use
+        self.thumbnail_grabber: FrameGrabber | None = None  # imported videos' thumbnails, made on first use
+        self._thumbnails_wanted: dict[str, int] = {}  # video path → the imported job it is the thumbnail of
         self._continuing: dict[str, Job] = {}  # video path → the job whose last frame is being taken
 
         self.images = ImagePanel()
@@ -542,6 +544,19 @@ class MainWindow(QMainWindow):
             self.frame_grabber.failed.connect(lambda _path, words: self.statusBar().showMessage(words, 10000))
         return self.frame_grabber
 
+    def _thumbnail_grabber(self) -> FrameGrabber:
+        """A grabber of its own for thumbnails: its frames never become new images."""
+        if self.thumbnail_grabber is None:
+            self.thumbnail_grabber = FrameGrabber(self)
+            self.thumbnail_grabber.frameReady.connect(self._thumbnail_grabbed)
+            self.thumbnail_grabber.failed.connect(lambda path, words: log.info("no thumbnail of %s: %s", path, words))
+        return self.thumbnail_grabber
+
+    def _thumbnail_grabbed(self, video_path: str, _position_ms: int, frame: QImage) -> None:
+        job_id = self._thumbnails_wanted.pop(video_path, 0)
+        if job_id:
+            self.session.set_thumbnail(job_id, frame)
+
     def continue_job(self, job_id: int) -> None:
         """"Continue from last frame": the video's last frame (full size) becomes a new image
         with the job's settings and prompt, ready to edit and generate."""
@@ -619,7 +634,13 @@ class MainWindow(QMainWindow):
             self.session.import_videos(files)
 
     def _import_finished(self, added: object, problems: object) -> None:
-        count = added if isinstance(added, int) else len(added) if isinstance(added, tuple | list) else 0
+        """Say what was imported; an imported video's thumbnail is its first frame (there is no image)."""
+        job_ids = [job_id for job_id in added if isinstance(job_id, int)] if isinstance(added, tuple | list) else []
+        count = len(job_ids)
+        for job in filter(None, map(self.jobs.model.job, job_ids)):
+            if job.video_path and job.id:
+                self._thumbnails_wanted[job.video_path] = job.id
+                self._thumbnail_grabber().grab_at(job.video_path, 0)
         issues = list(problems) if isinstance(problems, tuple | list) else []
         words = self.tr("Imported {count} video(s).").format(count=count)
         if issues:

@@ -53,7 +53,7 @@ from ..core.polling import PollSchedule, next_delay
 from ..core.pricing import SpendingSummary, cap_problem
 from ..core.request import SEED_RANGE, ImageOrder, data_uri, image_problems, is_web_url
 from ..core.store import JobStore
-from ..media.images import ImageRejected, prepare_image
+from ..media.images import ImageRejected, prepare_image, thumbnail_of
 
 log = logging.getLogger(__name__)
 
@@ -507,7 +507,7 @@ class JobEngine(QObject):
     spendingReady = Signal(object, int)
     queuePausedChanged = Signal(bool)  # the queue was paused (True) or resumed; also once at open
     familyReady = Signal(int, object, object)  # job id, parent Job or None, tuple of child Jobs
-    importFinished = Signal(int, object)  # how many videos were added, list of problems in words
+    importFinished = Signal(object, object)  # tuple of the jobs added (ids), list of problems in words
 
     _prepare = Signal(object)
     _send = Signal(object)
@@ -1147,43 +1147,49 @@ class JobEngine(QObject):
         """A DONE job for each video this app made (read from its tags), where the file is;
         a file already in the list (same task id or path) is skipped. importFinished says how
         many were added and, in words, what was not."""
-        added, problems = 0, []
+        added, problems = [], []
         for raw in files:
             name = Path(raw).name or str(raw)
             try:
-                problem = self._import_one(Path(raw))
+                job_id, problem = self._import_one(Path(raw))
             except Exception as exc:
                 log.exception("could not import %s", raw)
-                problem = translate("engine", "{name}: could not be added ({reason}).").format(
+                job_id, problem = 0, translate("engine", "{name}: could not be added ({reason}).").format(
                     name=name, reason=errors.describe(exc))
             if problem:
                 problems.append(problem)
             else:
-                added += 1
-        self.importFinished.emit(added, problems)
+                added.append(job_id)
+        self.importFinished.emit(tuple(added), problems)
 
-    def _import_one(self, path: Path) -> str:
-        """Add one video; what went wrong in words, or "" when it was added."""
+    def _import_one(self, path: Path) -> tuple[int, str]:
+        """Add one video: (its job's id, "") or (0, what went wrong in words)."""
         if self.store is None:
-            return translate("engine", "{name}: the job list is not open.").format(name=path.name)
+            return 0, translate("engine", "{name}: the job list is not open.").format(name=path.name)
         path = path.resolve()
         if not path.is_file():
-            return translate("engine", "{name}: there is no such file.").format(name=path.name)
+            return 0, translate("engine", "{name}: there is no such file.").format(name=path.name)
         if not looks_like_mp4(path):
-            return translate("engine", "{name}: not a complete MP4 video.").format(name=path.name)
+            return 0, translate("engine", "{name}: not a complete MP4 video.").format(name=path.name)
         meta = read_metadata(path)
         if meta is None:
-            return translate("engine", "{name}: it carries no Vidu Desktop details (made elsewhere?), so it was not "
-                                       "added.").format(name=path.name)
+            return 0, translate("engine", "{name}: it carries no Vidu Desktop details (made elsewhere?), so it was "
+                                          "not added.").format(name=path.name)
         if self.store.find(task_id=meta.task_id or None, video_path=str(path)) is not None:
-            return translate("engine", "{name}: already in the job list.").format(name=path.name)
+            return 0, translate("engine", "{name}: already in the job list.").format(name=path.name)
         job = self.store.add(Job(state=JobState.DONE, settings=meta.settings, image_source=meta.source_name,
                                  task_id=meta.task_id or None, seed=meta.seed, video_path=str(path),
                                  progress=100.0, server=IMPORTED,
                                  image_note=translate("engine", "imported from {name}").format(name=path.name)),
                              created_at=meta.created_at or path.stat().st_mtime)
         self._announce(job)
-        return ""
+        return job.id or 0, ""
+
+    @Slot(int, QImage)
+    def set_thumbnail(self, job_id: int, frame: QImage) -> None:
+        """A job's thumbnail from a frame of its video (an imported one has no image to make it from)."""
+        if self.store is not None and not frame.isNull() and self.store.get(job_id) is not None:
+            self._change(job_id, thumbnail=thumbnail_of(frame))
 
     @Slot(int)
     def family(self, job_id: int) -> None:
