@@ -58,9 +58,11 @@ def test_a_pool_task_is_batch_scheduled_only_while_it_runs(qtbot):
         tid = threading.get_native_id()
         return tid, os.sched_getscheduler(tid)
 
+    assert QThreadPool.globalInstance().expiryTimeout() >= 5000  # an idle pool thread lives on a while
     run_in_background(work, seen.append)
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
-    assert QThreadPool.globalInstance().waitForDone(5000)
     tid, policy_during = seen[0]
     assert policy_during == os.SCHED_BATCH
-    assert os.sched_getscheduler(tid) == os.SCHED_OTHER  # the shared thread is given back as it was
+    # The shared thread is given back as it was once the task is over (not waitForDone: in Qt 6
+    # that also ends the pool's threads, and this one could be gone before it is looked at).
+    qtbot.waitUntil(lambda: os.sched_getscheduler(tid) == os.SCHED_OTHER, timeout=5000)
