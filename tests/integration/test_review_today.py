@@ -92,3 +92,76 @@ def test_tidy_keeps_the_videos_of_a_library_that_is_the_frames_folder(qtbot, tmp
             session.shutdown()
     assert video.exists(), "the DONE job's video was deleted"
 
+
+
+@needs_ffmpeg
+@pytest.mark.xfail(strict=True, reason="DownloadWorker.download deletes a complete private video left by a crash "
+                                       "before it has fetched it again: when the server no longer has it, it is lost")
+def test_a_whole_private_video_is_not_deleted_before_it_is_fetched_again(plain_video: Path, tmp_path: Path):
+    import threading
+
+    from vidu_desktop.core.job import Job
+    from vidu_desktop.core.lifecycle import JobState
+    from vidu_desktop.workers.engine import Connection, DownloadWorker
+
+    library = tmp_path / "library"
+    library.mkdir()
+    # The app was killed after the download finished and before the video got its name; days
+    # later the link has expired and the server no longer knows the task.
+    private = library / ".vidu-job-7.mp4"
+    shutil.copyfile(plain_video, private)
+    job = Job(id=7, created_at=time.time() - 3 * DAY, state=JobState.DOWNLOADING,
+              settings=VideoSettings(prompt=PROMPT, duration=1), image_source="/photos/lighthouse.jpg",
+              task_id="task-purged", video_url="http://127.0.0.1:9/expired.mp4",
+              video_url_expires_at=time.time() - DAY)
+    with Simulator(SimulatorConfig(queued_s=0.0, processing_s=0.1)) as simulator:
+        worker = DownloadWorker(threading.Event(), lambda: library, lambda _job_id: False)
+        worker.set_connection(Connection("sk-test", simulator.base_url))
+        downloaded, failed = [], []
+        worker.downloaded.connect(lambda _job_id, path: downloaded.append(path))
+        worker.failed.connect(lambda report: failed.append(report))
+        worker.download(job)
+    assert failed and not downloaded  # the server could not give it again
+    videos = [p for p in library.iterdir() if p.stat().st_size == plain_video.stat().st_size]
+    assert videos, f"the only copy of the video is gone: {sorted(p.name for p in library.iterdir())}"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="tidy deletes the .part of a FAILED download, which 'Retry' resumes "
+                                       "(engine.resume: FAILED with a video link -> DOWNLOADING from the .part)")
+def test_tidy_keeps_the_part_of_a_failed_download_that_retry_resumes(qtbot, tmp_path: Path, monkeypatch):
+    from vidu_desktop import paths
+    from vidu_desktop.core.job import Job
+    from vidu_desktop.core.lifecycle import JobState
+    from vidu_desktop.core.store import JobStore
+    from vidu_desktop.session import Mode, Session
+    from vidu_desktop.workers import engine
+
+    library = tmp_path / "Library"
+    library.mkdir()
+    frames = paths.ensure(paths.frames_dir())
+    unused_frame = frames / "street_last.png"  # removed by tidy: says it has run
+    unused_frame.write_bytes(b"x" * 1000)
+    two_days_ago = time.time() - 2 * DAY
+    os.utime(unused_frame, (two_days_ago, two_days_ago))
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    # The download failed half-way (the connection dropped for good); "Retry" carries on from its .part.
+    failed = store.add(Job(state=JobState.DOWNLOADING, task_id="t-big", video_url="http://elsewhere.invalid/v.mp4",
+                           video_url_expires_at=time.time() + DAY, server="http://elsewhere.invalid")).id
+    store.update(failed, state=JobState.FAILED, error="the connection dropped", error_kind="NetworkError")
+    store.close()
+    part = library / f".vidu-job-{failed}.mp4.part"
+    part.write_bytes(b"\0" * 300_000)
+
+    monkeypatch.setattr(engine, "TIDY_AFTER_MS", 0)
+    with Simulator(SimulatorConfig()) as sim:
+        monkeypatch.setenv("NOVITA_API_KEY", "sk-review")
+        monkeypatch.setenv("NOVITA_API_BASE_URL", sim.base_url)
+        session = Session(tmp_path / "jobs.sqlite3", library_dir=lambda: library)
+        try:
+            with qtbot.waitSignal(session.modeChanged, timeout=10_000, check_params_cb=lambda m: m is Mode.NOVITA):
+                session.start()
+            qtbot.waitUntil(lambda: not unused_frame.exists(), timeout=10_000)
+        finally:
+            session.shutdown()
+    assert part.exists(), "the failed download's .part was deleted: Retry starts from nothing"
