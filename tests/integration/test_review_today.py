@@ -165,3 +165,55 @@ def test_tidy_keeps_the_part_of_a_failed_download_that_retry_resumes(qtbot, tmp_
         finally:
             session.shutdown()
     assert part.exists(), "the failed download's .part was deleted: Retry starts from nothing"
+
+
+@needs_ffmpeg
+@pytest.mark.xfail(strict=True, reason="a deleted job's id is given again (INTEGER PRIMARY KEY without AUTOINCREMENT) "
+                                       "and the new job's download resumes the deleted one's .part: a mixed video")
+def test_a_new_job_never_resumes_the_download_of_a_deleted_job(plain_video: Path, tmp_path: Path):
+    import threading
+
+    from vidu_desktop.core.job import Job
+    from vidu_desktop.core.lifecycle import JobState
+    from vidu_desktop.core.novita import NovitaClient, TaskStatus
+    from vidu_desktop.core.request import data_uri
+    from vidu_desktop.core.store import JobStore
+    from vidu_desktop.simulator.video import render_video
+    from vidu_desktop.workers.engine import Connection, DownloadWorker
+
+    library = tmp_path / "library"
+    library.mkdir()
+    other_video = tmp_path / "other.mp4"  # what the deleted job was downloading
+    render_video(png_bytes(480, 270), other_video, duration_s=2, height=270, audio=False, fast=True)
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    store.add(Job(state=JobState.DONE, task_id="t-old"))
+    deleted = store.add(Job(state=JobState.DOWNLOADING, task_id="t-deleted")).id
+    # It was downloading (half of its video in its .part) when the user deleted it.
+    other = other_video.read_bytes()
+    (library / f".vidu-job-{deleted}.mp4.part").write_bytes(other[: len(other) // 2])
+    store.delete(deleted or 0)
+
+    def renderer(image, destination, **_):
+        shutil.copyfile(plain_video, destination)
+
+    with Simulator(SimulatorConfig(queued_s=0.0, processing_s=0.1, renderer=renderer)) as simulator:
+        client = NovitaClient("sk-test", base_url=simulator.base_url)
+        task_id = client.submit(VideoSettings(prompt=PROMPT, duration=1), data_uri(png_bytes(64, 36), "image/png"))
+        deadline = time.monotonic() + 30
+        while (result := client.task_result(task_id)).status is not TaskStatus.SUCCEED:
+            assert time.monotonic() < deadline and result.status is not TaskStatus.FAILED, result
+            time.sleep(0.05)
+        link = result.videos[0]
+        new = store.add(Job(state=JobState.DOWNLOADING, settings=VideoSettings(prompt=PROMPT, duration=1),
+                            image_source="/photos/lighthouse.jpg", task_id=task_id, video_url=link.url,
+                            video_url_expires_at=link.expires_at))
+        worker = DownloadWorker(threading.Event(), lambda: library, lambda _job_id: False)
+        worker.set_connection(Connection("sk-test", simulator.base_url))
+        downloaded, failed = [], []
+        worker.downloaded.connect(lambda _job_id, path: downloaded.append(Path(path)))
+        worker.failed.connect(lambda report: failed.append(report))
+        worker.download(new)
+    store.close()
+    assert not failed and len(downloaded) == 1, (new.id == deleted, failed)
+    assert downloaded[0].stat().st_size == plain_video.stat().st_size
+    assert read_metadata(downloaded[0]) is not None and read_metadata(downloaded[0]).task_id == task_id
