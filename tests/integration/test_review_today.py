@@ -55,8 +55,6 @@ def test_a_video_ending_in_an_open_ended_box_keeps_a_movie_box_when_tagged(plain
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="tidy deletes every file over a day old in the frames folder that no job "
-                                       "was made from, paid videos included when it is the library folder too")
 def test_tidy_keeps_the_videos_of_a_library_that_is_the_frames_folder(qtbot, tmp_path: Path, monkeypatch):
     from vidu_desktop import paths
     from vidu_desktop.core.job import Job
@@ -69,7 +67,7 @@ def test_tidy_keeps_the_videos_of_a_library_that_is_the_frames_folder(qtbot, tmp
     library = paths.ensure(paths.frames_dir())
     video = library / "lighthouse_2026-11-28_540p_5s.mp4"
     video.write_bytes(b"a paid video" * 1000)
-    unused_frame = library / "street_last.png"  # a frame no job was made from: tidy removes it
+    unused_frame = library / "street_frame-4.96s.png"  # a frame no job was made from: tidy removes it
     unused_frame.write_bytes(b"x" * 1000)
     two_days_ago = time.time() - 2 * DAY
     for path in (video, unused_frame):
@@ -127,8 +125,6 @@ def test_a_whole_private_video_is_not_deleted_before_it_is_fetched_again(plain_v
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="tidy deletes the .part of a FAILED download, which 'Retry' resumes "
-                                       "(engine.resume: FAILED with a video link -> DOWNLOADING from the .part)")
 def test_tidy_keeps_the_part_of_a_failed_download_that_retry_resumes(qtbot, tmp_path: Path, monkeypatch):
     from vidu_desktop import paths
     from vidu_desktop.core.job import Job
@@ -140,7 +136,7 @@ def test_tidy_keeps_the_part_of_a_failed_download_that_retry_resumes(qtbot, tmp_
     library = tmp_path / "Library"
     library.mkdir()
     frames = paths.ensure(paths.frames_dir())
-    unused_frame = frames / "street_last.png"  # removed by tidy: says it has run
+    unused_frame = frames / "street_frame-4.96s.png"  # removed by tidy: says it has run
     unused_frame.write_bytes(b"x" * 1000)
     two_days_ago = time.time() - 2 * DAY
     os.utime(unused_frame, (two_days_ago, two_days_ago))

@@ -29,9 +29,10 @@ def test_leftovers_go_and_nothing_else(qtbot, tmp_path: Path, monkeypatch):
     library.mkdir()
     frames = paths.frames_dir()
     frames.mkdir(parents=True)
-    used_frame, fresh_frame, old_frame, half_written = (
-        frames / "harbour_last.png", frames / "desert_at_2s.png", frames / "street_last.png",
-        frames / ".forest_last.png.123.456.part")
+    used_frame, fresh_frame, old_frame, second_old, half_written, not_a_frame = (
+        frames / "harbour_5s_frame-4.96s.png", frames / "desert_5s_frame-2.00s.png",
+        frames / "street_5s_frame-4.96s.png", frames / "street_5s_frame-4.96s-2.png",
+        frames / ".forest_5s_frame-4.96s.png.123.456.part", frames / "holiday.png")
 
     store = JobStore(tmp_path / "jobs.sqlite3")
     # Still downloading (for another server, so this session leaves it alone): its .part is resumed later.
@@ -41,13 +42,14 @@ def test_leftovers_go_and_nothing_else(qtbot, tmp_path: Path, monkeypatch):
     store.close()
 
     keep = [library / f".vidu-job-{downloading}.mp4.part", library / "holiday.mp4", library / "desert_2026_720p_5s.mp4",
-            library / ".vidu-job-notes.mp4", used_frame, fresh_frame]
+            library / ".vidu-job-notes.mp4", used_frame, fresh_frame, not_a_frame]
     gone = [library / f".vidu-job-{done}.mp4.part", library / f".vidu-job-{done}.mp4",
-            library / f"..vidu-job-{done}.mp4.tagging", library / ".vidu-job-999.mp4.part", old_frame, half_written]
+            library / f"..vidu-job-{done}.mp4.tagging", library / ".vidu-job-999.mp4.part", old_frame, second_old,
+            half_written]
     for path in keep + gone:
         path.write_bytes(b"x" * 1000)
     two_days_ago = time.time() - 2 * DAY
-    for path in (used_frame, old_frame, half_written):
+    for path in (used_frame, old_frame, second_old, half_written, not_a_frame):
         os.utime(path, (two_days_ago, two_days_ago))
 
     monkeypatch.setattr(engine, "TIDY_AFTER_MS", 0)

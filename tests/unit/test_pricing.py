@@ -174,18 +174,21 @@ def test_a_unit_price_times_the_count_is_the_total_shown(units, count):
     """"≈ $0.195 per video" beside "Generate 4 videos · ≈ $0.78": a per-video price keeps its
     tenth of a cent, so multiplying what is shown gives the total to the cent."""
     text = format_usd(units, unit_price=True)
-    if abs(units) < 10 and units % 100:
+    mills = (abs(Decimal(units)) / 10).to_integral_value(rounding="ROUND_HALF_UP")
+    if mills == 0:
         assert text in ("<$0.01", "$0.00")
         return
     shown = Decimal(text.replace("$", "").replace(",", "").replace("-", ""))
-    assert shown == (abs(Decimal(units)) / 10).to_integral_value(rounding="ROUND_HALF_UP") / 1000
+    assert shown == mills / 1000
+    assert len(text.rpartition(".")[2]) == (3 if mills % 10 else 2)  # "$0.195", and "$0.20" not "$0.200"
     if abs(units) % 10 == 0:  # prices are whole tenths of a cent: the product is exact
         total = Decimal(format_usd(abs(units) * count).replace("$", "").replace(",", ""))
         assert (shown * count).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP") == total
 
 
 @pytest.mark.parametrize("units, text", [
-    (1950, "$0.195"), (2000, "$0.20"), (5850, "$0.585"), (123450, "$12.345"), (-1950, "-$0.195"), (5, "<$0.01"),
+    (1950, "$0.195"), (2000, "$0.20"), (5850, "$0.585"), (123450, "$12.345"), (-1950, "-$0.195"), (5, "$0.001"),
+    (4, "<$0.01"), (1995, "$0.20"), (99_995, "$10.00"),
     (None, "—"),
 ])
 def test_unit_prices_keep_a_tenth_of_a_cent(units, text):

@@ -156,15 +156,28 @@ def download_leftovers(library: Path, downloading: set[int]) -> list[Path]:
     return found
 
 
+def frame_file_name(video_path: str | Path, position_ms: int) -> str:
+    """`harbour_720p_5s_frame-4.96s.png`: the video's name and where the frame was taken."""
+    stem = re.sub(r"[^\w.-]+", "_", Path(video_path).stem, flags=re.UNICODE).strip("._") or "video"
+    seconds = max(0, position_ms) / 1000
+    return f"{stem[:100]}_frame-{seconds:.2f}s.png"
+
+
+# A frame's name (made unique with "-2"…), or the temporary name it is written under.
+_FRAME_FILE = re.compile(r"(?:\.)?.+_frame-\d+\.\d\ds(?:-\d+)?\.png(?:\.\d+\.\d+\.part)?", re.DOTALL)
+
+
 def unused_frames(folder: Path, in_use: set[str], older_than_s: float, now: float | None = None) -> list[Path]:
     """Frames taken from videos that no job was made from, older than `older_than_s` (a newer
-    one may still wait in the image list to be sent), and half-written ones left by a crash."""
+    one may still wait in the image list to be sent), and half-written ones left by a crash.
+    Only files named as frames are: whatever else is in the folder (it may be the library, or
+    a folder of the user's) is never touched."""
     now = time.time() if now is None else now
     found = []
     for entry in _entries(folder):
         try:
-            if entry.is_file(follow_symlinks=False) and entry.path not in in_use \
-                    and now - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
+            if _FRAME_FILE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False) \
+                    and entry.path not in in_use and now - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
                 found.append(Path(entry.path))
         except OSError:
             continue

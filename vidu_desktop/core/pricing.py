@@ -84,8 +84,8 @@ def format_usd(units: object, *, unit_price: bool = False) -> str:
     if units <= -_FORMAT_LIMIT:
         return translate("pricing", "less than -$1,000,000,000,000")
     sign = "-" if units < 0 else ""
-    if unit_price and abs(units) % 100 and abs(units) >= 10:
-        mills = (Decimal(abs(units)) / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    mills = (Decimal(abs(units)) / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if unit_price and mills % 10:  # a tenth of a cent to show (1995 rounds to whole cents: "$0.20")
         dollars, rest = divmod(int(mills), 1000)
         return f"{sign}${dollars:,}.{rest:03d}"
     cents = (Decimal(abs(units)) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)

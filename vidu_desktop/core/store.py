@@ -452,12 +452,13 @@ class JobStore:
         return [row[0] for row in rows]
 
     def files_in_use(self) -> set[str]:
-        """Every image a job was made from, or the copy of it that was sent: files to keep."""
+        """Every file a job refers to (the image it was made from, the copy that was sent, its
+        video): files to keep."""
         cursor = self._db.cursor()
         cursor.row_factory = None
         used: set[str] = set()
-        for source, sent in cursor.execute("SELECT image_source, image_file FROM jobs"):
-            used.update(path for path in (source, sent) if path)
+        for row in cursor.execute("SELECT image_source, image_file, video_path FROM jobs"):
+            used.update(path for path in row if path)
         return used
 
     def spending(self, since: float) -> builtins.list[tuple[float, int | None]]:

@@ -31,7 +31,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 
-__all__ = ["DEFAULT_TIMEOUT_MS", "LAST", "FrameGrabber", "frame_file_name", "is_blank", "save_frame"]
+from ..core.library import frame_file_name
+
+__all__ = ["DEFAULT_TIMEOUT_MS", "LAST", "FrameGrabber", "is_blank", "save_frame"]
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +67,6 @@ def is_blank(image: QImage, tolerance: int = 6) -> bool:
                    abs(c.blue() - first.blue())) > tolerance:
                 return False
     return True
-
-
-def frame_file_name(video_path: str | Path, position_ms: int) -> str:
-    """`harbour_720p_5s_frame-4.96s.png`: the video's name and where the frame was taken."""
-    stem = re.sub(r"[^\w.-]+", "_", Path(video_path).stem, flags=re.UNICODE).strip("._") or "video"
-    seconds = max(0, position_ms) / 1000
-    return f"{stem[:100]}_frame-{seconds:.2f}s.png"
 
 
 def save_frame(image: QImage, folder: Path, video_path: str | Path, position_ms: int) -> Path:

@@ -606,14 +606,16 @@ class JobEngine(QObject):
 
     @Slot()
     def tidy(self) -> None:
-        """Remove what nothing will use again: the private download files of jobs that are no
-        longer downloading (cancelled, deleted, or left by a crash), and frames taken from videos
+        """Remove what nothing will use again: the private download files of jobs that will not
+        download again (done, cancelled, deleted, or left by a crash), and frames taken from videos
         that no job was made from. Here, on the store's thread, the job states cannot change
         while the folders are looked at."""
         if self.store is None or self.stopping.is_set():
             return
         try:
-            leftovers = download_leftovers(self.library_dir(), set(self.store.ids([JobState.DOWNLOADING])))
+            # A failed download carries on from its .part when retried: kept like a running one.
+            resumable = set(self.store.ids([JobState.DOWNLOADING, JobState.FAILED]))
+            leftovers = download_leftovers(self.library_dir(), resumable)
             leftovers += unused_frames(paths.frames_dir(), self.store.files_in_use(), FRAME_KEPT_S)
         except Exception:  # tidying is a nicety: the store or a folder may be gone
             log.warning("could not look for leftover files", exc_info=True)
