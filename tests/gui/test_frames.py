@@ -14,8 +14,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
-from vidu_desktop.media import frames
 from vidu_desktop.core.library import frame_file_name
+from vidu_desktop.media import frames
 from vidu_desktop.media.frames import FrameGrabber, is_blank, save_frame
 from vidu_desktop.simulator.video import render_video
 

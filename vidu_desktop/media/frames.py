@@ -20,7 +20,6 @@ import importlib
 import logging
 import math
 import os
-import re
 import time
 from collections import deque
 from dataclasses import dataclass
