@@ -131,8 +131,17 @@ def write_metadata(path: Path, meta: VideoMetadata) -> None:
         elif not after:
             _change_in_place(path, [(at, new)], at + len(new), undo=[(at, old)], size_before=end)
         else:
-            _change_in_place(path, [(end, new), (at + 4, b"free")], end + len(new), undo=[(at + 4, b"moov")],
-                              size_before=end)
+            writes, undo = [(end, new), (at + 4, b"free")], [(at + 4, b"moov")]
+            last_at, last_size = starts[-2], boxes[-1][1]
+            with open(path, "rb") as f:
+                f.seek(last_at)
+                open_ended = f.read(4) == b"\0\0\0\0"
+            if open_ended:  # the last box runs "to the end of the file": it would swallow the new moov
+                if last_size >= 1 << 32:
+                    raise MetadataError(f"{path.name} ends in an open-ended box too large to close")
+                writes.insert(0, (last_at, last_size.to_bytes(4, "big")))
+                undo.append((last_at, b"\0\0\0\0"))
+            _change_in_place(path, writes, end + len(new), undo=undo, size_before=end)
     except (MetadataError, VideoDamaged):
         raise
     except Exception as exc:  # MutagenError, OSError, or whatever a hostile file makes mutagen do
