@@ -21,6 +21,7 @@ from tests.images import png_bytes
 from tests.integration.test_mp4meta import LAYOUTS, make_layout, stream_hash
 from vidu_desktop.core import errors
 from vidu_desktop.core.job import Job
+from vidu_desktop.core.library import private_download_name
 from vidu_desktop.core.lifecycle import JobState
 from vidu_desktop.core.mp4meta import VideoDamaged, read_metadata
 from vidu_desktop.core.novita import NovitaClient, TaskStatus
@@ -132,7 +133,8 @@ def test_killed_while_tagging_then_resumed_gives_one_good_video(served, tmp_path
                              json.dumps(fields)], capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     left = sorted(p.name for p in library.iterdir())
-    assert left and all(name.lstrip(".").startswith(f"vidu-job-{JOB_ID}.mp4") for name in left), left  # all private
+    private = private_download_name(JOB_ID, job.task_id)
+    assert left and all(name.lstrip(".").startswith(private.lstrip(".")) for name in left), left  # all private
     video = download(simulator, job, library)  # the restart: the job is still DOWNLOADING
     assert_one_good_video(library, video, served_video, job)
 
@@ -145,7 +147,7 @@ def test_odd_leftovers_under_the_private_names_give_one_good_video(served, tmp_p
     job = finished_job(simulator)
     library = tmp_path / "library"
     library.mkdir()
-    private = library / f".vidu-job-{JOB_ID}.mp4"
+    private = library / private_download_name(JOB_ID, job.task_id)
     data = served_video.read_bytes()
     parts = {"prefix": data[: len(data) // 3], "whole": data, "longer": data + b"\0" * 4096, "none": None}
     if parts[part] is not None:
@@ -189,7 +191,7 @@ def test_killed_after_the_video_was_placed_keeps_that_one(served, tmp_path: Path
     job = finished_job(simulator)
     library = tmp_path / "library"
     first = download(simulator, job, library)
-    private = library / f".vidu-job-{JOB_ID}.mp4"
+    private = library / private_download_name(JOB_ID, job.task_id)
     os.link(first, private)  # as it was just before move_into_place's unlink
     assert first.name == video_filename(job.image_source, job.created_at, job.settings)
     downloads = simulator.stats.downloads

@@ -8,6 +8,7 @@ import os
 import re
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -127,9 +128,17 @@ def looks_like_mp4(path: Path) -> bool:
     return any(kind == b"moov" for kind, _size in top_level_boxes(path) or ())
 
 
-# The app's private files in the library while a video downloads: ".vidu-job-<id>.mp4", its
-# ".part", and the copy tagging may rewrite it under (mp4meta.scratch_path).
-_PRIVATE_DOWNLOAD = re.compile(r"\.\.?vidu-job-(\d{1,18})\.mp4(?:\.part|\.tagging)?")
+def private_download_name(job_id: int, task_id: str | None) -> str:
+    """The hidden name a job's video is downloaded and tagged under in the library before it gets
+    its readable one. The task's checksum is in it: a job given the id of a deleted one (SQLite
+    reuses the highest id) never carries on with that job's download."""
+    return f".vidu-job-{job_id}-{zlib.crc32((task_id or '').encode('utf-8', 'replace')):08x}.mp4"
+
+
+# The app's private files in the library while a video downloads: the private video, its
+# ".part", the copy tagging may rewrite it under (mp4meta.scratch_path), and a whole video a
+# crash left, kept while it is fetched again (".kept"). Names from before the checksum too.
+_PRIVATE_DOWNLOAD = re.compile(r"\.\.?vidu-job-(\d{1,18})(?:-[0-9a-f]{8})?\.mp4(?:\.part|\.tagging|\.kept)?")
 MAX_ENTRIES_LOOKED_AT = 200_000  # a library folder holding more is looked at that far
 
 

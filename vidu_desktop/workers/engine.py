@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import shutil
 import threading
 import time
@@ -35,6 +36,7 @@ from ..core.library import (
     looks_like_mp4,
     move_into_place,
     placed_already,
+    private_download_name,
     source_name,
     unused_frames,
     video_filename,
@@ -402,37 +404,32 @@ class DownloadWorker(_NetworkWorker):
             # name. A private video left by a crash may have been cut short while it was tagged:
             # it is never used, the video is fetched again (a .part is only ever a prefix of
             # what the server sent, so it is resumed).
-            target = destination_in(library, f".vidu-job-{job_id}.mp4")
+            target = destination_in(library, private_download_name(job_id, job.task_id))
             filename = video_filename(job.image_source, job.created_at, job.settings)
             placed = placed_already(target, library, filename)  # the crash came after the video was placed
             if placed is not None:
                 target.unlink()
                 self.downloaded.emit(job_id, str(placed))
                 return
-            for leftover in (target, scratch_path(target)):
-                leftover.unlink(missing_ok=True)
-            link = job.video_link()
-            url = link.url if link and not link.expired() else None
-            for fetch in range(2):  # the second only when tagging damaged the first
-                for attempt in range(3):
-                    if url is None:
-                        url = self._fresh_link(job)
-                    try:
-                        self.client().download(
-                            url, target, progress=lambda got, total: self._progress(job_id, got, total),
-                            should_stop=lambda: self.stopping.is_set() or self.cancelled(job_id))
-                        break
-                    except errors.LinkExpiredError:
-                        url = None
-                        if attempt == 2:
-                            raise
-                if not looks_like_mp4(target):
-                    target.unlink(missing_ok=True)
-                    raise errors.DownloadError("the file is not a complete MP4 video")
-                if self._tag(job, target):
-                    break
-                if fetch == 1:
-                    raise errors.DownloadError("the video was damaged twice while its tags were written")
+            # A private video left by a crash may be cut short in its tags: fetched again, but
+            # kept until then, for a server that can no longer give it.
+            kept = target.with_name(target.name + ".kept")
+            if target.exists():
+                os.replace(target, kept)
+            scratch_path(target).unlink(missing_ok=True)
+            try:
+                self._fetch_and_tag(job, target)
+            except (errors.Cancelled, errors.DownloadStalled):
+                raise
+            except Exception:
+                if not (kept.exists() and looks_like_mp4(kept)):
+                    raise
+                log.warning("job %s: the video could not be fetched again; the copy a crash left is used", job_id,
+                            exc_info=True)
+                os.replace(kept, target)
+                if not self._tag(job, target):
+                    raise
+            kept.unlink(missing_ok=True)
             target = move_into_place(target, library, filename)
         except errors.Cancelled:
             return
@@ -453,6 +450,33 @@ class DownloadWorker(_NetworkWorker):
             self.failed.emit(failure(job_id, exc))
             return
         self.downloaded.emit(job_id, str(target))
+
+    def _fetch_and_tag(self, job: Job, target: Path) -> None:
+        """Download the job's video to `target` (resuming its .part) and write its tags; once
+        more when tagging damaged it."""
+        job_id = job.id or 0
+        link = job.video_link()
+        url = link.url if link and not link.expired() else None
+        for fetch in range(2):  # the second only when tagging damaged the first
+            for attempt in range(3):
+                if url is None:
+                    url = self._fresh_link(job)
+                try:
+                    self.client().download(
+                        url, target, progress=lambda got, total: self._progress(job_id, got, total),
+                        should_stop=lambda: self.stopping.is_set() or self.cancelled(job_id))
+                    break
+                except errors.LinkExpiredError:
+                    url = None
+                    if attempt == 2:
+                        raise
+            if not looks_like_mp4(target):
+                target.unlink(missing_ok=True)
+                raise errors.DownloadError("the file is not a complete MP4 video")
+            if self._tag(job, target):
+                return
+            if fetch == 1:
+                raise errors.DownloadError("the video was damaged twice while its tags were written")
 
     @staticmethod
     def _tag(job: Job, video: Path) -> bool:
