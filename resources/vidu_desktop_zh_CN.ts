@@ -2814,6 +2814,30 @@ or use Open… (Ctrl+O) / Paste (Ctrl+V)</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
+        <source>it is a folder, not an image file</source>
+        <translation>这是一个文件夹，不是图片文件</translation>
+    </message>
+    <message>
+        <source>it is a named pipe, not an image file</source>
+        <translation>这是一个命名管道，不是图片文件</translation>
+    </message>
+    <message>
+        <source>it is a device, not an image file</source>
+        <translation>这是一个设备，不是图片文件</translation>
+    </message>
+    <message>
+        <source>it is a socket, not an image file</source>
+        <translation>这是一个套接字，不是图片文件</translation>
+    </message>
+    <message>
+        <source>it is a link to something that is not there</source>
+        <translation>这是一个指向不存在目标的链接</translation>
+    </message>
+    <message>
+        <source>it is not a regular file</source>
+        <translation>这不是普通文件</translation>
+    </message>
+    <message>
         <source>it could not be held for checking ({error})</source>
         <translation>无法暂存以供检查（{error}）</translation>
     </message>

@@ -186,12 +186,12 @@ def prepare_image_bytes(data: bytes, resolution: str, name: str = "") -> Prepare
 
 
 # What each kind of non-file is called in an image's problem.
-_NOT_A_FILE_WORDS = {
-    files.FOLDER: "it is a folder, not an image file",
-    files.PIPE: "it is a named pipe, not an image file",
-    files.DEVICE: "it is a device, not an image file",
-    files.SOCKET: "it is a socket, not an image file",
-    files.DANGLING_LINK: "it is a link to something that is not there",
+_NOT_A_FILE_WORDS = {  # translate() where used
+    files.FOLDER: QT_TRANSLATE_NOOP("images", "it is a folder, not an image file"),
+    files.PIPE: QT_TRANSLATE_NOOP("images", "it is a named pipe, not an image file"),
+    files.DEVICE: QT_TRANSLATE_NOOP("images", "it is a device, not an image file"),
+    files.SOCKET: QT_TRANSLATE_NOOP("images", "it is a socket, not an image file"),
+    files.DANGLING_LINK: QT_TRANSLATE_NOOP("images", "it is a link to something that is not there"),
 }
 
 
@@ -218,7 +218,8 @@ class _Source:
         try:
             self._fd, self.size = files.open_regular(path)
         except files.NotAFile as exc:
-            self.problem = _NOT_A_FILE_WORDS.get(exc.kind, "it is not a regular file")
+            self.problem = translate("images", _NOT_A_FILE_WORDS.get(
+                exc.kind, QT_TRANSLATE_NOOP("images", "it is not a regular file")))
         except OSError as exc:
             self.problem = _unreadable(exc)
         return self
