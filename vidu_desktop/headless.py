@@ -102,8 +102,7 @@ def form_settings(args: argparse.Namespace) -> tuple[VideoSettings, list[str]]:
     if args.off_peak:
         given["off_peak"] = True
     chosen, problems = VideoSettings.from_mapping(given)
-    return chosen, [f"--{p.field.replace('_', '-')}: {p.message.removesuffix(' The default was used.')}"
-                    for p in problems]
+    return chosen, [f"--{p.field.replace('_', '-')}: {p.reason or p.message}" for p in problems]
 
 
 def orders_for(items: Sequence[BatchItem], form: VideoSettings, takes: int) -> tuple[list[ImageOrder], list[str]]:

@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from . import credentials, paths, settings
@@ -30,7 +30,7 @@ from .core.pricing import Balance, BillEntry, PriceTable, SpendingSummary, price
 from .core.request import ImageOrder
 from .logging_setup import register_secret
 from .workers.engine import Connection, EngineThreads
-from .workers.services import DemoSimulator, run_as_background_thread, run_in_background
+from .workers.services import DemoSimulator, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -206,11 +206,6 @@ class Session(QObject):
         if not self._started:
             self._started = True
             self._set_queue_limit.emit(settings.max_open_jobs())  # queued: handled once the engine runs
-            # The engine's threads give way to the GUI thread: under load (downloads, 100 jobs
-            # polled) the window otherwise waits for a core behind them and misses frames.
-            # (Direct: `started` is emitted by the new thread itself.)
-            for thread in self._threads.threads:
-                thread.started.connect(run_as_background_thread, Qt.ConnectionType.DirectConnection)
             self._threads.start()
         self.connect_to_service()
 

@@ -48,9 +48,6 @@ _FORMULA_START = re.compile(r"'*[=+\-@]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def _without_default_words(message: str) -> str:
-    """from_mapping's problem without its "The default was used." (a batch sends nothing instead)."""
-    return message.removesuffix(translate("request", "{problem} The default was used.").format(problem=""))
 
 
 @dataclass(frozen=True)
@@ -419,7 +416,7 @@ def _read_row(number: int, cells: list[str], header: list[str], columns: dict[in
             length=len(prompt), limit=PROMPT_MAX_CHARS)))
     overrides, setting_problems = VideoSettings.from_mapping(values)
     for problem in setting_problems:
-        problems.append(BatchProblem(number, problem.field, _without_default_words(problem.message)))
+        problems.append(BatchProblem(number, problem.field, problem.reason or problem.message))  # nothing is sent
     if problems:
         return None, problems
     chosen = {key: getattr(overrides, key) for key in values}

@@ -151,14 +151,14 @@ def _entries(folder: Path) -> Iterator[os.DirEntry[str]]:
         return
 
 
-def download_leftovers(library: Path, downloading: set[int]) -> list[Path]:
-    """Private download files of jobs that are not downloading any more (finished, failed,
-    deleted or cancelled while their download ran): nothing will resume them."""
+def download_leftovers(library: Path, resumable: set[int]) -> list[Path]:
+    """Private download files of jobs other than `resumable` (finished, deleted, cancelled, or
+    gone with a crash): nothing will carry on with them."""
     found = []
     for entry in _entries(library):
         match = _PRIVATE_DOWNLOAD.fullmatch(entry.name)
         try:
-            if match and int(match[1]) not in downloading and entry.is_file(follow_symlinks=False):
+            if match and int(match[1]) not in resumable and entry.is_file(follow_symlinks=False):
                 found.append(Path(entry.path))
         except OSError:
             continue
@@ -173,7 +173,7 @@ def frame_file_name(video_path: str | Path, position_ms: int) -> str:
 
 
 # A frame's name (made unique with "-2"…), or the temporary name it is written under.
-_FRAME_FILE = re.compile(r"(?:\.)?.+_frame-\d+\.\d\ds(?:-\d+)?\.png(?:\.\d+\.\d+\.part)?", re.DOTALL)
+_FRAME_FILE = re.compile(r".+_frame-\d+\.\d\ds(?:-\d+)?\.png(?:\.\d+\.\d+\.part)?", re.DOTALL)
 
 
 def unused_frames(folder: Path, in_use: set[str], older_than_s: float, now: float | None = None) -> list[Path]:

@@ -119,10 +119,13 @@ def write_metadata(path: Path, meta: VideoMetadata) -> None:
         if b"moof" in kinds:  # fragment headers hold offsets too: mutagen must see the whole file
             _tag_whole_copy(path, meta)
             return
+        last_at, last_size = starts[-2], boxes[-1][1]
         with open(path, "rb") as f:
             ftyp = f.read(boxes[0][1])
             f.seek(at)
             old = f.read(length)
+            f.seek(last_at)
+            last_is_open_ended = f.read(4) == b"\0\0\0\0"  # a last box "up to the end of the file"
         if len(old) != length or old[:4] == b"\0\0\0\0":  # changed meanwhile, or "up to the end"
             raise MetadataError(f"{path.name} changed while its tags were written, or its moov is open-ended")
         new = _tagged_moov(ftyp, at, old, meta)
@@ -132,11 +135,7 @@ def write_metadata(path: Path, meta: VideoMetadata) -> None:
             _change_in_place(path, [(at, new)], at + len(new), undo=[(at, old)], size_before=end)
         else:
             writes, undo = [(end, new), (at + 4, b"free")], [(at + 4, b"moov")]
-            last_at, last_size = starts[-2], boxes[-1][1]
-            with open(path, "rb") as f:
-                f.seek(last_at)
-                open_ended = f.read(4) == b"\0\0\0\0"
-            if open_ended:  # the last box runs "to the end of the file": it would swallow the new moov
+            if last_is_open_ended:  # it would swallow the new moov: given its real size first
                 if last_size >= 1 << 32:
                     raise MetadataError(f"{path.name} ends in an open-ended box too large to close")
                 writes.insert(0, (last_at, last_size.to_bytes(4, "big")))

@@ -51,6 +51,7 @@ class Problem:
 
     field: str
     message: str
+    reason: str = ""  # the message without what was done about it ("The default was used.")
 
     def __str__(self) -> str:
         return self.message
@@ -307,7 +308,7 @@ class VideoSettings:
             message = check(value)
             if message:
                 problems.append(Problem(name, translate("request", "{problem} The default was used.").format(
-                    problem=message)))
+                    problem=message), reason=message))
             else:
                 chosen[name] = value
         return cls(**chosen), problems

@@ -56,6 +56,7 @@ from ..core.pricing import SpendingSummary, cap_problem
 from ..core.request import SEED_RANGE, ImageOrder, data_uri, image_problems, is_web_url
 from ..core.store import JobStore
 from ..media.images import ImageRejected, prepare_image, thumbnail_of
+from .services import run_as_background_thread
 
 log = logging.getLogger(__name__)
 
@@ -400,10 +401,8 @@ class DownloadWorker(_NetworkWorker):
         try:
             library = paths.ensure(self.library_dir())
             # Fetched under a name of its own (stable, so a stopped download resumes from its
-            # .part), tagged in place while it is still private, then given its readable, unique
-            # name. A private video left by a crash may have been cut short while it was tagged:
-            # it is never used, the video is fetched again (a .part is only ever a prefix of
-            # what the server sent, so it is resumed).
+            # .part, which is only ever a prefix of what the server sent), tagged in place while
+            # it is still private, then given its readable, unique name.
             target = destination_in(library, private_download_name(job_id, job.task_id))
             filename = video_filename(job.image_source, job.created_at, job.settings)
             placed = placed_already(target, library, filename)  # the crash came after the video was placed
@@ -1171,8 +1170,8 @@ class JobEngine(QObject):
     @Slot(object)
     def import_videos(self, files: list[str]) -> None:
         """A DONE job for each video this app made (read from its tags), where the file is;
-        a file already in the list (same task id or path) is skipped. importFinished says how
-        many were added and, in words, what was not."""
+        a file already in the list (same task id or path) is skipped. importFinished gives the
+        ids of the jobs added and, in words, what was not added."""
         added, problems = [], []
         for raw in files:
             name = Path(raw).name or str(raw)
@@ -1214,8 +1213,8 @@ class JobEngine(QObject):
     @Slot(int, QImage)
     def set_thumbnail(self, job_id: int, frame: QImage) -> None:
         """A job's thumbnail from a frame of its video (an imported one has no image to make it from)."""
-        if self.store is not None and not frame.isNull() and self.store.get(job_id) is not None:
-            self._change(job_id, thumbnail=thumbnail_of(frame))
+        if self.store is not None and not frame.isNull():
+            self._change(job_id, thumbnail=thumbnail_of(frame))  # nothing when the job was deleted meanwhile
 
     @Slot(int)
     def family(self, job_id: int) -> None:
@@ -1266,6 +1265,9 @@ class EngineThreads:
                           ("poll", self.engine.poller), ("download", self.engine.downloader)):
             thread = QThread(parent)
             thread.setObjectName(f"vidu-{name}")
+            # First thing on the new thread, before any work: it gives way to the GUI thread
+            # (under load the window otherwise waits for a core behind it and misses frames).
+            thread.started.connect(run_as_background_thread, Qt.ConnectionType.DirectConnection)
             obj.moveToThread(thread)
             thread.finished.connect(obj.deleteLater)  # its timers die in their own thread
             self.threads.append(thread)
